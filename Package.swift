@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "metagov-swift",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "MetagovCore", targets: ["MetagovCore"]),
+        .library(name: "MetagovSQLite", targets: ["MetagovSQLite"]),
+        .library(name: "MetagovPlugins", targets: ["MetagovPlugins"]),
+        .executable(name: "metagovd", targets: ["metagovd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        .target(
+            name: "MetagovCore",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "MetagovSQLite",
+            dependencies: ["MetagovCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "MetagovPlugins", dependencies: ["MetagovCore"]),
+        .target(
+            name: "MetagovAdmin",
+            dependencies: [
+                "MetagovCore", "MetagovSQLite", "MetagovPlugins",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "metagovd", dependencies: ["MetagovAdmin"]),
+        .target(
+            name: "MetagovTestSupport", dependencies: ["MetagovCore", "MetagovSQLite"], path: "Tests/MetagovTestSupport"),
+        .testTarget(name: "MetagovCoreTests", dependencies: ["MetagovCore", "MetagovSQLite", "MetagovTestSupport"]),
+        .testTarget(name: "MetagovSQLiteTests", dependencies: ["MetagovCore", "MetagovSQLite"]),
+        .testTarget(
+            name: "MetagovPluginsTests", dependencies: ["MetagovCore", "MetagovPlugins", "MetagovTestSupport"]),
+        .testTarget(
+            name: "ThirdPartyPluginTests", dependencies: ["MetagovCore", "MetagovPlugins", "MetagovTestSupport"]),
+        .testTarget(name: "MetagovdTests", dependencies: ["MetagovCore"]),
+    ]
+)

@@ -1,0 +1,67 @@
+import ArgumentParser
+import MetagovCore
+
+struct CommunityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "community", abstract: "Create, show, list, rename and delete communities.",
+        subcommands: [Create.self, Show.self, List.self, Update.self, Delete.self])
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a community (slug generated when omitted).")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Unique slug: letters, digits, '-' and '_'.") var slug: String?
+        @Option(help: "Readable name.") var name: String
+
+        func run() throws {
+            Output.print(try global.openCore().communities.create(slug: slug, readableName: name))
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a community with its plugin instances.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Community slug.") var slug: String
+
+        func run() throws {
+            let core = try global.openCore()
+            guard case .object(var json) = try core.communities.get(slug).json else { return }
+            json["plugins"] = .array(try core.plugins.list(community: slug).map(\.json))
+            Output.print(.object(json))
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List communities by slug, one page at a time.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Communities per page (0 = default).") var pageSize = 0
+        @Option(help: "Token from a previous page's next_page_token.") var pageToken: String?
+
+        func run() throws {
+            let page = try global.openCore().communities.list(pageSize: pageSize, pageToken: pageToken)
+            Output.print(["communities": .array(page.items.map(\.json)),
+                          "next_page_token": page.nextPageToken.map(JSONValue.string) ?? .null])
+        }
+    }
+
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a community's readable name.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Community slug.") var slug: String
+        @Option(help: "New readable name.") var name: String
+
+        func run() throws {
+            Output.print(try global.openCore().communities.update(slug, readableName: name))
+        }
+    }
+
+    struct Delete: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a community with its plugins, processes, identities and events.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Community slug.") var slug: String
+
+        func run() throws {
+            Output.print(try global.openCore().communities.delete(slug))
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import MetagovCore
+import MetagovPlugins
+import MetagovSQLite
+
+/// Options every `metagovd` command accepts: where the database and the configuration file are.
+public struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "SQLite database file (default: $METAGOV_DATABASE or ./metagov.sqlite).")
+    public var database: String?
+
+    @Option(name: .long, help: "Configuration file of 'key = value' lines (default: $METAGOV_CONFIG).")
+    public var config: String?
+
+    public init() {}
+
+    /// The database path after applying the environment and the default.
+    public var databasePath: String {
+        database ?? ProcessInfo.processInfo.environment["METAGOV_DATABASE"] ?? "./metagov.sqlite"
+    }
+
+    /// The configuration file path, if any.
+    public var configPath: String? {
+        config ?? ProcessInfo.processInfo.environment["METAGOV_CONFIG"]
+    }
+
+    /// Loads the configured extensions and opens the core on the database.
+    public func openCore() throws -> Metagov {
+        let (registry, config) = try CoreBootstrap.load(configPath: configPath)
+        return try openCore(registry: registry, config: config)
+    }
+
+    /// Opens the core on the database with extensions already loaded.
+    public func openCore(registry: ExtensionRegistry, config: MetagovConfig) throws -> Metagov {
+        try Metagov(store: SQLiteStore(path: databasePath), registry: registry, config: config)
+    }
+}
+
+/// Start-up shared by every command: extensions, configuration, the core.
+public enum CoreBootstrap {
+    /// Every extension `metagovd` can load.
+    public static func availableExtensions() -> [any MetagovExtension] { BuiltinExtensions.all() }
+
+    /// Reads and validates the configuration, then loads the configured extensions in order. An invalid
+    /// value stops start-up with a ``ConfigError`` naming the key.
+    public static func load(configPath: String?) throws -> (ExtensionRegistry, MetagovConfig) {
+        let registry = try ExtensionRegistry(available: availableExtensions())
+        let preliminary = Metagov.configDeclaration(registry: registry)
+        let raw = try ConfigSource.load(path: configPath, declaration: preliminary)
+        let names = try MetagovConfig(declaration: preliminary, raw: raw).list(CoreConfig.plugins) ?? registry.availableNames
+        try registry.load(names)
+        // Loaded extensions may declare more options; validate against the full declaration.
+        let declaration = Metagov.configDeclaration(registry: registry)
+        let config = try MetagovConfig(declaration: declaration, raw: ConfigSource.load(path: configPath, declaration: declaration))
+        return (registry, config)
+    }
+}

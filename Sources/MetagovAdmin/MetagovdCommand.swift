@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import MetagovCore
+
+/// `metagovd`: the server and admin executable. Admin commands work directly on the database, with no
+/// server running.
+public struct MetagovdCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "metagovd",
+        abstract: "metagov-swift governance gateway: admin commands on the database.",
+        discussion: "Extensions may add more subcommands; 'metagovd plugin-commands' lists them.",
+        subcommands: [
+            CommunityCommand.self, PluginGroupCommand.self, ActionCommand.self, ProcessCommand.self, TickCommand.self,
+            SchemaCommand.self, ConfigCommand.self, PluginCommandsList.self,
+        ])
+
+    public init() {}
+
+    /// Runs `metagovd` with the process's arguments: an extension's command when the first word names one,
+    /// else the built-in commands.
+    public static func entryPoint() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let (global, name, rest) = ExtensionCommandRouter.split(arguments) {
+            do {
+                if let exitCode = try await ExtensionCommandRouter.run(name, arguments: rest, global: global) {
+                    Foundation.exit(exitCode)
+                }
+            } catch {
+                exit(withError: error)
+            }
+        }
+        await main()
+    }
+}
+
+struct PluginCommandsList: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plugin-commands", abstract: "List the subcommands the loaded extensions add.")
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let (registry, _) = try CoreBootstrap.load(configPath: global.configPath)
+        let commands = registry.implementations(of: (any CommandProvider).self).flatMap { $0.commands() }
+        Output.print(.array(commands.map { ["name": .string($0.name), "abstract": .string($0.abstract)] }))
+    }
+}

@@ -1,0 +1,26 @@
+/// The core's own configuration options.
+public enum CoreConfig {
+    /// Extensions to load, in order.
+    public static let plugins = "metagov.plugins"
+    /// How often a plugin hook runs before a concurrent-write conflict is reported.
+    public static let hookAttempts = "metagov.hooks.max_attempts"
+
+    static func declare(_ declaration: inout ConfigDeclaration, available: [String]) {
+        declaration.declare(
+            ConfigOption(
+                key: plugins, type: .list, defaultValue: available.joined(separator: " "),
+                description: "Extensions to load, in order (space separated). Available: \(available.joined(separator: ", ")).",
+                validator: { value in
+                    let unknown = value.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+                        .filter { !available.contains($0) }
+                    return unknown.isEmpty ? nil : "unknown extension(s): \(unknown.joined(separator: ", "))"
+                }),
+            section: "Core")
+        declaration.declare(
+            ConfigOption(
+                key: hookAttempts, type: .int, defaultValue: "10",
+                description: "How many times a plugin hook runs when concurrent writes to the same state conflict.",
+                validator: { Int($0.trimmed).map { $0 >= 1 ? nil : "must be at least 1" } ?? nil }),
+            section: "Core")
+    }
+}

@@ -1,0 +1,4 @@
+/// Listens to named signals (CKAN's `ISignal`).
+public protocol SignalSubscriber: MetagovExtension {
+    func signalSubscriptions() -> [SignalSubscription]
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+
+/// The governance core: communities, plugin instances, actions, governance processes, events and identity
+/// over a ``Store``, extended by the loaded extensions of an ``ExtensionRegistry``.
+///
+/// Transports (the gRPC server, the admin CLI, tests) call the services: ``communities``, ``plugins``,
+/// ``actions``, ``processes``, ``events``, ``identity``, ``scheduler``, ``webhooks`` and ``authorization``. Every method
+/// throws ``MetagovError`` for failures the caller should see. Methods block on the store, so never call
+/// them from an event loop.
+public final class Metagov: Sendable {
+    public let store: any Store
+    public let registry: ExtensionRegistry
+    public let config: MetagovConfig
+    /// The signal bus; the core sends ``SignalName/processUpdated`` and ``SignalName/eventCreated``.
+    public let signals: SignalBus
+    public let logger: Logger
+    let clock: any WallClock
+    let catalog: PluginCatalog
+    let auth: AuthTable
+    let observers: [any ModificationObserver]
+    let maxHookAttempts: Int
+    /// Serializes repeated attempts of conflicting units of work per plugin instance.
+    let retryTurns = KeyedAsyncLock()
+
+    /// Builds the core from loaded extensions: resolves plugin types, actions and their chains, auth
+    /// functions, validators and signal subscriptions, and calls every ``Configurable``.
+    ///
+    /// - Parameter config: the resolved configuration; by default the declared defaults.
+    public init(
+        store: any Store, registry: ExtensionRegistry, config: MetagovConfig? = nil,
+        clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "metagov")
+    ) throws {
+        let config = try config ?? MetagovConfig(declaration: Self.configDeclaration(registry: registry), raw: [:])
+        self.store = store
+        self.registry = registry
+        self.config = config
+        self.clock = clock
+        self.logger = logger
+        self.maxHookAttempts = max(1, config.int(CoreConfig.hookAttempts) ?? 10)
+        var formats: [String: NamedValidator] = [:]
+        for provider in registry.implementations(of: (any ValidatorProvider).self) {
+            formats.merge(provider.validators()) { _, later in later }
+        }
+        self.catalog = try PluginCatalog(registry: registry, formats: formats)
+        self.auth = AuthTable(registry: registry)
+        self.observers = registry.implementations(of: (any ModificationObserver).self)
+        self.signals = SignalBus()
+        for subscriber in registry.implementations(of: (any SignalSubscriber).self) {
+            for subscription in subscriber.signalSubscriptions() { signals.connect(subscription) }
+        }
+        for configurable in registry.implementations(of: (any Configurable).self) {
+            try configurable.configure(config)
+        }
+    }
+
+    /// Every configuration option: the core's and those declared by the registry's loaded extensions.
+    public static func configDeclaration(registry: ExtensionRegistry) -> ConfigDeclaration {
+        var declaration = ConfigDeclaration()
+        CoreConfig.declare(&declaration, available: registry.availableNames)
+        for declaring in registry.implementations(of: (any ConfigDeclaring).self) {
+            declaring.declareConfig(&declaration)
+        }
+        return declaration
+    }
+
+    public var communities: CommunityService { CommunityService(core: self) }
+    public var plugins: PluginService { PluginService(core: self) }
+    public var actions: ActionService { ActionService(core: self) }
+    public var processes: ProcessService { ProcessService(core: self) }
+    public var events: EventService { EventService(store: store) }
+    public var identity: IdentityService { IdentityService(store: store) }
+    public var scheduler: Scheduler { Scheduler(core: self) }
+    public var webhooks: WebhookService { WebhookService(core: self) }
+    public var authorization: AuthorizationService { AuthorizationService(core: self) }
+
+    /// The current time of the core's clock.
+    public func now() -> Date { clock.now() }
+
+    /// Runs a store read, translating store errors.
+    func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {
+        do { return try store.read(body) } catch let error as StoreError { throw MetagovError.fromStore(error) }
+    }
+
+    /// Runs a store write, translating store errors.
+    func write<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
+        do { return try store.write(body) } catch let error as StoreError { throw MetagovError.fromStore(error) }
+    }
+
+    /// Tells every ``ModificationObserver`` about committed changes.
+    func notify(_ modifications: [Modification]) {
+        guard !observers.isEmpty else { return }
+        for modification in modifications {
+            for observer in observers { observer.notify(modification) }
+        }
+    }
+
+    /// The registered plugin type `name`, or NOT_FOUND.
+    func pluginType(_ name: String) throws -> RegisteredPluginType {
+        guard let type = catalog.types[name] else { throw MetagovError.notFound("plugin type '\(name)'") }
+        return type
+    }
+}

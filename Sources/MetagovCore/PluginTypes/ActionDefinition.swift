@@ -1,0 +1,29 @@
+/// The function behind an action: receives the plugin context and the validated parameters (defaults filled
+/// in) and returns the result object.
+public typealias ActionHandler = @Sendable (PluginContext, JSONValue) async throws -> JSONValue
+
+/// An action of a plugin type, performed on a community's instance (Metagov's `@Registry.action`).
+/// Its full name is `plugin.slug`.
+public struct ActionDefinition: Sendable {
+    public var slug: String
+    public var description: String
+    /// JSON-Schema the parameters must satisfy; `nil` accepts any object.
+    public var inputSchema: JSONValue?
+    /// JSON-Schema the result must satisfy; `nil` accepts any value.
+    public var outputSchema: JSONValue?
+    /// Whether callers need no credentials to perform it (enforced by the auth layer).
+    public var isPublic: Bool
+    public var handler: ActionHandler
+
+    public init(
+        slug: String, description: String, inputSchema: JSONValue? = nil, outputSchema: JSONValue? = nil,
+        isPublic: Bool = false, handler: @escaping ActionHandler
+    ) {
+        self.slug = slug
+        self.description = description
+        self.inputSchema = inputSchema
+        self.outputSchema = outputSchema
+        self.isPublic = isPublic
+        self.handler = handler
+    }
+}

@@ -1,0 +1,57 @@
+/// How a plugin authenticates to its external platform (Metagov's `auth_type`).
+public enum AuthType: String, Sendable, Hashable, Codable {
+    case none
+    case apiKey = "api_key"
+    case oauth
+}
+
+/// A kind of plugin that communities can enable: its configuration schema, actions, governance processes and
+/// the events it emits. Registered in code by a ``PluginTypeProvider``.
+public struct PluginType: Sendable {
+    /// Unique name, e.g. `randomness`.
+    public var name: String
+    public var description: String
+    /// JSON-Schema of the instance configuration; defaults declared there are filled in when enabling.
+    public var configSchema: JSONValue
+    public var authType: AuthType
+    /// Config key whose value becomes the instance's `community_platform_id` (Metagov's
+    /// `community_platform_id_key`).
+    public var communityPlatformIDKey: String?
+    public var actions: [ActionDefinition]
+    public var processes: [ProcessType]
+    /// Event types the plugin may emit; emitting any other type is a plugin fault.
+    public var eventTypes: [String]
+    /// Called once, right after an instance is created; its state writes and events are kept only if it
+    /// succeeds, and creation is undone if it throws.
+    public var initialize: (@Sendable (PluginContext) async throws -> Void)?
+    /// Called on every scheduler pass for every instance (Metagov's `event_producer_task`).
+    public var periodicTask: (@Sendable (PluginContext) async throws -> Void)?
+    /// Receives platform webhooks addressed to an instance.
+    public var webhookReceiver: (@Sendable (PluginContext, WebhookRequest) async throws -> Void)?
+
+    public init(
+        name: String,
+        description: String,
+        configSchema: JSONValue = [:],
+        authType: AuthType = .none,
+        communityPlatformIDKey: String? = nil,
+        actions: [ActionDefinition] = [],
+        processes: [ProcessType] = [],
+        eventTypes: [String] = [],
+        initialize: (@Sendable (PluginContext) async throws -> Void)? = nil,
+        periodicTask: (@Sendable (PluginContext) async throws -> Void)? = nil,
+        webhookReceiver: (@Sendable (PluginContext, WebhookRequest) async throws -> Void)? = nil
+    ) {
+        self.name = name
+        self.description = description
+        self.configSchema = configSchema
+        self.authType = authType
+        self.communityPlatformIDKey = communityPlatformIDKey
+        self.actions = actions
+        self.processes = processes
+        self.eventTypes = eventTypes
+        self.initialize = initialize
+        self.periodicTask = periodicTask
+        self.webhookReceiver = webhookReceiver
+    }
+}

@@ -1,0 +1,128 @@
+import Logging
+
+/// What one unit of work saved.
+struct CommitSummary: Sendable {
+    /// Processes the hook changed, as loaded and as saved.
+    var processes: [(before: GovernanceProcess, after: GovernanceProcess)] = []
+    var events: [Event] = []
+
+    func saved(_ id: Int64) -> GovernanceProcess? { processes.first { $0.after.id == id }?.after }
+}
+
+extension Metagov {
+    /// A fresh context for plugin code of `instance`.
+    func makeContext(_ instance: PluginInstance, _ type: RegisteredPluginType) -> PluginContext {
+        PluginContext(
+            instance: instance, store: store, clock: clock,
+            logger: Logger.forPlugin(logger, instance), declaredEventTypes: type.eventTypes, identity: identity)
+    }
+
+    /// Runs plugin code as one unit of work: the body runs with a fresh context (and the process
+    /// `processID`, loaded afresh, when given); its buffered writes are then saved in one transaction.
+    /// When another writer changed the same records meanwhile, the body runs again, up to
+    /// `metagov.hooks.max_attempts` times in all; repeated attempts for one instance take turns, so a burst of
+    /// writers to the same state settles instead of starving. Errors thrown by the body are classified as
+    /// plugin errors. Signals and modification notices are sent after the commit; `newProcessID` is
+    /// reported as new.
+    func runUnitOfWork<T: Sendable>(
+        instance: PluginInstance, type: RegisteredPluginType, processID: Int64? = nil, newProcessID: Int64? = nil,
+        _ body: (PluginContext, ProcessHandle?) async throws -> T
+    ) async throws -> (T, CommitSummary) {
+        if let done = try await attemptUnitOfWork(instance, type, processID, newProcessID, body) { return done }
+        await retryTurns.lock(instance.id)
+        do {
+            for _ in 1..<maxHookAttempts {
+                if let done = try await attemptUnitOfWork(instance, type, processID, newProcessID, body) {
+                    await retryTurns.unlock(instance.id)
+                    return done
+                }
+            }
+        } catch {
+            await retryTurns.unlock(instance.id)
+            throw error
+        }
+        await retryTurns.unlock(instance.id)
+        throw MetagovError(.internal, "plugin '\(instance.name)': concurrent updates kept conflicting after \(maxHookAttempts) attempts")
+    }
+
+    /// One attempt of ``runUnitOfWork(instance:type:processID:newProcessID:_:)``; `nil` when the commit
+    /// conflicted with another writer.
+    private func attemptUnitOfWork<T: Sendable>(
+        _ instance: PluginInstance, _ type: RegisteredPluginType, _ processID: Int64?, _ newProcessID: Int64?,
+        _ body: (PluginContext, ProcessHandle?) async throws -> T
+    ) async throws -> (T, CommitSummary)? {
+        let context = makeContext(instance, type)
+        var handle: ProcessHandle?
+        if let processID {
+            guard let process = try read({ try $0.process(id: processID) }) else {
+                throw MetagovError.notFound("process \(processID)")
+            }
+            handle = context.adopt(process)
+        }
+        let value: T
+        do {
+            value = try await body(context, handle)
+        } catch {
+            throw MetagovError.fromPlugin(error, plugin: instance.name)
+        }
+        do {
+            let summary = try commit(context)
+            publish(summary, newProcessID: newProcessID)
+            return (value, summary)
+        } catch StoreError.conflict(let what) {
+            logger.debug("unit of work conflicted on \(what); running the hook again")
+            return nil
+        } catch let error as StoreError {
+            throw MetagovError.fromStore(error)
+        }
+    }
+
+    /// Saves what the context buffered, in one transaction; nothing when it buffered nothing.
+    private func commit(_ context: PluginContext) throws -> CommitSummary {
+        let work = context.pendingWork
+        let changed = work.processes.values.filter(\.isModified).sorted { $0.id < $1.id }
+        if work.stateChanges.isEmpty && work.events.isEmpty && changed.isEmpty { return CommitSummary() }
+        let now = clock.now()
+        return try store.write { writer in
+            var summary = CommitSummary()
+            if !work.stateChanges.isEmpty {
+                try writer.updatePluginState(
+                    pluginID: context.instance.id, changes: work.stateChanges, expectedVersion: work.stateVersion)
+            }
+            for handle in changed {
+                var process = handle.current
+                process.updatedAt = now
+                summary.processes.append((handle.original, try writer.updateProcess(process)))
+            }
+            if !work.events.isEmpty { summary.events = try writer.appendEvents(work.events) }
+            return summary
+        }
+    }
+
+    /// Sends the signals and modification notices of a committed unit of work.
+    private func publish(_ summary: CommitSummary, newProcessID: Int64?) {
+        var modifications: [Modification] = []
+        for (before, after) in summary.processes {
+            if after.id != newProcessID { modifications.append(Modification(kind: .changed, object: .process(after))) }
+            if before.status != after.status || before.outcome != after.outcome {
+                signals.send(Signal(name: SignalName.processUpdated, sender: after.plugin, payload: .process(after)))
+            }
+        }
+        notify(modifications)
+        if signals.hasSubscribers(SignalName.eventCreated) {
+            for event in summary.events {
+                signals.send(Signal(name: SignalName.eventCreated, sender: event.source, payload: .event(event)))
+            }
+        }
+    }
+}
+
+extension Logger {
+    /// A logger tagged with the plugin instance.
+    static func forPlugin(_ base: Logger, _ instance: PluginInstance) -> Logger {
+        var logger = base
+        logger[metadataKey: "plugin"] = "\(instance.name)"
+        logger[metadataKey: "community"] = "\(instance.community)"
+        return logger
+    }
+}

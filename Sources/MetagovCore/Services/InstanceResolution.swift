@@ -1,0 +1,49 @@
+extension Metagov {
+    /// Finds the instance of plugin type `name` in `community` that a call addresses: by `id` when given,
+    /// else by `communityPlatformID`, else the community's only instance of that type (preferring the one
+    /// without a platform id when there are several).
+    ///
+    /// Missing community → NOT_FOUND naming it; plugin not enabled → `notEnabledCode` with
+    /// "plugin 'P' is not enabled for community 'S'".
+    func resolveInstance(
+        community: String, name: String, communityPlatformID: String? = nil, id: Int64? = nil,
+        notEnabledCode: MetagovError.Code = .failedPrecondition
+    ) throws -> PluginInstance {
+        try read { reader in
+            var found: PluginInstance?
+            if let id, id != 0 {
+                found = try reader.plugin(id: id).flatMap { $0.community == community && $0.name == name ? $0 : nil }
+            } else if let communityPlatformID, !communityPlatformID.isEmpty {
+                found = try reader.plugin(community: community, name: name, communityPlatformID: communityPlatformID)
+            } else {
+                let all = try reader.plugins(community: community, name: name)
+                if all.count > 1 {
+                    guard let plain = all.first(where: { $0.communityPlatformID == nil }) else {
+                        throw MetagovError.invalidArgument(
+                            "community '\(community)' has \(all.count) instances of plugin '\(name)'; give community_platform_id or id")
+                    }
+                    found = plain
+                } else {
+                    found = all.first
+                }
+            }
+            if let found { return found }
+            guard try reader.community(slug: community) != nil else {
+                throw MetagovError.notFound("community '\(community)'")
+            }
+            var what = "plugin '\(name)'"
+            if let id, id != 0 { what += " (id \(id))" }
+            else if let communityPlatformID, !communityPlatformID.isEmpty { what += " (community_platform_id '\(communityPlatformID)')" }
+            throw MetagovError(notEnabledCode, "\(what) is not enabled for community '\(community)'")
+        }
+    }
+
+    /// Validates `value` against `schema` filling defaults; failures are INVALID_ARGUMENT "Validation error".
+    func validated(_ value: JSONValue, _ schema: JSONSchema?, subject: String) throws -> JSONValue {
+        guard let schema else { return value }
+        switch schema.validateFillingDefaults(value) {
+        case .success(let filled): return filled
+        case .failure(let errors): throw MetagovError.validation(subject, errors.errors)
+        }
+    }
+}

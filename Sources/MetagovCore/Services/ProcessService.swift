@@ -1,0 +1,124 @@
+import Foundation
+
+/// Running governance processes: start, get, list, close.
+public struct ProcessService: Sendable {
+    let core: Metagov
+
+    /// Starts process type `process` of `plugin` in `community`. Parameters are validated with defaults
+    /// filled in; if the type's `start` throws, the process is removed and nothing it did is kept.
+    public func start(
+        community: String, plugin: String, process: String, parameters: JSONValue? = nil, callbackURL: String? = nil,
+        communityPlatformID: String? = nil
+    ) async throws -> GovernanceProcess {
+        let type = try core.pluginType(plugin)
+        guard let processType = type.processes[process] else {
+            throw MetagovError.notFound("process type '\(plugin).\(process)'")
+        }
+        let callbackURL = try Self.checkedCallbackURL(callbackURL)
+        let instance = try core.resolveInstance(community: community, name: plugin, communityPlatformID: communityPlatformID)
+        let input = try core.validated(parameters ?? [:], processType.input, subject: "parameters of process '\(plugin).\(process)'")
+        let created = try core.write { writer in
+            try writer.insertProcess(
+                pluginID: instance.id, name: process, status: .created, outcome: nil, errors: nil, state: [:],
+                callbackURL: callbackURL)
+        }
+        do {
+            let (_, summary) = try await core.runUnitOfWork(
+                instance: instance, type: type, processID: created.id, newProcessID: created.id
+            ) { context, handle in
+                guard let handle else { throw MetagovError(.internal, "process \(created.id) vanished while starting") }
+                try await processType.type.start(ProcessContext(plugin: context, process: handle), input)
+            }
+            let started = summary.saved(created.id) ?? created
+            core.notify([Modification(kind: .new, object: .process(started))])
+            return started
+        } catch {
+            _ = try? core.write { try $0.deleteProcess(id: created.id) }
+            throw error
+        }
+    }
+
+    /// The process `id`, or NOT_FOUND.
+    public func get(_ id: Int64) throws -> GovernanceProcess {
+        guard let process = try core.read({ try $0.process(id: id) }) else { throw MetagovError.notFound("process \(id)") }
+        return process
+    }
+
+    /// One page of processes matching `filter`, ordered by id. A community in the filter must exist.
+    public func list(_ filter: ProcessFilter, pageSize: Int = 0, pageToken: String? = nil) throws -> Page<GovernanceProcess> {
+        let limit = try Paging.pageSize(pageSize)
+        let after = try Paging.intKey(from: pageToken)
+        let items = try core.read { reader in
+            if let community = filter.community, try reader.community(slug: community) == nil {
+                throw MetagovError.notFound("community '\(community)'")
+            }
+            return try reader.processes(matching: filter, afterID: after, limit: limit + 1)
+        }
+        let page = Array(items.prefix(limit))
+        let next = items.count > limit ? page.last.map { Paging.token(after: String($0.id)) } : nil
+        return Page(items: page, nextPageToken: next)
+    }
+
+    /// Closes the process through its type's `close` hook. FAILED_PRECONDITION when the process is already
+    /// completed or its type cannot be closed.
+    public func close(_ id: Int64) async throws -> GovernanceProcess {
+        let (instance, type, process) = try context(of: id)
+        guard process.status != .completed else {
+            throw MetagovError.failedPrecondition("process \(id) is already completed")
+        }
+        guard let close = type.processes[process.name]?.type.close else {
+            throw MetagovError.failedPrecondition("process type '\(process.plugin).\(process.name)' cannot be closed")
+        }
+        return try await runHook(id, instance, type) { context in
+            guard context.process.status != .completed else {
+                throw MetagovError.failedPrecondition("process \(id) is already completed")
+            }
+            try await close(context)
+        }
+    }
+
+    /// Runs the type's `update` hook once if the process is pending and the type has one; returns the
+    /// process as saved.
+    public func update(_ id: Int64) async throws -> GovernanceProcess {
+        let (instance, type, process) = try context(of: id)
+        guard process.status == .pending, let update = type.processes[process.name]?.type.update else { return process }
+        return try await runHook(id, instance, type) { context in
+            guard context.process.status == .pending else { return }
+            try await update(context)
+        }
+    }
+
+    private func runHook(
+        _ id: Int64, _ instance: PluginInstance, _ type: RegisteredPluginType,
+        _ hook: @escaping @Sendable (ProcessContext) async throws -> Void
+    ) async throws -> GovernanceProcess {
+        let (_, summary) = try await core.runUnitOfWork(instance: instance, type: type, processID: id) { context, handle in
+            guard let handle else { throw MetagovError.notFound("process \(id)") }
+            try await hook(ProcessContext(plugin: context, process: handle))
+        }
+        return try summary.saved(id) ?? get(id)
+    }
+
+    /// The instance, plugin type and current record of process `id`.
+    private func context(of id: Int64) throws -> (PluginInstance, RegisteredPluginType, GovernanceProcess) {
+        let (process, instance) = try core.read { reader -> (GovernanceProcess, PluginInstance?) in
+            guard let process = try reader.process(id: id) else { throw MetagovError.notFound("process \(id)") }
+            return (process, try reader.plugin(id: process.pluginID))
+        }
+        guard let instance else { throw MetagovError.notFound("plugin instance \(process.pluginID) of process \(id)") }
+        guard let type = core.catalog.types[process.plugin] else {
+            throw MetagovError.failedPrecondition("plugin type '\(process.plugin)' of process \(id) is not loaded")
+        }
+        return (instance, type, process)
+    }
+
+    private static func checkedCallbackURL(_ url: String?) throws -> String? {
+        guard let url, !url.isEmpty else { return nil }
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", parsed.host?.isEmpty == false
+        else {
+            throw MetagovError.invalidArgument("callback_url '\(url)' is not an absolute http(s) URL")
+        }
+        return url
+    }
+}

@@ -1,0 +1,51 @@
+/// What one scheduler pass did.
+public struct TickReport: Sendable, Hashable {
+    /// Periodic tasks that ran successfully.
+    public var tasksRun = 0
+    /// Pending processes whose `update()` ran successfully.
+    public var processesUpdated = 0
+    /// Processes that became completed during the pass.
+    public var processesCompleted = 0
+    /// One line per hook that failed (the pass goes on after a failure).
+    public var failures: [String] = []
+}
+
+/// The scheduler's work: periodic tasks of every instance, then `update()` of every pending process.
+public struct Scheduler: Sendable {
+    let core: Metagov
+
+    /// Runs one pass. A failing hook is logged and reported, and does not stop the pass.
+    public func tick() async throws -> TickReport {
+        var report = TickReport()
+        let instances = try core.read { try $0.allPlugins() }
+        for instance in instances {
+            guard let type = core.catalog.types[instance.name], let task = type.type.periodicTask else { continue }
+            do {
+                _ = try await core.runUnitOfWork(instance: instance, type: type) { context, _ in try await task(context) }
+                report.tasksRun += 1
+            } catch {
+                report.failures.append("periodic task of plugin '\(instance.name)' in community '\(instance.community)': \(error)")
+                core.logger.error("periodic task failed", metadata: ["plugin": "\(instance.name)", "error": "\(error)"])
+            }
+        }
+        var after: Int64?
+        while true {
+            let pending = try core.read {
+                try $0.processes(matching: ProcessFilter(status: .pending), afterID: after, limit: 500)
+            }
+            guard let last = pending.last else { break }
+            after = last.id
+            for process in pending where core.catalog.types[process.plugin]?.processes[process.name]?.type.update != nil {
+                do {
+                    let updated = try await core.processes.update(process.id)
+                    report.processesUpdated += 1
+                    if updated.status == .completed { report.processesCompleted += 1 }
+                } catch {
+                    report.failures.append("update of process \(process.id) (\(process.plugin).\(process.name)): \(error)")
+                    core.logger.error("process update failed", metadata: ["process": "\(process.id)", "error": "\(error)"])
+                }
+            }
+        }
+        return report
+    }
+}

@@ -1,0 +1,46 @@
+/// What delivering one webhook did.
+public struct WebhookDelivery: Sendable, Hashable {
+    /// Whether the plugin type's webhook receiver ran.
+    public var receiverRan: Bool
+    /// Ids of the pending processes whose `receiveWebhook` ran.
+    public var processIDs: [Int64]
+}
+
+/// Hands platform webhooks to plugin instances (Metagov's webhook receivers).
+public struct WebhookService: Sendable {
+    let core: Metagov
+
+    /// Delivers `request` to the addressed instance of `plugin` in `community`: first to the plugin type's
+    /// webhook receiver, then to `receiveWebhook` of each of the instance's pending processes whose type
+    /// has one. Each runs as its own unit of work; the first failure stops delivery and is thrown.
+    public func deliver(
+        community: String, plugin: String, communityPlatformID: String? = nil, request: WebhookRequest
+    ) async throws -> WebhookDelivery {
+        let type = try core.pluginType(plugin)
+        let receivesInProcesses = type.processes.values.contains { $0.type.receiveWebhook != nil }
+        guard type.type.webhookReceiver != nil || receivesInProcesses else {
+            throw MetagovError.failedPrecondition("plugin '\(plugin)' does not receive webhooks")
+        }
+        let instance = try core.resolveInstance(community: community, name: plugin, communityPlatformID: communityPlatformID)
+        var delivery = WebhookDelivery(receiverRan: false, processIDs: [])
+        if let receiver = type.type.webhookReceiver {
+            _ = try await core.runUnitOfWork(instance: instance, type: type) { context, _ in
+                try await receiver(context, request)
+            }
+            delivery.receiverRan = true
+        }
+        guard receivesInProcesses else { return delivery }
+        let pending = try core.read {
+            try $0.processes(matching: ProcessFilter(pluginID: instance.id, status: .pending), afterID: nil, limit: Int.max)
+        }
+        for process in pending {
+            guard let receive = type.processes[process.name]?.type.receiveWebhook else { continue }
+            _ = try await core.runUnitOfWork(instance: instance, type: type, processID: process.id) { context, handle in
+                guard let handle, handle.status == .pending else { return }
+                try await receive(ProcessContext(plugin: context, process: handle), request)
+            }
+            delivery.processIDs.append(process.id)
+        }
+        return delivery
+    }
+}

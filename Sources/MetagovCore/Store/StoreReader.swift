@@ -1,0 +1,155 @@
+import Foundation
+
+/// Filter for listing governance processes; `nil` fields match everything.
+public struct ProcessFilter: Sendable, Hashable {
+    public var community: String?
+    public var plugin: String?
+    public var pluginID: Int64?
+    public var name: String?
+    public var status: ProcessStatus?
+
+    public init(
+        community: String? = nil, plugin: String? = nil, pluginID: Int64? = nil, name: String? = nil,
+        status: ProcessStatus? = nil
+    ) {
+        self.community = community
+        self.plugin = plugin
+        self.pluginID = pluginID
+        self.name = name
+        self.status = status
+    }
+}
+
+/// Filter for reading the event log; `nil` or empty fields match everything.
+public struct EventFilter: Sendable, Hashable {
+    public var community: String?
+    /// Names of source plugin types to include.
+    public var sources: Set<String>
+    public var eventTypes: Set<String>
+
+    public init(community: String? = nil, sources: Set<String> = [], eventTypes: Set<String> = []) {
+        self.community = community
+        self.sources = sources
+        self.eventTypes = eventTypes
+    }
+
+    /// Whether `event` passes this filter.
+    public func matches(_ event: Event) -> Bool {
+        (community == nil || community == event.community)
+            && (sources.isEmpty || sources.contains(event.source))
+            && (eventTypes.isEmpty || eventTypes.contains(event.eventType))
+    }
+}
+
+/// Filter for looking up linked accounts; `nil` fields match everything. A `communityPlatformID` of `""`
+/// matches only accounts that have no community platform id.
+public struct AccountFilter: Sendable, Hashable {
+    public var community: String
+    public var platformType: String?
+    public var platformIdentifier: String?
+    public var communityPlatformID: String?
+
+    public init(
+        community: String, platformType: String? = nil, platformIdentifier: String? = nil,
+        communityPlatformID: String? = nil
+    ) {
+        self.community = community
+        self.platformType = platformType
+        self.platformIdentifier = platformIdentifier
+        self.communityPlatformID = communityPlatformID
+    }
+}
+
+/// Read operations available inside any transaction.
+///
+/// Listing methods are keyset-paged: they return items strictly after the given key, in key order, at most
+/// `limit` of them.
+public protocol StoreReader {
+    func community(slug: String) throws -> Community?
+    /// Communities ordered by slug, after `afterSlug` when given.
+    func communities(afterSlug: String?, limit: Int) throws -> [Community]
+
+    func plugin(id: Int64) throws -> PluginInstance?
+    /// The instance of plugin type `name` in `community`; with `communityPlatformID == nil`, the one
+    /// whose platform id is absent.
+    func plugin(community: String, name: String, communityPlatformID: String?) throws -> PluginInstance?
+    /// Every instance of plugin type `name` in `community`, whatever its platform id, ordered by id.
+    func plugins(community: String, name: String) throws -> [PluginInstance]
+    /// Every instance in `community` ordered by id.
+    func plugins(community: String) throws -> [PluginInstance]
+    /// Every instance of every community ordered by id (for periodic tasks).
+    func allPlugins() throws -> [PluginInstance]
+    /// The persistent key/value state of a plugin instance.
+    func pluginState(pluginID: Int64) throws -> [String: JSONValue]
+    /// The state version of a plugin instance; it changes with every state write.
+    func pluginStateVersion(pluginID: Int64) throws -> Int64?
+
+    func process(id: Int64) throws -> GovernanceProcess?
+    /// Processes matching `filter` ordered by id, after `afterID` when given.
+    func processes(matching filter: ProcessFilter, afterID: Int64?, limit: Int) throws -> [GovernanceProcess]
+
+    /// Events matching `filter` with a cursor greater than `afterCursor`, in cursor order.
+    func events(matching filter: EventFilter, afterCursor: Int64, limit: Int) throws -> [Event]
+    /// The greatest cursor in the log, 0 when it is empty.
+    func lastEventCursor() throws -> Int64
+
+    func metagovID(externalID: Int64) throws -> MetagovID?
+    /// Every id of the merged group whose primary is `primaryExternalID`, ordered by id.
+    func metagovIDs(primaryExternalID: Int64) throws -> [MetagovID]
+    /// The primary ids of `community`, ordered by id.
+    func primaryMetagovIDs(community: String) throws -> [MetagovID]
+    /// Linked accounts matching `filter`, ordered by (external id, platform type, identifier).
+    func linkedAccounts(matching filter: AccountFilter) throws -> [LinkedAccount]
+    /// Linked accounts of any of `externalIDs`.
+    func linkedAccounts(externalIDs: [Int64]) throws -> [LinkedAccount]
+}
+
+/// Write operations, available inside ``Store/write(_:)`` only. Each write stamps `updatedAt` (and
+/// `createdAt` on insert) with the current time.
+public protocol StoreWriter: StoreReader {
+    /// Inserts a community; throws ``StoreError/alreadyExists(_:)`` when the slug is taken.
+    func insertCommunity(slug: String, readableName: String) throws -> Community
+    /// Renames a community; throws ``StoreError/notFound(_:)`` when it does not exist.
+    func updateCommunity(slug: String, readableName: String) throws -> Community
+    /// Deletes a community and everything it owns (plugins, their state, processes, identities, events).
+    /// Returns whether it existed.
+    func deleteCommunity(slug: String) throws -> Bool
+
+    /// Inserts a plugin instance; throws ``StoreError/alreadyExists(_:)`` when (community, name, platform id)
+    /// is taken and ``StoreError/notFound(_:)`` when the community does not exist.
+    func insertPlugin(community: String, name: String, communityPlatformID: String?, config: JSONValue) throws
+        -> PluginInstance
+    /// Replaces an instance's config (and platform id); throws ``StoreError/notFound(_:)`` when missing.
+    func updatePlugin(id: Int64, communityPlatformID: String?, config: JSONValue) throws -> PluginInstance
+    /// Deletes an instance with its state and processes. Returns whether it existed.
+    func deletePlugin(id: Int64) throws -> Bool
+    /// Applies `changes` to an instance's state (a `nil` value deletes the key) if its state version still
+    /// equals `expectedVersion` (pass `nil` to skip the check); throws ``StoreError/conflict(_:)`` otherwise.
+    /// Returns the new state version.
+    @discardableResult
+    func updatePluginState(pluginID: Int64, changes: [String: JSONValue?], expectedVersion: Int64?) throws -> Int64
+
+    /// Inserts a process with version 1.
+    func insertProcess(
+        pluginID: Int64, name: String, status: ProcessStatus, outcome: JSONValue?, errors: JSONValue?,
+        state: [String: JSONValue], callbackURL: String?
+    ) throws -> GovernanceProcess
+    /// Saves status, outcome, errors and state of `process` if the stored version equals `process.version`;
+    /// throws ``StoreError/conflict(_:)`` otherwise. Returns the stored process with its new version.
+    func updateProcess(_ process: GovernanceProcess) throws -> GovernanceProcess
+    /// Deletes a process. Returns whether it existed.
+    func deleteProcess(id: Int64) throws -> Bool
+
+    /// Appends events to the log, returning them with their cursors and timestamps.
+    func appendEvents(_ events: [NewEvent]) throws -> [Event]
+
+    /// Creates `count` new primary ids in `community` with random, unused positive external ids.
+    func createMetagovIDs(community: String, count: Int) throws -> [MetagovID]
+    /// Makes `newPrimary` the primary of every id whose primary is `oldPrimary`.
+    func reassignPrimary(from oldPrimary: Int64, to newPrimary: Int64) throws
+    /// Inserts or replaces the account identified by (community, platform type, identifier, platform id).
+    func upsertLinkedAccount(_ account: LinkedAccount) throws
+    /// Deletes the account identified by (community, platform type, identifier, platform id). Returns whether
+    /// it existed.
+    func deleteLinkedAccount(community: String, platformType: String, platformIdentifier: String, communityPlatformID: String?) throws -> Bool
+}

@@ -1,0 +1,3 @@
+import MetagovAdmin
+
+await MetagovdCommand.entryPoint()

@@ -1,0 +1,134 @@
+import Foundation
+import MetagovCore
+import MetagovPlugins
+import MetagovTestSupport
+import Testing
+
+@Suite struct PollTests {
+    private func core(_ clock: ManualClock = ManualClock()) async throws -> Metagov {
+        let core = try makeTestCore(BuiltinExtensions.all(), clock: clock)
+        _ = try core.communities.create(slug: "c", readableName: "C")
+        _ = try await core.plugins.enable(community: "c", name: "poll")
+        return core
+    }
+
+    private func start(_ core: Metagov, _ parameters: JSONValue) async throws -> GovernanceProcess {
+        try await core.processes.start(community: "c", plugin: "poll", process: "vote", parameters: parameters)
+    }
+
+    @discardableResult
+    private func vote(_ core: Metagov, _ id: Int64, _ voter: String, _ option: String) async throws -> JSONValue {
+        try await core.actions.perform(
+            community: "c", plugin: "poll", action: "cast-vote",
+            parameters: ["process_id": .integer(Int(id)), "voter": .string(voter), "option": .string(option)])
+    }
+
+    @Test func votesAreCountedReplacedAndClosedWithAWinner() async throws {
+        let core = try await core()
+        let process = try await start(core, ["title": "Lunch", "options": ["pizza", "salad"]])
+        #expect(process.status == .pending)
+        #expect(process.outcome == ["votes": ["pizza": 0, "salad": 0], "voter_count": 0])
+        try await vote(core, process.id, "ann", "pizza")
+        try await vote(core, process.id, "bob", "pizza")
+        let changed = try await vote(core, process.id, "bob", "salad")
+        #expect(changed["outcome"] == ["votes": ["pizza": 1, "salad": 1], "voter_count": 2])
+        try await vote(core, process.id, "cy", "salad")
+        let closed = try await core.processes.close(process.id)
+        #expect(closed.status == .completed)
+        #expect(closed.outcome == ["votes": ["pizza": 1, "salad": 2], "voter_count": 3, "winner": "salad"])
+        let late = await metagovError { try await vote(core, process.id, "dee", "pizza") }
+        #expect(late?.code == .failedPrecondition)
+        #expect(late?.message == "vote \(process.id) is closed")
+    }
+
+    @Test func tieIsReported() async throws {
+        let core = try await core()
+        let process = try await start(core, ["title": "T", "options": ["a", "b", "c"]])
+        try await vote(core, process.id, "x", "a")
+        try await vote(core, process.id, "y", "b")
+        let closed = try await core.processes.close(process.id)
+        #expect(closed.outcome?["winner"] == .null)
+        #expect(closed.outcome?["tie"] == ["a", "b"])
+    }
+
+    @Test func rejectsUnknownOptionsIneligibleVotersAndBadProcesses() async throws {
+        let core = try await core()
+        let process = try await start(core, ["title": "T", "options": ["a", "b"], "eligible_voters": ["ann", "bob"]])
+        let option = await metagovError { try await vote(core, process.id, "ann", "zzz") }
+        #expect(option?.code == .invalidArgument)
+        #expect(option?.message.contains("not an option") == true)
+        let voter = await metagovError { try await vote(core, process.id, "eve", "a") }
+        #expect(voter?.code == .invalidArgument)
+        #expect(voter?.message.contains("not eligible") == true)
+        let missing = await metagovError { try await vote(core, 9999, "ann", "a") }
+        #expect(missing?.code == .notFound)
+        #expect(try core.processes.get(process.id).outcome?["voter_count"] == 0)
+        #expect(try core.events.list().isEmpty)
+    }
+
+    @Test(arguments: [
+        ["title": "T", "options": ["only"]] as JSONValue, ["title": "T", "options": ["a", "a"]],
+        ["options": ["a", "b"]], ["title": "T", "options": ["a", "b"], "quorum": 0],
+        ["title": "T", "options": ["a", "b"], "closing_at": "tomorrow"],
+        ["title": "T", "options": ["a", "b"], "quorum": 3, "eligible_voters": ["x"]],
+    ])
+    func invalidStartParameters(_ parameters: JSONValue) async throws {
+        let core = try await core()
+        let error = await metagovError { _ = try await start(core, parameters) }
+        #expect(error?.code == .invalidArgument)
+        #expect(try core.processes.list(ProcessFilter(community: "c")).items.isEmpty)
+    }
+
+    @Test func closesWhenQuorumIsReached() async throws {
+        let core = try await core()
+        let process = try await start(core, ["title": "Q", "options": ["yes", "no"], "quorum": 2])
+        try await vote(core, process.id, "a", "yes")
+        #expect(try core.processes.get(process.id).status == .pending)
+        let last = try await vote(core, process.id, "b", "yes")
+        #expect(last["status"] == "completed")
+        #expect(try core.processes.get(process.id).outcome?["winner"] == "yes")
+    }
+
+    @Test func closesAtClosingTimeThroughTheScheduler() async throws {
+        let clock = ManualClock()
+        let core = try await core(clock)
+        let closing = clock.now().addingTimeInterval(3600).rfc3339
+        let process = try await start(core, ["title": "Timed", "options": ["a", "b"], "closing_at": .string(closing)])
+        try await vote(core, process.id, "a", "b")
+        _ = try await core.scheduler.tick()
+        #expect(try core.processes.get(process.id).status == .pending)
+        clock.advance(3600)
+        _ = try await core.scheduler.tick()
+        let closed = try core.processes.get(process.id)
+        #expect(closed.status == .completed)
+        #expect(closed.outcome?["winner"] == "b")
+        let past = await metagovError { _ = try await start(core, ["title": "Old", "options": ["a", "b"], "closing_at": .string(closing)]) }
+        #expect(past?.message.contains("in the past") == true)
+    }
+
+    @Test func everyVoteEmitsAnEvent() async throws {
+        let core = try await core()
+        let process = try await start(core, ["title": "E", "options": ["a", "b"]])
+        try await vote(core, process.id, "ann", "a")
+        try await vote(core, process.id, "ann", "b")
+        let events = try core.events.list(EventFilter(community: "c", eventTypes: ["vote_cast"]))
+        #expect(events.map(\.data) == [
+            ["process_id": .integer(Int(process.id)), "voter": "ann", "option": "a", "previous_option": nil],
+            ["process_id": .integer(Int(process.id)), "voter": "ann", "option": "b", "previous_option": "a"],
+        ])
+        #expect(events.allSatisfy { $0.source == "poll" && $0.initiator["user_id"] == "ann" })
+    }
+
+    @Test func concurrentVotesAreAllCounted() async throws {
+        let core = try await core()
+        let process = try await start(core, ["title": "Busy", "options": ["a", "b"]])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<30 {
+                group.addTask { try await self.vote(core, process.id, "voter\(i)", i % 3 == 0 ? "a" : "b") }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try core.processes.get(process.id).outcome == ["votes": ["a": 10, "b": 20], "voter_count": 30])
+        #expect(try core.events.list().count == 30)
+    }
+}
