@@ -94,7 +94,7 @@ public final class HTTP2OutboundStream: @unchecked Sendable {
         let dataBytes = data?.readableBytes ?? 0
         let (result, waker): (EnqueueResult, HTTP2StreamWaker?) = self.state.withLock { state in
             if let failure = state.failure { return (.closed(failure), nil) }
-            if state.end != nil || (state.headersEndStream && state.pendingHeaders == nil && state.endReported) {
+            if state.end != nil {
                 return (.closed(HTTP2Error.alreadyFinished), nil)
             }
             var needsService = false
@@ -150,6 +150,9 @@ public final class HTTP2OutboundStream: @unchecked Sendable {
                 let immediate: Result<Void, any Error>? = self.state.withLock { state in
                     if let failure = state.failure { return .failure(failure) }
                     if state.bytes <= self.lowWatermark { return .success(()) }
+                    // Checked under the lock that `onCancel` also takes, so a cancellation
+                    // cannot slip between this check and storing the continuation.
+                    if Task.isCancelled { return .failure(CancellationError()) }
                     if let previous = state.waiter {
                         // Only one producer may wait at a time; release the older one.
                         state.waiter = nil
@@ -201,12 +204,23 @@ public final class HTTP2OutboundStream: @unchecked Sendable {
 
     // MARK: event loop side
 
-    /// Attaches to a connection once the stream id is known. Returns true if there is
-    /// something to service already (pending headers or a reset).
+    /// Attaches to a connection once the stream id is known.
     func attach(streamID: Int32, waker: HTTP2StreamWaker) {
         self.streamID = streamID
         self.state.withLock { state in
             state.waker = waker
+        }
+    }
+
+    /// After attaching: whether something queued earlier needs the connection's attention.
+    func needsServiceAfterAttach() -> Bool {
+        self.state.withLock { state in
+            let needs = state.pendingHeaders != nil || (state.resetCode != nil && !state.resetSubmitted)
+            if needs && !state.wakePosted {
+                state.wakePosted = true
+                return true
+            }
+            return false
         }
     }
 

@@ -21,7 +21,8 @@ extension JSONValue: Equatable {
         case let (.integer(a), .integer(b)): return a == b
         case let (.integer(a), .number(b)), let (.number(b), .integer(a)): return Double(a) == b
         case let (.number(a), .number(b)): return a == b
-        case let (.string(a), .string(b)): return a == b
+        // Code point equality: JSON strings that differ only by Unicode normalisation are different.
+        case let (.string(a), .string(b)): return a.unicodeScalars.elementsEqual(b.unicodeScalars)
         case let (.array(a), .array(b)): return a == b
         case let (.object(a), .object(b)): return a == b
         default: return false

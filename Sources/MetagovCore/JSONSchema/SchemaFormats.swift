@@ -98,11 +98,12 @@ enum SchemaFormats {
 
     private static func isHostname(_ text: String) -> Bool {
         guard !text.isEmpty, text.utf8.count <= 253 else { return false }
-        let name = text.hasSuffix(".") ? String(text.dropLast()) : text
-        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
+        return text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
             guard (1...63).contains(label.utf8.count), label.first != "-", label.last != "-" else { return false }
-            if label.count >= 4, label.dropFirst(2).hasPrefix("--"), !label.lowercased().hasPrefix("xn--") { return false }
-            return label.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D }
+            let ascii = label.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D }
+            guard ascii else { return false }
+            if label.lowercased().hasPrefix("xn--") { return IDNAHostnameLabel.isValidALabel(label) }
+            return !(label.count >= 4 && label.dropFirst(2).hasPrefix("--"))
         }
     }
 
@@ -157,11 +158,32 @@ enum SchemaFormats {
         if requireScheme {
             guard let scheme = reference.scheme, !scheme.isEmpty else { return false }
         }
+        if reference.scheme == nil, !reference.path.hasPrefix("/"),
+            reference.path.split(separator: "/", omittingEmptySubsequences: false).first?.contains(":") == true
+        {
+            return false
+        }
+        let outsideHost = reference.path + (reference.query ?? "") + (reference.fragment ?? "")
+        if outsideHost.contains("[") || outsideHost.contains("]") { return false }
         if let authority = reference.authority {
-            let hostPort = authority.split(separator: "@").last ?? ""
-            if !hostPort.hasPrefix("["), let colon = hostPort.lastIndex(of: ":") {
-                guard hostPort[hostPort.index(after: colon)...].allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+            let parts = authority.split(separator: "@", omittingEmptySubsequences: false)
+            guard parts.count <= 2, let hostPort = parts.last else { return false }
+            if parts.count == 2, parts[0].contains("[") || parts[0].contains("]") { return false }
+            var port = Substring("")
+            if hostPort.hasPrefix("[") {
+                guard let close = hostPort.firstIndex(of: "]") else { return false }
+                let literal = hostPort[hostPort.index(after: hostPort.startIndex)..<close]
+                if !(literal.first == "v" || literal.first == "V") && !isIPv6(String(literal)) { return false }
+                let rest = hostPort[hostPort.index(after: close)...]
+                if !rest.isEmpty {
+                    guard rest.first == ":" else { return false }
+                    port = rest.dropFirst()
+                }
+            } else {
+                if hostPort.contains("[") || hostPort.contains("]") { return false }
+                if let colon = hostPort.lastIndex(of: ":") { port = hostPort[hostPort.index(after: colon)...] }
             }
+            guard port.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
         }
         if let fragment = reference.fragment, fragment.contains("#") { return false }
         return true
