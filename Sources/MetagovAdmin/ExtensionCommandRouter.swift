@@ -4,31 +4,25 @@ import MetagovCore
 
 /// Dispatches `metagovd <name> ...` to a ``CommandProvider``'s command.
 enum ExtensionCommandRouter {
-    /// Splits leading global options (`--database X`, `--config X`) from the command name and its
-    /// arguments; `nil` when the command is one of the built-ins or there is none.
-    static func split(_ arguments: [String]) -> (GlobalOptions, String, [String])? {
-        var global = GlobalOptions()
+    /// Splits leading global options (`--database X`, `--config-file X`, also `--database=X`) from the rest.
+    static func leadingGlobalOptions(_ arguments: [String]) -> (global: [String], rest: [String]) {
         var index = 0
         while index < arguments.count {
-            let word = arguments[index]
-            if word == "--database" || word == "--config", index + 1 < arguments.count {
-                if word == "--database" { global.database = arguments[index + 1] } else { global.config = arguments[index + 1] }
-                index += 2
-            } else if let value = word.split(separator: "=", maxSplits: 1).last, word.hasPrefix("--database=") {
-                global.database = String(value)
-                index += 1
-            } else if let value = word.split(separator: "=", maxSplits: 1).last, word.hasPrefix("--config=") {
-                global.config = String(value)
-                index += 1
-            } else {
-                break
-            }
+            let name = arguments[index].split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+            guard name == "--database" || name == "--config-file" else { break }
+            index += arguments[index].contains("=") ? 1 : 2
         }
-        guard index < arguments.count else { return nil }
-        let name = arguments[index]
+        index = min(index, arguments.count)
+        return (Array(arguments[..<index]), Array(arguments[index...]))
+    }
+
+    /// The extension command name and its arguments, or `nil` when the first word is a built-in command,
+    /// an option, or missing.
+    static func extensionCommand(_ arguments: [String]) -> (String, [String])? {
+        guard let name = arguments.first else { return nil }
         let builtins = MetagovdCommand.configuration.subcommands.compactMap { $0.configuration.commandName }
         guard !name.hasPrefix("-"), !builtins.contains(name), name != "help" else { return nil }
-        return (global, name, Array(arguments[(index + 1)...]))
+        return (name, Array(arguments.dropFirst()))
     }
 
     /// Runs the extension command `name`; `nil` when no loaded extension provides it.

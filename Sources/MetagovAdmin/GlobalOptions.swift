@@ -9,8 +9,8 @@ public struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "SQLite database file (default: $METAGOV_DATABASE or ./metagov.sqlite).")
     public var database: String?
 
-    @Option(name: .long, help: "Configuration file of 'key = value' lines (default: $METAGOV_CONFIG).")
-    public var config: String?
+    @Option(name: .customLong("config-file"), help: "Configuration file of 'key = value' lines (default: $METAGOV_CONFIG).")
+    public var configFile: String?
 
     public init() {}
 
@@ -21,7 +21,7 @@ public struct GlobalOptions: ParsableArguments {
 
     /// The configuration file path, if any.
     public var configPath: String? {
-        config ?? ProcessInfo.processInfo.environment["METAGOV_CONFIG"]
+        configFile ?? ProcessInfo.processInfo.environment["METAGOV_CONFIG"]
     }
 
     /// Loads the configured extensions and opens the core on the database.

@@ -20,8 +20,10 @@ public struct MetagovdCommand: AsyncParsableCommand {
     /// else the built-in commands.
     public static func entryPoint() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if let (global, name, rest) = ExtensionCommandRouter.split(arguments) {
+        let (globalArguments, command) = ExtensionCommandRouter.leadingGlobalOptions(arguments)
+        if let (name, rest) = ExtensionCommandRouter.extensionCommand(command) {
             do {
+                let global = try GlobalOptions.parse(globalArguments)
                 if let exitCode = try await ExtensionCommandRouter.run(name, arguments: rest, global: global) {
                     Foundation.exit(exitCode)
                 }
@@ -29,7 +31,8 @@ public struct MetagovdCommand: AsyncParsableCommand {
                 exit(withError: error)
             }
         }
-        await main()
+        // Global options given before the subcommand are parsed by the subcommand's option group.
+        await main(command + globalArguments)
     }
 }
 

@@ -8,6 +8,7 @@ struct SchemaCommand: ParsableCommand {
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate a JSON instance against a schema: exit 0 when valid, 1 when invalid (errors listed).")
+        @OptionGroup var global: GlobalOptions
         @Option(help: "Schema file (JSON).") var schema: String
         @Option(help: "Instance file (JSON).") var instance: String
 
