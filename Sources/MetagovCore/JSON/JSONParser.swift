@@ -13,29 +13,23 @@ extension JSONValue {
 
     /// Parses a JSON text (RFC 8259).
     public init(parsing text: String) throws {
-        var text = text
-        self = try text.withUTF8 { bytes in
-            var parser = JSONParser(bytes: bytes)
-            return try parser.parseDocument()
-        }
+        try self.init(parsing: Array(text.utf8))
     }
 
     /// Parses JSON from UTF-8 bytes (RFC 8259).
     public init(parsing bytes: [UInt8]) throws {
-        self = try bytes.withUnsafeBufferPointer { buffer in
-            var parser = JSONParser(bytes: buffer)
-            return try parser.parseDocument()
-        }
+        var parser = JSONParser(bytes: bytes)
+        self = try parser.parseDocument()
     }
 }
 
 /// A strict recursive-descent JSON parser over UTF-8 bytes.
 private struct JSONParser {
-    let bytes: UnsafeBufferPointer<UInt8>
+    let bytes: [UInt8]
     var index = 0
     var depth = 0
 
-    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(bytes: [UInt8]) { self.bytes = bytes }
 
     mutating func parseDocument() throws -> JSONValue {
         skipWhitespace()
@@ -141,7 +135,7 @@ private struct JSONParser {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                let slice = bytes[start..<index]
                 index += 1
                 guard let text = String(validating: slice, as: UTF8.self) else { throw fail("invalid UTF-8 in string") }
                 return text
@@ -150,7 +144,7 @@ private struct JSONParser {
             if byte < 0x20 { throw fail("control character in string") }
             index += 1
         }
-        var buffer = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        var buffer = Array(bytes[start..<index])
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
@@ -243,7 +237,7 @@ private struct JSONParser {
             guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid exponent") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if isInteger, let integer = Int(text) { return .integer(integer) }
         guard let double = Double(text), double.isFinite else { throw fail("number out of range") }
         return .number(double)
