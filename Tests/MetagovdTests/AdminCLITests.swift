@@ -110,4 +110,25 @@ import Testing
         #expect(envInvalid.status != 0)
         #expect(envInvalid.stderr.contains("metagov.plugins"))
     }
+
+    @Test func extensionCommandsRun() throws {
+        let cli = try MetagovdRunner()
+        _ = try cli.run(["community", "create", "--slug", "c", "--name", "C"])
+        _ = try cli.run(["plugin", "enable", "--community", "c", "--name", "poll"])
+        let started = try cli.run(["process", "start", "--community", "c", "--plugin", "poll", "--process", "vote",
+                                   "--parameters", #"{"title": "Lunch", "options": ["a", "b"]}"#])
+        let id = try #require(try started.json()["id"]?.intValue)
+        _ = try cli.run(["action", "perform", "--community", "c", "--plugin", "poll", "--action", "cast-vote",
+                         "--parameters", #"{"process_id": \#(id), "voter": "ann", "option": "b"}"#])
+        let listed = try cli.run(["plugin-commands"]).json()
+        #expect(listed.arrayValue?.contains { $0["name"] == "poll-tally" } == true)
+        let tally = try cli.run(["poll-tally", String(id)])
+        #expect(tally.status == 0, "\(tally.stderr)")
+        #expect(try tally.json()["outcome"] == ["votes": ["a": 0, "b": 1], "voter_count": 1])
+        #expect(try tally.json()["title"] == "Lunch")
+        let missing = try cli.run(["poll-tally", "999"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("process 999 not found"))
+        #expect(try cli.run(["no-such-command"]).status != 0)
+    }
 }
