@@ -1,0 +1,120 @@
+extension EventService {
+    /// Events per store read while streaming.
+    static let streamBatch = 256
+}
+
+extension Metagov {
+    /// Every stored event matching `filter` after `afterCursor`, then live events as they are committed, in
+    /// cursor order with no gap and no duplicate.
+    ///
+    /// The log is the only source: new commits merely wake the stream, which then reads what follows its
+    /// cursor. Reading happens only when the consumer asks for more, so a slow or stalled subscriber holds no
+    /// backlog and delays nobody. The stream ends when the consuming task is cancelled.
+    public func subscribe(_ filter: EventFilter = EventFilter(), afterCursor: Int64 = 0) -> AsyncThrowingStream<Event, any Error> {
+        let notifier = ChangeNotifier()
+        let connection = SignalConnection(signals, SignalSubscription(signal: SignalName.eventCreated) { _ in notifier.notify() })
+        let reader = LogReader(events: events, filter: filter, cursor: afterCursor)
+        return AsyncThrowingStream(unfolding: {
+            _ = connection
+            while !Task.isCancelled {
+                let seen = notifier.generation
+                if let event = try reader.next() { return event }
+                await notifier.wait(after: seen)
+            }
+            return nil
+        })
+    }
+
+    /// The process now, then each change of its status, outcome or errors; finishes after it is completed.
+    /// NOT_FOUND when the process does not exist (or is deleted while watched).
+    public func watchProcess(_ id: Int64) -> AsyncThrowingStream<GovernanceProcess, any Error> {
+        let notifier = ChangeNotifier()
+        let connection = SignalConnection(signals, SignalSubscription(signal: SignalName.processUpdated) { signal in
+            if case .process(let process) = signal.payload, process.id == id { notifier.notify() }
+        })
+        let watcher = ProcessWatcher()
+        let processes = self.processes
+        return AsyncThrowingStream(unfolding: {
+            while !Task.isCancelled && !watcher.finished {
+                let seen = notifier.generation
+                let current = try processes.get(id)
+                if watcher.isNew(current) {
+                    if current.status == .completed {
+                        watcher.finish()
+                        connection.close()
+                    }
+                    return current
+                }
+                await notifier.wait(after: seen)
+            }
+            connection.close()
+            return nil
+        })
+    }
+}
+
+/// A signal subscription that ends when closed or when the stream holding it is released.
+private final class SignalConnection: Sendable {
+    private let bus: SignalBus
+    private let token: SignalBus.Token
+
+    init(_ bus: SignalBus, _ subscription: SignalSubscription) {
+        self.bus = bus
+        token = bus.connect(subscription)
+    }
+
+    func close() { bus.disconnect(token) }
+
+    deinit { bus.disconnect(token) }
+}
+
+/// Reads the log in batches after a moving cursor.
+private final class LogReader: Sendable {
+    private let events: EventService
+    private let filter: EventFilter
+    private let state: Locked<(cursor: Int64, batch: [Event])>
+
+    init(events: EventService, filter: EventFilter, cursor: Int64) {
+        self.events = events
+        self.filter = filter
+        state = Locked((cursor, []))
+    }
+
+    /// The next event after the cursor, or `nil` when the log has nothing newer yet.
+    func next() throws -> Event? {
+        if let event = state.withLock({ $0.batch.isEmpty ? nil : $0.batch.removeFirst() }) { return event }
+        let cursor = state.value.cursor
+        let batch = try events.list(filter, afterCursor: cursor, limit: EventService.streamBatch)
+        guard let first = batch.first, let last = batch.last else { return nil }
+        state.withLock {
+            $0.cursor = last.cursor
+            $0.batch = Array(batch.dropFirst())
+        }
+        return first
+    }
+}
+
+/// Remembers what a process watch last delivered.
+private final class ProcessWatcher: Sendable {
+    private struct Seen: Sendable {
+        var last: (ProcessStatus, JSONValue?, JSONValue?)?
+        var finished = false
+    }
+
+    private let seen = Locked(Seen())
+
+    var finished: Bool { seen.value.finished }
+
+    func finish() { seen.withLock { $0.finished = true } }
+
+    /// Whether `process` differs from what was delivered last (and records it).
+    func isNew(_ process: GovernanceProcess) -> Bool {
+        seen.withLock { seen in
+            if let last = seen.last, last.0 == process.status, last.1 == process.outcome, last.2 == process.errors {
+                return false
+            }
+            seen.last = (process.status, process.outcome, process.errors)
+            return true
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import MetagovCore
+import MetagovTestSupport
+import Testing
+
+@Suite struct StreamTests {
+    private func core() async throws -> Metagov {
+        let core = try makeCore()
+        _ = try core.communities.create(slug: "c", readableName: "C")
+        _ = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "t"])
+        return core
+    }
+
+    private func bump(_ core: Metagov) async throws {
+        _ = try await core.actions.perform(community: "c", plugin: "widget", action: "bump")
+    }
+
+    @Test func subscriptionCatchesUpThenFollowsLiveEventsWithoutGapOrDuplicate() async throws {
+        let core = try await core()
+        for _ in 0..<5 { try await bump(core) }
+        let third = try core.events.list()[2].cursor
+        let writers = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 { group.addTask { for _ in 0..<25 { try await bump(core) } } }
+                try await group.waitForAll()
+            }
+        }
+        var cursors: [Int64] = []
+        for try await event in core.subscribe(EventFilter(community: "c"), afterCursor: third) {
+            cursors.append(event.cursor)
+            if cursors.count == 102 { break }
+        }
+        try await writers.value
+        let expected = try core.events.list(limit: 1000).map(\.cursor).filter { $0 > third }
+        #expect(cursors == expected)
+        #expect(cursors.count == 102)
+        #expect(Set(cursors).count == cursors.count)
+    }
+
+    @Test func filtersApplyAndStalledSubscribersDelayNobody() async throws {
+        let core = try await core()
+        let stalled = core.subscribe(EventFilter(community: "c")).makeAsyncIterator()
+        _ = stalled
+        var other = core.subscribe(EventFilter(community: "c", eventTypes: ["nothing-like-this"])).makeAsyncIterator()
+        for _ in 0..<50 { try await bump(core) }
+        var live = core.subscribe(EventFilter(community: "c"), afterCursor: 0).makeAsyncIterator()
+        var count = 0
+        while count < 50, try await live.next() != nil { count += 1 }
+        #expect(count == 50)
+        let waiting = Task { try await other.next() }
+        try await Task.sleep(for: .milliseconds(50))
+        waiting.cancel()
+        #expect(try await waiting.value == nil)
+    }
+
+    @Test func watchDeliversCurrentStateThenChangesAndEnds() async throws {
+        let core = try await core()
+        let process = try await core.processes.start(community: "c", plugin: "widget", process: "decision", parameters: ["question": "q"])
+        let closer = Task {
+            try await Task.sleep(for: .milliseconds(50))
+            _ = try await core.processes.close(process.id)
+        }
+        var statuses: [ProcessStatus] = []
+        for try await update in core.watchProcess(process.id) { statuses.append(update.status) }
+        try await closer.value
+        #expect(statuses == [.pending, .completed])
+        var missing = core.watchProcess(9999).makeAsyncIterator()
+        await #expect(throws: MetagovError.self) { _ = try await missing.next() }
+    }
+
+    @Test func releasedStreamsStopListening() async throws {
+        let core = try await core()
+        do {
+            var iterator = core.subscribe().makeAsyncIterator()
+            try await bump(core)
+            #expect(try await iterator.next()?.eventType == "bumped")
+            #expect(core.signals.hasSubscribers(SignalName.eventCreated))
+        }
+        #expect(!core.signals.hasSubscribers(SignalName.eventCreated))
+    }
+}
