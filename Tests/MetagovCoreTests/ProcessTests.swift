@@ -118,3 +118,23 @@ import Testing
         #expect(missing?.code == .notFound)
     }
 }
+
+@Suite struct SchedulerLoopTests {
+    @Test func runTicksUntilCancelled() async throws {
+        let core = try makeCore()
+        _ = try core.communities.create(slug: "c", readableName: "C")
+        let instance = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "t"])
+        let loop = Task { await core.scheduler.run(every: .milliseconds(10)) }
+        var runs = 0
+        for _ in 0..<200 where runs < 3 {
+            try await Task.sleep(for: .milliseconds(10))
+            runs = try core.plugins.state(pluginID: instance.id)["periodic_runs"]?.intValue ?? 0
+        }
+        loop.cancel()
+        await loop.value
+        #expect(runs >= 3)
+        let after = try core.plugins.state(pluginID: instance.id)["periodic_runs"]?.intValue ?? 0
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(try core.plugins.state(pluginID: instance.id)["periodic_runs"]?.intValue == after)
+    }
+}

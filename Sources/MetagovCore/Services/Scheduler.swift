@@ -48,4 +48,19 @@ public struct Scheduler: Sendable {
         }
         return report
     }
+
+    /// Runs a pass every `interval` until the task is cancelled; a failing pass is logged and the loop goes on.
+    public func run(every interval: Duration, clock: ContinuousClock = ContinuousClock()) async {
+        var next = clock.now
+        while !Task.isCancelled {
+            do {
+                _ = try await tick()
+            } catch {
+                core.logger.error("scheduler pass failed", metadata: ["error": "\(error)"])
+            }
+            next = next.advanced(by: interval)
+            if next < clock.now { next = clock.now }
+            do { try await Task.sleep(until: next, clock: clock) } catch { return }
+        }
+    }
 }
