@@ -5,10 +5,11 @@
 /// URI) and to the draft-07 metaschema. `formats` adds or replaces named `format` validators (the
 /// extensions' named validators).
 public struct JSONSchema: Sendable {
-    private let root: SchemaNode
+    private let graph: SchemaGraph
+    private var root: SchemaNode { graph.root }
 
     public init(_ schema: JSONValue, formats: [String: NamedValidator] = [:], remotes: [String: JSONValue] = [:]) throws {
-        root = try SchemaCompiler(formats: formats, remotes: remotes).compileRoot(schema)
+        graph = try SchemaCompiler(formats: formats, remotes: remotes).compileRoot(schema)
     }
 
     /// Every way `instance` fails the schema; empty when it is valid.

@@ -25,11 +25,12 @@ final class SchemaCompiler {
         self.remotes = remotes
     }
 
-    func compileRoot(_ schema: JSONValue) throws -> SchemaNode {
+    func compileRoot(_ schema: JSONValue) throws -> SchemaGraph {
         let document = URIReference(Self.defaultBase)
         register(document: schema, uri: document.withoutFragment)
-        return try compile(LocatedSchema(
+        let root = try compile(LocatedSchema(
             schema: schema, base: Self.base(of: schema, in: document), document: document.withoutFragment, pointer: ""))
+        return SchemaGraph(root: root, nodes: Array(compiled.values))
     }
 
     // MARK: Resources

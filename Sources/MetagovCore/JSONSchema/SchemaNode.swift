@@ -20,8 +20,20 @@ struct CompiledRegex: @unchecked Sendable {
 }
 
 /// A `$ref` whose target is filled in once compiled (targets may be compiled after, or contain, the ref).
+/// The reference is unowned: refs may form cycles, and every node is owned by the schema's ``SchemaGraph``.
 final class RefSlot: @unchecked Sendable {
-    var target: SchemaNode?
+    unowned var target: SchemaNode?
+}
+
+/// Owns every node of a compiled schema, so `$ref` cycles need no strong references.
+final class SchemaGraph: Sendable {
+    let root: SchemaNode
+    private let nodes: [SchemaNode]
+
+    init(root: SchemaNode, nodes: [SchemaNode]) {
+        self.root = root
+        self.nodes = nodes
+    }
 }
 
 /// One keyword check of a compiled schema.
