@@ -24,7 +24,7 @@ import Testing
             let store = try SQLiteStore(path: file.path)
             #expect(try store.journalMode() == "wal")
             let plugin = try seeded(store)
-            try store.write { try $0.updatePluginState(pluginID: plugin.id, changes: ["k": ["x": [1, 2.5, nil, true, "s"]]], expectedVersion: nil) }
+            _ = try store.write { try $0.updatePluginState(pluginID: plugin.id, changes: ["k": ["x": [1, 2.5, nil, true, "s"]]], expectedVersion: nil) }
         }
         let reopened = try SQLiteStore(path: file.path)
         #expect(try reopened.read { try $0.community(slug: "c") }?.readableName == "C")

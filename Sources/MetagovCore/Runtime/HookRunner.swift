@@ -14,7 +14,7 @@ extension Metagov {
     func makeContext(_ instance: PluginInstance, _ type: RegisteredPluginType) -> PluginContext {
         PluginContext(
             instance: instance, store: store, clock: clock,
-            logger: Logger.forPlugin(logger, instance), declaredEventTypes: type.eventTypes, identity: identity)
+            logger: logger, declaredEventTypes: type.eventTypes, identity: identity)
     }
 
     /// Runs plugin code as one unit of work: the body runs with a fresh context (and the process
@@ -114,15 +114,5 @@ extension Metagov {
                 signals.send(Signal(name: SignalName.eventCreated, sender: event.source, payload: .event(event)))
             }
         }
-    }
-}
-
-extension Logger {
-    /// A logger tagged with the plugin instance.
-    static func forPlugin(_ base: Logger, _ instance: PluginInstance) -> Logger {
-        var logger = base
-        logger[metadataKey: "plugin"] = "\(instance.name)"
-        logger[metadataKey: "community"] = "\(instance.community)"
-        return logger
     }
 }

@@ -9,7 +9,7 @@ import Logging
 public final class PluginContext: Sendable {
     /// The plugin instance the hook runs for.
     public let instance: PluginInstance
-    public let logger: Logger
+    private let baseLogger: Logger
     /// Identity operations for the instance's community, saved immediately.
     public let identity: IdentityService
 
@@ -33,13 +33,21 @@ public final class PluginContext: Sendable {
         self.instance = instance
         self.store = store
         self.clock = clock
-        self.logger = logger
+        self.baseLogger = logger
         self.declaredEventTypes = declaredEventTypes
         self.identity = identity
     }
 
     /// The instance's configuration (validated, defaults filled in).
     public var config: JSONValue { instance.config }
+
+    /// A logger tagged with the plugin and community (built on use, keeping it off the hot path).
+    public var logger: Logger {
+        var logger = baseLogger
+        logger[metadataKey: "plugin"] = "\(instance.name)"
+        logger[metadataKey: "community"] = "\(instance.community)"
+        return logger
+    }
 
     /// Slug of the instance's community.
     public var community: String { instance.community }
