@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         .target(
@@ -25,6 +27,21 @@ let package = Package(
             dependencies: ["MetagovCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "MetagovPlugins", dependencies: ["MetagovCore"]),
+        .systemLibrary(
+            name: "CNGHTTP2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
+        .target(
+            name: "MetagovHTTP2",
+            dependencies: [
+                "CNGHTTP2", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
+        .target(
+            name: "MetagovGRPC",
+            dependencies: [
+                "MetagovHTTP2", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ]),
         .target(
             name: "MetagovAdmin",
             dependencies: [
@@ -43,5 +60,6 @@ let package = Package(
         .testTarget(
             name: "ThirdPartyPluginTests", dependencies: ["MetagovCore", "MetagovPlugins", "MetagovTestSupport"]),
         .testTarget(name: "MetagovdTests", dependencies: ["MetagovCore"]),
+        .testTarget(name: "MetagovGRPCTests", dependencies: ["MetagovGRPC", "MetagovHTTP2"]),
     ]
 )

@@ -1,0 +1,245 @@
+import MetagovHTTP2
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A gRPC server (h2c, HTTP/2 with prior knowledge) serving the methods of a `MethodTable`.
+///
+/// Each accepted connection gets its own nghttp2 session on one of the server's event loops.
+/// Handlers run as Swift concurrency tasks (except `.unaryOnLoop`); their results are written
+/// back on the connection's event loop, batched per loop tick.
+///
+/// Lifecycle: `start()` binds and returns the port; `shutdown()` stops accepting, sends GOAWAY
+/// to every connection, lets in-flight calls finish within the grace period, then closes
+/// everything. Signal handling is left to the application (call `shutdown()` on SIGTERM).
+public final class GRPCServer: Sendable {
+    private enum Phase {
+        case idle
+        case starting
+        case running
+        case shuttingDown
+        case stopped
+    }
+
+    private struct Registered {
+        let channel: any Channel
+        let handle: HTTP2ConnectionHandle?
+    }
+
+    private struct State {
+        var phase: Phase = .idle
+        var group: MultiThreadedEventLoopGroup? = nil
+        var listener: (any Channel)? = nil
+        var connections: [ObjectIdentifier: Registered] = [:]
+        var stopWaiters: [CheckedContinuation<Void, Never>] = []
+        var port: Int? = nil
+    }
+
+    private let state = Mutex(State())
+    private let serverState: ServerShared
+
+    /// The configuration the server was created with.
+    public var configuration: GRPCServerConfiguration { self.serverState.configuration }
+
+    public init(configuration: GRPCServerConfiguration, methods: MethodTable, interceptors: [any ServerInterceptor] = []) {
+        self.serverState = ServerShared(configuration: configuration, methods: methods, interceptors: interceptors)
+    }
+
+    /// The bound port once started.
+    public var port: Int? { self.state.withLock { $0.port } }
+
+    /// Response bytes currently queued in the server (waiting for flow-control window or socket).
+    public var bufferedResponseBytes: Int { self.serverState.accounting.bufferedBytes }
+
+    /// The highest value `bufferedResponseBytes` has reached.
+    public var peakBufferedResponseBytes: Int { self.serverState.accounting.peakBufferedBytes }
+
+    /// Resets `peakBufferedResponseBytes` to the current value.
+    public func resetPeakBufferedResponseBytes() { self.serverState.accounting.resetPeak() }
+
+    /// Number of open client connections.
+    public var connectionCount: Int { self.state.withLock { $0.connections.count } }
+
+    /// Binds and starts serving. Returns the bound port (useful with port 0).
+    public func start() async throws -> Int {
+        let group: MultiThreadedEventLoopGroup = try self.state.withLock { state in
+            switch state.phase {
+            case .idle:
+                state.phase = .starting
+                let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, self.serverState.configuration.eventLoopThreads))
+                state.group = group
+                return group
+            case .starting, .running:
+                throw GRPCStatus(.failedPrecondition, "server already started")
+            case .shuttingDown, .stopped:
+                throw GRPCStatus(.failedPrecondition, "server was shut down")
+            }
+        }
+        let serverState = self.serverState
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let delegate = GRPCServerConnection(serverState: serverState, peer: describePeer(channel.remoteAddress))
+                    let http2 = HTTP2Connection(role: .server, configuration: serverState.http2Configuration)
+                    http2.delegate = delegate
+                    try channel.pipeline.syncOperations.addHandler(http2)
+                    if !self.register(channel, handle: http2.handle) {
+                        http2.beginGracefulShutdown()
+                    }
+                }
+            }
+        do {
+            let channel = try await bootstrap.bind(
+                host: self.serverState.configuration.host, port: self.serverState.configuration.port
+            ).get()
+            let port = channel.localAddress?.port ?? self.serverState.configuration.port
+            let proceed = self.state.withLock { state -> Bool in
+                guard state.phase == .starting else { return false }
+                state.phase = .running
+                state.listener = channel
+                state.port = port
+                return true
+            }
+            if !proceed {
+                try? await channel.close()
+                throw GRPCStatus(.unavailable, "server was shut down while starting")
+            }
+            return port
+        } catch {
+            let shouldStop = self.state.withLock { state -> Bool in
+                if state.phase == .starting {
+                    state.phase = .stopped
+                    return true
+                }
+                return false
+            }
+            if shouldStop {
+                try? await group.shutdownGracefully()
+                self.resumeStopWaiters()
+            }
+            throw error
+        }
+    }
+
+    /// Tracks an accepted connection. Returns false if the server is shutting down (the caller
+    /// then starts the connection's graceful shutdown right away).
+    private func register(_ channel: any Channel, handle: HTTP2ConnectionHandle?) -> Bool {
+        let id = ObjectIdentifier(channel)
+        let accepting = self.state.withLock { state -> Bool in
+            state.connections[id] = Registered(channel: channel, handle: handle)
+            return state.phase == .running || state.phase == .starting
+        }
+        channel.closeFuture.whenComplete { [self] _ in
+            _ = self.state.withLock { state in
+                state.connections.removeValue(forKey: id)
+            }
+        }
+        return accepting
+    }
+
+    /// Graceful shutdown: stop accepting, GOAWAY every connection, let in-flight calls finish
+    /// (at most `shutdownGracePeriod`), then close all connections and stop the event loops.
+    /// Returns once everything is closed. Safe to call more than once.
+    public func shutdown() async {
+        enum Action {
+            case wait
+            case perform(MultiThreadedEventLoopGroup?, (any Channel)?)
+        }
+        let action: Action = self.state.withLock { state in
+            switch state.phase {
+            case .idle:
+                state.phase = .stopped
+                return .perform(nil, nil)
+            case .starting, .running:
+                state.phase = .shuttingDown
+                let listener = state.listener
+                state.listener = nil
+                return .perform(state.group, listener)
+            case .shuttingDown, .stopped:
+                return .wait
+            }
+        }
+        switch action {
+        case .wait:
+            await self.waitUntilStopped()
+            return
+        case .perform(let group, let listener):
+            if let listener {
+                try? await listener.close()
+            }
+            if let group {
+                await self.drainConnections(group: group)
+                try? await group.shutdownGracefully()
+            }
+            self.state.withLock { state in
+                state.phase = .stopped
+                state.group = nil
+            }
+            self.resumeStopWaiters()
+        }
+    }
+
+    private func drainConnections(group: MultiThreadedEventLoopGroup) async {
+        let registered = self.state.withLock { Array($0.connections.values) }
+        for connection in registered {
+            connection.handle?.execute { $0.beginGracefulShutdown() }
+        }
+        let closeFutures = registered.map { $0.channel.closeFuture }
+        let loop = group.next()
+        let allClosed = EventLoopFuture.andAllComplete(closeFutures, on: loop)
+        let grace = self.serverState.configuration.shutdownGracePeriod
+        let (seconds, attoseconds) = grace.components
+        let nanos = max(0, seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000)
+        let timer = loop.scheduleTask(in: .nanoseconds(nanos)) { [self] in
+            // Grace period over: close whatever is left (handlers get cancelled).
+            let remaining = self.state.withLock { Array($0.connections.values) }
+            for connection in remaining {
+                connection.channel.close(promise: nil)
+            }
+        }
+        try? await allClosed.get()
+        timer.cancel()
+        // Connections accepted while draining.
+        let late = self.state.withLock { Array($0.connections.values) }
+        if !late.isEmpty {
+            for connection in late { connection.channel.close(promise: nil) }
+            try? await EventLoopFuture.andAllComplete(late.map { $0.channel.closeFuture }, on: loop).get()
+        }
+    }
+
+    /// Starts the server (if not yet started) and waits until `shutdown()` completes.
+    /// Cancelling the calling task shuts the server down.
+    public func run() async throws {
+        if self.state.withLock({ $0.phase == .idle }) {
+            _ = try await self.start()
+        }
+        await withTaskCancellationHandler {
+            await self.waitUntilStopped()
+        } onCancel: {
+            Task { await self.shutdown() }
+        }
+    }
+
+    private func waitUntilStopped() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let stopped = self.state.withLock { state -> Bool in
+                if state.phase == .stopped { return true }
+                state.stopWaiters.append(continuation)
+                return false
+            }
+            if stopped { continuation.resume() }
+        }
+    }
+
+    private func resumeStopWaiters() {
+        let waiters = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            defer { state.stopWaiters.removeAll() }
+            return state.stopWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+}
