@@ -1,42 +1,76 @@
 import GRDB
 import MetagovCore
 
-/// The embedded ``Store``: SQLite through GRDB in WAL mode, one writer and a pool of readers, foreign keys
-/// with cascades, versioned migrations.
+/// Failures opening an ``SQLiteStore``.
+public enum SQLiteStoreError: Error, Sendable, Equatable {
+    /// The file holds migrations this release does not know (named here): a newer release upgraded it.
+    case schemaFromNewerVersion([String])
+}
+
+/// The embedded ``Store``: SQLite through GRDB.
+///
+/// A file store is a `DatabasePool` in WAL mode (one writer, a pool of concurrent snapshot readers) with
+/// foreign keys on and a busy timeout, so a CLI process and a server can share the file. The schema is
+/// created and upgraded by versioned migrations when the store opens. Calls block until SQLite answers:
+/// do not make them from an event loop.
 public final class SQLiteStore: Store {
+    /// How long a write waits for another process's write to finish before failing with `SQLITE_BUSY`.
+    public static let busyTimeout: Double = 5
+
     private let database: any DatabaseWriter
 
-    /// Opens (creating and migrating when needed) the database file at `path`.
+    /// Opens the database file at `path`, creating it when missing and migrating it to the current schema.
+    /// Throws ``SQLiteStoreError/schemaFromNewerVersion(_:)`` when a newer release already migrated the file.
     public init(path: String) throws {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        configuration.foreignKeysEnabled = true
-        database = try DatabasePool(path: path, configuration: configuration)
-        try Schema.migrator.migrate(database)
+        database = try DatabasePool(path: path, configuration: Self.configuration())
+        try Self.migrate(database)
     }
 
-    private init(queue: DatabaseQueue) throws {
+    private init(memory queue: DatabaseQueue) throws {
         database = queue
-        try Schema.migrator.migrate(database)
+        try Self.migrate(database)
     }
 
-    /// A private in-memory database, for tests.
+    private static func migrate(_ database: any DatabaseWriter) throws {
+        let migrator = Schema.migrator
+        let unknown = try database.read { db in
+            try migrator.hasBeenSuperseded(db) ? migrator.appliedIdentifiers(db).subtracting(Schema.migrationNames) : []
+        }
+        guard unknown.isEmpty else { throw SQLiteStoreError.schemaFromNewerVersion(unknown.sorted()) }
+        try migrator.migrate(database)
+    }
+
+    /// A new private in-memory database (one connection), for tests and previews.
     public static func inMemory() throws -> SQLiteStore {
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = true
-        return try SQLiteStore(queue: DatabaseQueue(configuration: configuration))
+        try SQLiteStore(memory: DatabaseQueue(configuration: configuration()))
     }
 
-    /// The journal mode SQLite reports (`wal` for file databases).
+    private static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.label = "metagov"
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(busyTimeout)
+        return configuration
+    }
+
+    /// The journal mode SQLite reports: `wal` for file stores, `memory` for in-memory ones.
     public func journalMode() throws -> String {
         try database.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
     }
 
-    public func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {
-        try database.read { try body(SQLiteAccess(db: $0)) }
+    /// Runs raw SQL in a write transaction: a hook for tests (`@testable import`) that need to damage or
+    /// inspect the file in ways the ``Store`` API does not allow.
+    func executeRawSQL(_ sql: String) throws {
+        try database.write { try $0.execute(sql: sql) }
     }
 
+    /// Runs `body` on a consistent snapshot; `body` gets a reader only (SQLite refuses writes here).
+    public func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {
+        try database.read { try body(SQLiteReader(db: $0)) }
+    }
+
+    /// Runs `body` in one immediate write transaction: commits when it returns, rolls back when it throws.
     public func write<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
-        try database.write { try body(SQLiteAccess(db: $0)) }
+        try database.write { try body(SQLiteWriter(db: $0)) }
     }
 }

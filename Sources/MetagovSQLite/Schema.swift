@@ -1,85 +1,110 @@
 import GRDB
 
-/// The database schema, as versioned migrations.
+/// The database schema, as versioned migrations. Migrations are append-only: never edit one that has shipped,
+/// register a new one ("v2", …) instead.
+///
+/// Conventions: times are REAL seconds since 1970 (see ``StoredTime``), JSON documents are TEXT (see
+/// ``StoredJSON``), enums are their raw values. "No platform id" is NULL; uniqueness treats it as `''` through
+/// expression indexes over `ifnull(community_platform_id, '')`, which the queries repeat verbatim so SQLite
+/// uses those indexes.
 enum Schema {
+    /// The migrations in the order they run.
+    private static let migrations: [(name: String, migrate: @Sendable (Database) throws -> Void)] = [
+        ("v1", v1),
+    ]
+
+    static var migrationNames: Set<String> { Set(migrations.map(\.name)) }
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE community (
-                    slug TEXT PRIMARY KEY NOT NULL,
-                    readable_name TEXT NOT NULL,
-                    created_at REAL NOT NULL,
-                    updated_at REAL NOT NULL
-                );
-                CREATE TABLE plugin (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    community TEXT NOT NULL REFERENCES community(slug) ON DELETE CASCADE,
-                    name TEXT NOT NULL,
-                    community_platform_id TEXT,
-                    config TEXT NOT NULL,
-                    state_version INTEGER NOT NULL DEFAULT 0,
-                    created_at REAL NOT NULL,
-                    updated_at REAL NOT NULL
-                );
-                CREATE UNIQUE INDEX plugin_identity ON plugin(community, name, ifnull(community_platform_id, ''));
-                CREATE TABLE plugin_state (
-                    plugin_id INTEGER NOT NULL REFERENCES plugin(id) ON DELETE CASCADE,
-                    key TEXT NOT NULL,
-                    value TEXT NOT NULL,
-                    PRIMARY KEY (plugin_id, key)
-                ) WITHOUT ROWID;
-                CREATE TABLE process (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    plugin_id INTEGER NOT NULL REFERENCES plugin(id) ON DELETE CASCADE,
-                    community TEXT NOT NULL REFERENCES community(slug) ON DELETE CASCADE,
-                    plugin TEXT NOT NULL,
-                    name TEXT NOT NULL,
-                    status TEXT NOT NULL,
-                    outcome TEXT,
-                    errors TEXT,
-                    state TEXT NOT NULL,
-                    callback_url TEXT,
-                    created_at REAL NOT NULL,
-                    updated_at REAL NOT NULL,
-                    version INTEGER NOT NULL
-                );
-                CREATE INDEX process_community ON process(community, id);
-                CREATE INDEX process_plugin ON process(plugin_id, id);
-                CREATE INDEX process_status ON process(status, id);
-                CREATE TABLE event (
-                    cursor INTEGER PRIMARY KEY AUTOINCREMENT,
-                    community TEXT NOT NULL REFERENCES community(slug) ON DELETE CASCADE,
-                    source TEXT NOT NULL,
-                    plugin_id INTEGER NOT NULL,
-                    event_type TEXT NOT NULL,
-                    timestamp REAL NOT NULL,
-                    data TEXT NOT NULL,
-                    initiator TEXT NOT NULL
-                );
-                CREATE INDEX event_community ON event(community, cursor);
-                CREATE TABLE metagov_id (
-                    external_id INTEGER PRIMARY KEY NOT NULL,
-                    community TEXT NOT NULL REFERENCES community(slug) ON DELETE CASCADE,
-                    primary_external_id INTEGER NOT NULL
-                );
-                CREATE INDEX metagov_id_primary ON metagov_id(primary_external_id);
-                CREATE INDEX metagov_id_community ON metagov_id(community, external_id);
-                CREATE TABLE linked_account (
-                    external_id INTEGER NOT NULL REFERENCES metagov_id(external_id) ON DELETE CASCADE,
-                    community TEXT NOT NULL REFERENCES community(slug) ON DELETE CASCADE,
-                    platform_type TEXT NOT NULL,
-                    platform_identifier TEXT NOT NULL,
-                    community_platform_id TEXT,
-                    custom_data TEXT NOT NULL,
-                    link_type TEXT NOT NULL,
-                    link_quality TEXT NOT NULL
-                );
-                CREATE UNIQUE INDEX linked_account_identity
-                    ON linked_account(community, platform_type, platform_identifier, ifnull(community_platform_id, ''));
-                CREATE INDEX linked_account_owner ON linked_account(external_id);
-                """)
-        }
+        for migration in migrations { migrator.registerMigration(migration.name, migrate: migration.migrate) }
         return migrator
+    }
+
+    private static func v1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE community (
+                slug TEXT PRIMARY KEY NOT NULL,
+                readable_name TEXT NOT NULL,
+                created_at REAL NOT NULL,
+                updated_at REAL NOT NULL
+            );
+
+            CREATE TABLE plugin (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                community TEXT NOT NULL REFERENCES community(slug) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                community_platform_id TEXT,
+                config TEXT NOT NULL,
+                state_version INTEGER NOT NULL DEFAULT 0,
+                created_at REAL NOT NULL,
+                updated_at REAL NOT NULL
+            );
+            CREATE UNIQUE INDEX plugin_identity ON plugin(community, name, ifnull(community_platform_id, ''));
+
+            CREATE TABLE plugin_state (
+                plugin_id INTEGER NOT NULL REFERENCES plugin(id) ON DELETE CASCADE,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (plugin_id, key)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE process (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                plugin_id INTEGER NOT NULL REFERENCES plugin(id) ON DELETE CASCADE,
+                community TEXT NOT NULL REFERENCES community(slug) ON DELETE CASCADE,
+                plugin TEXT NOT NULL,
+                name TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('created', 'pending', 'completed')),
+                outcome TEXT,
+                errors TEXT,
+                state TEXT NOT NULL,
+                callback_url TEXT,
+                created_at REAL NOT NULL,
+                updated_at REAL NOT NULL,
+                version INTEGER NOT NULL CHECK (version >= 1)
+            );
+            CREATE INDEX process_community ON process(community, id);
+            CREATE INDEX process_plugin ON process(plugin_id, id);
+            CREATE INDEX process_status ON process(status, id);
+
+            CREATE TABLE event (
+                cursor INTEGER PRIMARY KEY AUTOINCREMENT,
+                community TEXT NOT NULL REFERENCES community(slug) ON DELETE CASCADE,
+                source TEXT NOT NULL,
+                plugin_id INTEGER NOT NULL,
+                event_type TEXT NOT NULL,
+                timestamp REAL NOT NULL,
+                data TEXT NOT NULL,
+                initiator TEXT NOT NULL
+            );
+            CREATE INDEX event_community ON event(community, cursor);
+
+            CREATE TABLE metagov_id (
+                external_id INTEGER PRIMARY KEY NOT NULL CHECK (external_id > 0),
+                community TEXT NOT NULL REFERENCES community(slug) ON DELETE CASCADE,
+                primary_external_id INTEGER NOT NULL
+            );
+            CREATE UNIQUE INDEX metagov_id_owner ON metagov_id(external_id, community);
+            CREATE INDEX metagov_id_community ON metagov_id(community, external_id);
+            CREATE INDEX metagov_id_primary ON metagov_id(primary_external_id, external_id);
+
+            CREATE TABLE linked_account (
+                external_id INTEGER NOT NULL,
+                community TEXT NOT NULL,
+                platform_type TEXT NOT NULL,
+                platform_identifier TEXT NOT NULL,
+                community_platform_id TEXT,
+                custom_data TEXT NOT NULL,
+                link_type TEXT NOT NULL,
+                link_quality TEXT NOT NULL,
+                FOREIGN KEY (external_id, community) REFERENCES metagov_id(external_id, community)
+                    ON DELETE CASCADE
+            );
+            CREATE UNIQUE INDEX linked_account_identity
+                ON linked_account(community, platform_type, platform_identifier, ifnull(community_platform_id, ''));
+            CREATE INDEX linked_account_owner
+                ON linked_account(external_id, platform_type, platform_identifier, community_platform_id);
+            """)
     }
 }

@@ -1,0 +1,63 @@
+import GRDB
+import MetagovCore
+
+/// Reading and appending to the `event` log.
+enum EventRow {
+    static let columns = "cursor, community, source, plugin_id, event_type, timestamp, data, initiator"
+
+    static func decode(_ row: Row) throws -> Event {
+        Event(
+            cursor: try row.decode(atIndex: 0), community: try row.decode(atIndex: 1), source: try row.decode(atIndex: 2),
+            pluginID: try row.decode(atIndex: 3), eventType: try row.decode(atIndex: 4),
+            timestamp: try StoredTime.date(row, 5), data: try StoredJSON.value(row, 6, column: "event.data"),
+            initiator: try StoredJSON.value(row, 7, column: "event.initiator"))
+    }
+}
+
+extension SQLiteReading {
+    func events(matching filter: EventFilter, afterCursor: Int64, limit: Int) throws -> [Event] {
+        var conditions = Conditions()
+        conditions.add("cursor > ?", afterCursor)
+        conditions.add("community = ?", ifPresent: filter.community)
+        if !filter.sources.isEmpty {
+            conditions.add("source IN (SELECT value FROM json_each(?))", StoredJSON.array(filter.sources))
+        }
+        if !filter.eventTypes.isEmpty {
+            conditions.add("event_type IN (SELECT value FROM json_each(?))", StoredJSON.array(filter.eventTypes))
+        }
+        return try fetchAll(
+            "SELECT \(EventRow.columns) FROM event WHERE \(conditions.sql) ORDER BY cursor LIMIT ?",
+            conditions.arguments + [sqlLimit(limit)], EventRow.decode)
+    }
+
+    /// The largest cursor ever issued (AUTOINCREMENT's high-water mark in `sqlite_sequence`): the newest
+    /// event's cursor, and no lower when events were deleted since, so it never goes backwards.
+    func lastEventCursor() throws -> Int64 {
+        try fetchOne("SELECT seq FROM sqlite_sequence WHERE name = 'event'", []) { try $0.decode(Int64.self, atIndex: 0) }
+            ?? 0
+    }
+}
+
+extension SQLiteWriter {
+    func appendEvents(_ events: [NewEvent]) throws -> [Event] {
+        let now = StoredTime.now()
+        var appended: [Event] = []
+        appended.reserveCapacity(events.count)
+        for event in events {
+            try translatingConstraints(notFound: { CommunityRow.describe(event.community) }) {
+                try execute(
+                    """
+                    INSERT INTO event (community, source, plugin_id, event_type, timestamp, data, initiator)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    [event.community, event.source, event.pluginID, event.eventType, now, StoredJSON.text(event.data),
+                     StoredJSON.text(event.initiator)])
+            }
+            appended.append(Event(
+                cursor: db.lastInsertedRowID, community: event.community, source: event.source,
+                pluginID: event.pluginID, eventType: event.eventType, timestamp: StoredTime.date(now),
+                data: event.data, initiator: event.initiator))
+        }
+        return appended
+    }
+}
