@@ -1,71 +1,162 @@
 extension JSONValue {
-    /// The JSON text of this value. Non-finite numbers, which JSON cannot express, are written as `null`.
+    /// The JSON text of this value (RFC 8259).
+    ///
+    /// - Parameters:
+    ///   - sortedKeys: write object members in key order, so equal values always give the same text.
+    ///   - pretty: indent nested values by two spaces, one member or element a line.
+    ///
+    /// Strings escape `"`, `\` and control characters (`\n`, `\r`, `\t`, `\b`, `\f`, else `\u00XX`); other
+    /// characters are written as UTF-8. Doubles are written in their shortest form that reads back to the same
+    /// value, integral ones with a fraction (`2.0`) so they read back as numbers rather than integers. NaN and
+    /// the infinities, which JSON cannot express, are written as `null`.
     public func serialized(sortedKeys: Bool = true, pretty: Bool = false) -> String {
-        var output = ""
-        write(to: &output, sortedKeys: sortedKeys, pretty: pretty, indent: 0)
-        return output
+        var writer = JSONTextWriter(sortedKeys: sortedKeys, pretty: pretty)
+        writer.write(self, indent: 0)
+        return String(decoding: writer.output, as: UTF8.self)
     }
 
-    private func write(to output: inout String, sortedKeys: Bool, pretty: Bool, indent: Int) {
-        switch self {
-        case .null: output += "null"
-        case .bool(let b): output += b ? "true" : "false"
-        case .integer(let i): output += String(i)
-        case .number(let d):
-            if !d.isFinite {
-                output += "null"
-            } else if d.rounded() == d, abs(d) < 1e15 {
-                output += String(Int(d)) + ".0"
-            } else {
-                output += "\(d)"
-            }
-        case .string(let s): Self.writeString(s, to: &output)
-        case .array(let array):
-            guard !array.isEmpty else { output += "[]"; return }
-            output += "["
-            for (offset, element) in array.enumerated() {
-                if offset > 0 { output += "," }
-                if pretty { output += "\n" + String(repeating: "  ", count: indent + 1) }
-                element.write(to: &output, sortedKeys: sortedKeys, pretty: pretty, indent: indent + 1)
-            }
-            if pretty { output += "\n" + String(repeating: "  ", count: indent) }
-            output += "]"
-        case .object(let object):
-            guard !object.isEmpty else { output += "{}"; return }
-            output += "{"
-            let keys = sortedKeys ? object.keys.sorted() : Array(object.keys)
-            for (offset, key) in keys.enumerated() {
-                if offset > 0 { output += "," }
-                if pretty { output += "\n" + String(repeating: "  ", count: indent + 1) }
-                Self.writeString(key, to: &output)
-                output += pretty ? ": " : ":"
-                object[key]?.write(to: &output, sortedKeys: sortedKeys, pretty: pretty, indent: indent + 1)
-            }
-            if pretty { output += "\n" + String(repeating: "  ", count: indent) }
-            output += "}"
-        }
-    }
-
-    private static func writeString(_ string: String, to output: inout String) {
-        output += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
+    /// The JSON text of this value as UTF-8 bytes; see ``serialized(sortedKeys:pretty:)``.
+    public func serializedBytes(sortedKeys: Bool = true, pretty: Bool = false) -> [UInt8] {
+        var writer = JSONTextWriter(sortedKeys: sortedKeys, pretty: pretty)
+        writer.write(self, indent: 0)
+        return writer.output
     }
 }
 
 extension JSONValue: CustomStringConvertible {
-    /// The compact JSON text.
+    /// The compact JSON text, keys sorted.
     public var description: String { serialized() }
+}
+
+/// Writes JSON text into a byte buffer.
+private struct JSONTextWriter {
+    let sortedKeys: Bool
+    let pretty: Bool
+    var output: [UInt8] = []
+
+    init(sortedKeys: Bool, pretty: Bool) {
+        self.sortedKeys = sortedKeys
+        self.pretty = pretty
+        output.reserveCapacity(64)
+    }
+
+    static let nullBytes = Array("null".utf8)
+    static let trueBytes = Array("true".utf8)
+    static let falseBytes = Array("false".utf8)
+    static let hexDigits = Array("0123456789abcdef".utf8)
+
+    mutating func write(_ value: JSONValue, indent: Int) {
+        switch value {
+        case .null: output.append(contentsOf: Self.nullBytes)
+        case .bool(let b): output.append(contentsOf: b ? Self.trueBytes : Self.falseBytes)
+        case .integer(let i): writeInteger(i)
+        case .number(let d): writeDouble(d)
+        case .string(let s): writeString(s)
+        case .array(let array):
+            guard !array.isEmpty else {
+                output.append(UInt8(ascii: "["))
+                output.append(UInt8(ascii: "]"))
+                return
+            }
+            output.append(UInt8(ascii: "["))
+            var first = true
+            for element in array {
+                if !first { output.append(UInt8(ascii: ",")) }
+                first = false
+                newline(indent + 1)
+                write(element, indent: indent + 1)
+            }
+            newline(indent)
+            output.append(UInt8(ascii: "]"))
+        case .object(let object):
+            guard !object.isEmpty else {
+                output.append(UInt8(ascii: "{"))
+                output.append(UInt8(ascii: "}"))
+                return
+            }
+            output.append(UInt8(ascii: "{"))
+            var first = true
+            if sortedKeys {
+                for (key, member) in object.sorted(by: { $0.key < $1.key }) {
+                    writeMember(key, member, first: first, indent: indent)
+                    first = false
+                }
+            } else {
+                for (key, member) in object {
+                    writeMember(key, member, first: first, indent: indent)
+                    first = false
+                }
+            }
+            newline(indent)
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    mutating func writeMember(_ key: String, _ value: JSONValue, first: Bool, indent: Int) {
+        if !first { output.append(UInt8(ascii: ",")) }
+        newline(indent + 1)
+        writeString(key)
+        output.append(UInt8(ascii: ":"))
+        if pretty { output.append(UInt8(ascii: " ")) }
+        write(value, indent: indent + 1)
+    }
+
+    mutating func newline(_ indent: Int) {
+        guard pretty else { return }
+        output.append(0x0A)
+        for _ in 0..<(indent * 2) { output.append(0x20) }
+    }
+
+    mutating func writeInteger(_ value: Int) {
+        if value < 0 { output.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        let start = output.count
+        repeat {
+            output.append(UInt8(truncatingIfNeeded: magnitude % 10) &+ UInt8(ascii: "0"))
+            magnitude /= 10
+        } while magnitude > 0
+        output[start...].reverse()
+    }
+
+    mutating func writeDouble(_ value: Double) {
+        guard value.isFinite else {
+            output.append(contentsOf: Self.nullBytes)
+            return
+        }
+        // Swift's description is the shortest text that reads back to the same double ("2.0", "0.1", "1e-07",
+        // "1e+16", "-0.0"), and always valid JSON for finite values.
+        output.append(contentsOf: value.description.utf8)
+    }
+
+    mutating func writeString(_ string: String) {
+        output.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""):
+                output.append(UInt8(ascii: "\\"))
+                output.append(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"):
+                output.append(UInt8(ascii: "\\"))
+                output.append(UInt8(ascii: "\\"))
+            case 0x00..<0x20:
+                output.append(UInt8(ascii: "\\"))
+                switch byte {
+                case 0x0A: output.append(UInt8(ascii: "n"))
+                case 0x0D: output.append(UInt8(ascii: "r"))
+                case 0x09: output.append(UInt8(ascii: "t"))
+                case 0x08: output.append(UInt8(ascii: "b"))
+                case 0x0C: output.append(UInt8(ascii: "f"))
+                default:
+                    output.append(UInt8(ascii: "u"))
+                    output.append(UInt8(ascii: "0"))
+                    output.append(UInt8(ascii: "0"))
+                    output.append(Self.hexDigits[Int(byte >> 4)])
+                    output.append(Self.hexDigits[Int(byte & 0x0F)])
+                }
+            default:
+                output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
 }

@@ -2,6 +2,9 @@
 enum Draft7MetaSchema {
     static let uri = "http://json-schema.org/draft-07/schema"
 
+    /// The URIs (without fragment) that name the metaschema: its `$id`, and the same over HTTPS.
+    static let uris: Set<String> = [uri, "https://json-schema.org/draft-07/schema"]
+
     static let document: JSONValue? = try? JSONValue(parsing: text)
 
     private static let text = #"""

@@ -14,7 +14,7 @@ enum SchemaFormats {
         "uri-reference": string { isURI($0, requireScheme: false) },
         "json-pointer": string { isJSONPointer($0) },
         "relative-json-pointer": string { isRelativeJSONPointer($0) },
-        "regex": string { (try? NSRegularExpression(pattern: $0)) != nil },
+        "regex": string { CompiledRegex.compile($0) != nil },
     ]
 
     /// A validator that checks strings with `test` and accepts every other type.

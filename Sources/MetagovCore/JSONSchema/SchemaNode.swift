@@ -1,28 +1,7 @@
-import Foundation
-
-/// A regular expression compiled once when the schema is compiled.
-struct CompiledRegex: @unchecked Sendable {
-    let source: String
-    let expression: NSRegularExpression
-
-    init(_ source: String) throws {
-        self.source = source
-        do {
-            expression = try NSRegularExpression(pattern: source)
-        } catch {
-            throw SchemaCompileError(message: "invalid regular expression '\(source)'")
-        }
-    }
-
-    func matches(_ string: String) -> Bool {
-        expression.firstMatch(in: string, range: NSRange(string.startIndex..., in: string)) != nil
-    }
-}
-
 /// A `$ref` whose target is filled in once compiled (targets may be compiled after, or contain, the ref).
 /// The reference is unowned: refs may form cycles, and every node is owned by the schema's ``SchemaGraph``.
 final class RefSlot: @unchecked Sendable {
-    unowned var target: SchemaNode?
+    @exclusivity(unchecked) unowned var target: SchemaNode?
 }
 
 /// Owns every node of a compiled schema, so `$ref` cycles need no strong references.
@@ -38,8 +17,9 @@ final class SchemaGraph: Sendable {
 
 /// One keyword check of a compiled schema.
 enum SchemaCheck: Sendable {
-    case type([String])
-    case enumeration([JSONValue])
+    case type(SchemaTypes)
+    /// `enum` values, and a hashed copy when the list is long.
+    case enumeration([JSONValue], Set<JSONValue>?)
     case constant(JSONValue)
     case multipleOf(Double)
     case maximum(Double, exclusive: Bool)
@@ -56,10 +36,9 @@ enum SchemaCheck: Sendable {
     case maxProperties(Int)
     case minProperties(Int)
     case required([String])
-    case properties([String: SchemaNode], patterns: [(CompiledRegex, SchemaNode)], additional: SchemaNode?,
-                    location: String)
-    case propertyDependencies([String: [String]])
-    case schemaDependencies([String: SchemaNode])
+    case properties(PropertiesCheck)
+    case propertyDependencies([(String, [String])])
+    case schemaDependencies([(String, SchemaNode)])
     case propertyNames(SchemaNode)
     case conditional(SchemaNode, then: SchemaNode?, else: SchemaNode?)
     case allOf([SchemaNode])
@@ -69,6 +48,7 @@ enum SchemaCheck: Sendable {
     case format(String, NamedValidator)
     case ref(RefSlot)
 
+    /// The schema keyword errors of this check name.
     var keyword: String {
         switch self {
         case .type: return "type"
@@ -102,15 +82,66 @@ enum SchemaCheck: Sendable {
     }
 }
 
+/// `properties`, `patternProperties` and `additionalProperties` of one schema, checked together since
+/// `additionalProperties` applies to the members the other two do not match.
+struct PropertiesCheck: Sendable {
+    var properties: [String: SchemaNode]
+    var patterns: [(CompiledRegex, SchemaNode)]
+    var additional: SchemaNode?
+    /// Where `additionalProperties` is, for errors of `"additionalProperties": false`.
+    var additionalLocation: String
+}
+
 /// A compiled (sub)schema.
 final class SchemaNode: @unchecked Sendable {
     /// JSON pointer of this schema in its document, for error messages.
     let location: String
+    // The compiler sets these before the schema is shared and nothing changes them after, so validation does
+    // without dynamic exclusivity checks.
     /// For boolean schemas: whether everything is valid.
-    var constant: Bool?
-    var checks: [SchemaCheck] = []
+    @exclusivity(unchecked) var constant: Bool?
+    @exclusivity(unchecked) var checks: [SchemaCheck] = []
     /// `properties.*.default` values, for default filling.
-    var defaults: [String: JSONValue] = [:]
+    @exclusivity(unchecked) var defaults: [(String, JSONValue)] = []
 
     init(location: String) { self.location = location }
+
+    /// The nodes this node applies to the same instance (not to its members or elements): `$ref`, `allOf`,
+    /// `anyOf`, `oneOf`, `not`, `if`/`then`/`else` and schema `dependencies`. A cycle of these never ends.
+    var sameInstanceChildren: [SchemaNode] {
+        var children: [SchemaNode] = []
+        for check in checks {
+            switch check {
+            case .ref(let slot): if let target = slot.target { children.append(target) }
+            case .allOf(let nodes), .anyOf(let nodes), .oneOf(let nodes): children += nodes
+            case .not(let node): children.append(node)
+            case .conditional(let condition, let then, let otherwise):
+                children.append(condition)
+                if let then { children.append(then) }
+                if let otherwise { children.append(otherwise) }
+            case .schemaDependencies(let dependencies): children += dependencies.map(\.1)
+            default: continue
+            }
+        }
+        return children
+    }
+
+    /// Every node this node refers to.
+    var allChildren: [SchemaNode] {
+        var children = sameInstanceChildren
+        for check in checks {
+            switch check {
+            case .items(let node), .contains(let node), .propertyNames(let node): children.append(node)
+            case .tupleItems(let nodes, let additional):
+                children += nodes
+                if let additional { children.append(additional) }
+            case .properties(let check):
+                children += check.properties.values
+                children += check.patterns.map(\.1)
+                if let additional = check.additional { children.append(additional) }
+            default: continue
+            }
+        }
+        return children
+    }
 }

@@ -1,14 +1,20 @@
-import Foundation
-
-/// Collects errors, or only answers valid/invalid when `collect` is false.
+/// Collects errors, or only answers valid/invalid when `collect` is false (then no paths or messages are built).
 struct ErrorSink {
     var collect: Bool
     var errors: [JSONSchemaError] = []
 
-    mutating func add(_ path: String, _ node: SchemaNode, _ keyword: String, _ message: String) {
+    mutating func add(_ path: String, _ schemaPath: String, _ keyword: String, _ message: @autoclosure () -> String) {
         guard collect else { return }
-        errors.append(JSONSchemaError(
-            instancePath: path, schemaPath: node.location + "/" + keyword, keyword: keyword, message: message))
+        errors.append(JSONSchemaError(instancePath: path, schemaPath: schemaPath, keyword: keyword, message: message()))
+    }
+
+    /// The path of member or element `token` of the value at `path` (not built when not collecting).
+    func child(_ path: String, _ token: String) -> String {
+        collect ? JSONPointer.appending(path, token) : path
+    }
+
+    func child(_ path: String, _ index: Int) -> String {
+        collect ? path + "/" + String(index) : path
     }
 }
 
@@ -16,163 +22,147 @@ extension SchemaNode {
     /// Whether `instance` is valid, adding errors to `sink` when it collects them.
     func validate(_ instance: JSONValue, _ path: String, _ sink: inout ErrorSink) -> Bool {
         if let constant {
-            if !constant { sink.add(path, self, "false", "no value is allowed here") }
+            if !constant { sink.add(path, location, "false", "no value is allowed here (the schema is false)") }
             return constant
         }
         var valid = true
-        for check in checks {
-            if !run(check, instance, path, &sink) {
-                valid = false
-                if !sink.collect { return false }
-            }
+        for check in checks where !run(check, instance, path, &sink) {
+            valid = false
+            if !sink.collect { return false }
         }
         return valid
     }
 
+    /// Whether `instance` is valid (stops at the first failure).
     func isValid(_ instance: JSONValue) -> Bool {
         var sink = ErrorSink(collect: false)
         return validate(instance, "", &sink)
     }
 
-    private func quiet(_ node: SchemaNode, _ instance: JSONValue) -> Bool {
-        var sink = ErrorSink(collect: false)
-        return node.validate(instance, "", &sink)
-    }
-
     private func run(_ check: SchemaCheck, _ instance: JSONValue, _ path: String, _ sink: inout ErrorSink) -> Bool {
-        let keyword = check.keyword
-        func fail(_ message: String) -> Bool {
-            sink.add(path, self, keyword, message)
+        func fail(_ message: @autoclosure () -> String) -> Bool {
+            if sink.collect {
+                let keyword = check.keyword
+                sink.add(path, location + "/" + keyword, keyword, message())
+            }
             return false
         }
         switch check {
         case .type(let types):
-            let actual = instance.typeName
-            if types.contains(actual) || (actual == "integer" && types.contains("number")) { return true }
-            return fail("\(instance) is not of type \(types.map { "'\($0)'" }.joined(separator: ", "))")
-        case .enumeration(let values):
-            return values.contains { Self.strictEqual($0, instance) } ? true : fail("\(instance) is not one of \(JSONValue.array(values))")
+            return types.admits(instance) ? true : fail("\(instance.brief) is not of type \(types.list)")
+        case .enumeration(let values, let hashed):
+            let found = hashed?.contains(instance) ?? values.contains(instance)
+            return found ? true : fail("\(instance.brief) is not one of \(JSONValue.array(values).brief)")
         case .constant(let value):
-            return Self.strictEqual(value, instance) ? true : fail("\(instance) is not \(value)")
+            return value == instance ? true : fail("\(instance.brief) is not \(value.brief)")
         case .multipleOf(let divisor):
-            guard let number = instance.doubleValue else { return true }
-            if case .integer(let i) = instance, let d = Int(exactly: divisor), d != 0 { return i % d == 0 ? true : fail("\(i) is not a multiple of \(d)") }
-            let quotient = number / divisor
-            guard quotient.isFinite else { return fail("\(instance) is not a multiple of \(divisor)") }
-            return abs(quotient - quotient.rounded()) <= 1e-9 * max(1, abs(quotient)) ? true : fail("\(instance) is not a multiple of \(divisor)")
+            return Self.isMultiple(instance, of: divisor)
+                ? true : fail("\(instance.brief) is not a multiple of \(JSONValue.number(divisor).numberText)")
         case .maximum(let limit, let exclusive):
             guard let number = instance.doubleValue else { return true }
-            return (exclusive ? number < limit : number <= limit) ? true : fail("\(instance) is greater than \(exclusive ? "or equal to " : "")\(JSONValue.number(limit).compactNumber)")
+            if exclusive ? number < limit : number <= limit { return true }
+            return fail("\(instance.brief) is greater than \(exclusive ? "or equal to " : "")\(JSONValue.number(limit).numberText)")
         case .minimum(let limit, let exclusive):
             guard let number = instance.doubleValue else { return true }
-            return (exclusive ? number > limit : number >= limit) ? true : fail("\(instance) is less than \(exclusive ? "or equal to " : "")\(JSONValue.number(limit).compactNumber)")
+            if exclusive ? number > limit : number >= limit { return true }
+            return fail("\(instance.brief) is less than \(exclusive ? "or equal to " : "")\(JSONValue.number(limit).numberText)")
         case .maxLength(let limit):
-            guard let string = instance.stringValue else { return true }
-            return string.unicodeScalars.count <= limit ? true : fail("\(instance) is longer than \(limit) characters")
+            guard case .string(let string) = instance else { return true }
+            // Code points, as JSON-Schema counts (not grapheme clusters).
+            if string.utf8.count <= limit || string.unicodeScalars.count <= limit { return true }
+            return fail("\(instance.brief) is longer than \(limit) character\(limit == 1 ? "" : "s")")
         case .minLength(let limit):
-            guard let string = instance.stringValue else { return true }
-            return string.unicodeScalars.count >= limit ? true : fail("\(instance) is shorter than \(limit) characters")
+            guard case .string(let string) = instance else { return true }
+            if string.unicodeScalars.count >= limit { return true }
+            return fail("\(instance.brief) is shorter than \(limit) character\(limit == 1 ? "" : "s")")
         case .pattern(let regex):
-            guard let string = instance.stringValue else { return true }
-            return regex.matches(string) ? true : fail("\(instance) does not match '\(regex.source)'")
+            guard case .string(let string) = instance else { return true }
+            return regex.matches(string) ? true : fail("\(instance.brief) does not match the pattern '\(regex.source)'")
         case .items(let node):
-            guard let array = instance.arrayValue else { return true }
+            guard case .array(let array) = instance else { return true }
             var valid = true
-            for (index, element) in array.enumerated() where !node.validate(element, path + "/\(index)", &sink) {
+            for (index, element) in array.enumerated() where !node.validate(element, sink.child(path, index), &sink) {
                 valid = false
                 if !sink.collect { return false }
             }
             return valid
         case .tupleItems(let nodes, let additional):
-            guard let array = instance.arrayValue else { return true }
+            guard case .array(let array) = instance else { return true }
             var valid = true
             for (index, element) in array.enumerated() {
                 let node = index < nodes.count ? nodes[index] : additional
-                guard let node else { continue }
-                if !node.validate(element, path + "/\(index)", &sink) {
+                guard let node else { break }
+                if !node.validate(element, sink.child(path, index), &sink) {
                     valid = false
                     if !sink.collect { return false }
                 }
             }
             return valid
         case .maxItems(let limit):
-            guard let array = instance.arrayValue else { return true }
-            return array.count <= limit ? true : fail("array has more than \(limit) items")
+            guard case .array(let array) = instance else { return true }
+            return array.count <= limit ? true : fail("the array has \(array.count) items, more than \(limit)")
         case .minItems(let limit):
-            guard let array = instance.arrayValue else { return true }
-            return array.count >= limit ? true : fail("array has fewer than \(limit) items")
+            guard case .array(let array) = instance else { return true }
+            return array.count >= limit ? true : fail("the array has \(array.count) items, fewer than \(limit)")
         case .uniqueItems:
-            guard let array = instance.arrayValue else { return true }
-            for i in array.indices {
-                for j in array.indices where j > i && Self.strictEqual(array[i], array[j]) {
-                    return fail("array items \(i) and \(j) are equal")
-                }
-            }
-            return true
+            guard case .array(let array) = instance else { return true }
+            guard let (first, second) = Self.firstDuplicate(in: array) else { return true }
+            return fail("array items \(first) and \(second) are equal")
         case .contains(let node):
-            guard let array = instance.arrayValue else { return true }
-            return array.contains { quiet(node, $0) } ? true : fail("no array item is valid against 'contains'")
+            guard case .array(let array) = instance else { return true }
+            return array.contains { node.isValid($0) } ? true : fail("no item of the array is valid against 'contains'")
         case .maxProperties(let limit):
-            guard let object = instance.objectValue else { return true }
-            return object.count <= limit ? true : fail("object has more than \(limit) properties")
+            guard case .object(let object) = instance else { return true }
+            return object.count <= limit ? true : fail("the object has \(object.count) properties, more than \(limit)")
         case .minProperties(let limit):
-            guard let object = instance.objectValue else { return true }
-            return object.count >= limit ? true : fail("object has fewer than \(limit) properties")
+            guard case .object(let object) = instance else { return true }
+            return object.count >= limit ? true : fail("the object has \(object.count) properties, fewer than \(limit)")
         case .required(let names):
-            guard let object = instance.objectValue else { return true }
-            let missing = names.filter { object[$0] == nil }
-            return missing.isEmpty ? true : fail("required propert\(missing.count == 1 ? "y" : "ies") \(missing.map { "'\($0)'" }.joined(separator: ", ")) missing")
-        case .properties(let properties, let patterns, let additional, let location):
-            guard let object = instance.objectValue else { return true }
+            guard case .object(let object) = instance else { return true }
             var valid = true
-            for key in object.keys.sorted() {
-                guard let value = object[key] else { continue }
-                let childPath = JSONPointer.appending(path, key)
-                var matched = false
-                if let node = properties[key] {
-                    matched = true
-                    if !node.validate(value, childPath, &sink) { valid = false; if !sink.collect { return false } }
-                }
-                for (regex, node) in patterns where regex.matches(key) {
-                    matched = true
-                    if !node.validate(value, childPath, &sink) { valid = false; if !sink.collect { return false } }
-                }
-                if !matched, let additional {
-                    if additional.constant == false {
-                        valid = false
-                        guard sink.collect else { return false }
-                        sink.errors.append(JSONSchemaError(
-                            instancePath: childPath, schemaPath: location + "/additionalProperties",
-                            keyword: "additionalProperties", message: "additional property '\(key)' is not allowed"))
-                    } else if !additional.validate(value, childPath, &sink) {
-                        valid = false
-                        if !sink.collect { return false }
-                    }
+            for name in names where object[name] == nil {
+                valid = false
+                guard sink.collect else { return false }
+                sink.add(path, location + "/required", "required", "required property '\(name)' is missing")
+            }
+            return valid
+        case .properties(let properties):
+            guard case .object(let object) = instance else { return true }
+            return validateProperties(properties, object, path, &sink)
+        case .propertyDependencies(let dependencies):
+            guard case .object(let object) = instance else { return true }
+            var valid = true
+            for (key, needed) in dependencies where object[key] != nil {
+                for name in needed where object[name] == nil {
+                    valid = false
+                    guard sink.collect else { return false }
+                    sink.add(
+                        path, location + "/dependencies/" + JSONPointer.escape(key), "dependencies",
+                        "property '\(name)' is required when '\(key)' is present")
                 }
             }
             return valid
-        case .propertyDependencies(let dependencies):
-            guard let object = instance.objectValue else { return true }
-            for (key, needed) in dependencies.sorted(by: { $0.key < $1.key }) where object[key] != nil {
-                let missing = needed.filter { object[$0] == nil }
-                if !missing.isEmpty { return fail("property '\(key)' requires \(missing.map { "'\($0)'" }.joined(separator: ", "))") }
-            }
-            return true
         case .schemaDependencies(let dependencies):
-            guard let object = instance.objectValue else { return true }
+            guard case .object(let object) = instance else { return true }
             var valid = true
-            for (key, node) in dependencies.sorted(by: { $0.key < $1.key }) where object[key] != nil {
-                if !node.validate(instance, path, &sink) { valid = false; if !sink.collect { return false } }
+            for (key, node) in dependencies where object[key] != nil && !node.validate(instance, path, &sink) {
+                valid = false
+                if !sink.collect { return false }
             }
             return valid
         case .propertyNames(let node):
-            guard let object = instance.objectValue else { return true }
-            for key in object.keys.sorted() where !quiet(node, .string(key)) {
-                return fail("property name '\(key)' is not valid")
+            guard case .object(let object) = instance else { return true }
+            guard sink.collect else { return object.keys.allSatisfy { node.isValid(.string($0)) } }
+            var valid = true
+            for key in object.keys.sorted() where !node.isValid(.string(key)) {
+                valid = false
+                sink.add(
+                    sink.child(path, key), location + "/propertyNames", "propertyNames",
+                    "property name '\(key)' is not valid against 'propertyNames'")
             }
-            return true
+            return valid
         case .conditional(let condition, let then, let otherwise):
-            if quiet(condition, instance) {
+            if condition.isValid(instance) {
                 return then?.validate(instance, path, &sink) ?? true
             }
             return otherwise?.validate(instance, path, &sink) ?? true
@@ -184,50 +174,153 @@ extension SchemaNode {
             }
             return valid
         case .anyOf(let nodes):
-            return nodes.contains { quiet($0, instance) } ? true : fail("\(instance) is not valid against any schema of anyOf")
+            return nodes.contains { $0.isValid(instance) }
+                ? true : fail("\(instance.brief) is not valid against any of the \(nodes.count) schemas of 'anyOf'")
         case .oneOf(let nodes):
-            let count = nodes.filter { quiet($0, instance) }.count
-            return count == 1 ? true : fail("\(instance) is valid against \(count) schemas of oneOf, not exactly one")
+            var matches: [Int] = []
+            for (index, node) in nodes.enumerated() where node.isValid(instance) {
+                matches.append(index)
+                if matches.count == 2 && !sink.collect { return false }
+            }
+            if matches.count == 1 { return true }
+            if matches.isEmpty {
+                return fail("\(instance.brief) is not valid against any of the \(nodes.count) schemas of 'oneOf'")
+            }
+            return fail("\(instance.brief) is valid against more than one schema of 'oneOf' (\(matches.map(String.init).joined(separator: ", ")))")
         case .not(let node):
-            return quiet(node, instance) ? fail("\(instance) must not be valid against 'not'") : true
+            return node.isValid(instance) ? fail("\(instance.brief) must not be valid against the schema of 'not'") : true
         case .format(let name, let validator):
-            if let problem = validator(instance) { return fail(problem.isEmpty ? "\(instance) is not a valid \(name)" : problem) }
-            return true
+            guard let problem = validator(instance) else { return true }
+            return fail(problem.isEmpty ? "\(instance.brief) is not a valid '\(name)'" : problem)
         case .ref(let slot):
             return slot.target?.validate(instance, path, &sink) ?? true
         }
     }
 
-    /// JSON equality where booleans never equal numbers (JSONValue's `==` already keeps them apart).
-    static func strictEqual(_ a: JSONValue, _ b: JSONValue) -> Bool { a == b }
+    /// `properties`, `patternProperties` and `additionalProperties`. Members are visited in key order when
+    /// collecting errors, so errors come in a stable order.
+    private func validateProperties(
+        _ check: PropertiesCheck, _ object: [String: JSONValue], _ path: String, _ sink: inout ErrorSink
+    ) -> Bool {
+        var valid = true
+        func visit(_ key: String, _ value: JSONValue, _ sink: inout ErrorSink) -> Bool {
+            let childPath = sink.child(path, key)
+            var matched = false
+            var memberValid = true
+            if let node = check.properties[key] {
+                matched = true
+                if !node.validate(value, childPath, &sink) {
+                    memberValid = false
+                    if !sink.collect { return false }
+                }
+            }
+            for (regex, node) in check.patterns where regex.matches(key) {
+                matched = true
+                if !node.validate(value, childPath, &sink) {
+                    memberValid = false
+                    if !sink.collect { return false }
+                }
+            }
+            if !matched, let additional = check.additional {
+                if additional.constant == false {
+                    sink.add(
+                        childPath, check.additionalLocation, "additionalProperties",
+                        "additional property '\(key)' is not allowed")
+                    return false
+                }
+                if !additional.validate(value, childPath, &sink) { return false }
+            }
+            return memberValid
+        }
+        if sink.collect {
+            for (key, value) in object.sorted(by: { $0.key < $1.key }) where !visit(key, value, &sink) {
+                valid = false
+            }
+        } else {
+            for (key, value) in object where !visit(key, value, &sink) {
+                return false
+            }
+        }
+        return valid
+    }
 
-    /// Fills `properties.*.default` into missing keys, recursively through properties, `$ref` and `allOf`.
+    /// Whether `instance` (when a number) is a multiple of `divisor` (> 0). Integers are checked exactly when
+    /// the divisor is an integer; otherwise the quotient must be within rounding error of an integer, so that
+    /// e.g. 0.0075 is a multiple of 0.0001.
+    static func isMultiple(_ instance: JSONValue, of divisor: Double) -> Bool {
+        if case .integer(let value) = instance, let integerDivisor = Int(exactly: divisor) {
+            return value % integerDivisor == 0
+        }
+        guard let number = instance.doubleValue else { return true }
+        let quotient = number / divisor
+        guard quotient.isFinite else {
+            // Overflow: an integral number is a multiple of any divisor whose inverse is an integer (0.5, 0.25...).
+            let inverse = 1 / divisor
+            return number.rounded() == number && inverse.rounded() == inverse
+        }
+        // The quotient of two rounded decimals is off by a few ulps at most.
+        return abs(quotient - quotient.rounded()) <= max(1e-9, abs(quotient) * 8 * Double.ulpOfOne)
+    }
+
+    /// The indices of the first two equal items (by JSON equality: 1 equals 1.0, `true` never equals 1).
+    static func firstDuplicate(in array: [JSONValue]) -> (Int, Int)? {
+        if array.count <= 16 {
+            for i in array.indices {
+                for j in (i + 1)..<array.count where array[i] == array[j] { return (i, j) }
+            }
+            return nil
+        }
+        var firstIndex: [JSONValue: Int] = [:]
+        firstIndex.reserveCapacity(array.count)
+        for (index, item) in array.enumerated() {
+            if let earlier = firstIndex[item] { return (earlier, index) }
+            firstIndex[item] = index
+        }
+        return nil
+    }
+
+    // MARK: Defaults
+
+    /// Fills `properties.*.default` into missing members of objects: at this schema, then recursively into the
+    /// present members through `properties`, and into the same object through `$ref` and `allOf`.
+    /// (`$ref`/`allOf` cycles are rejected when compiling, so this ends.)
     func fillingDefaults(_ instance: JSONValue, depth: Int = 0) -> JSONValue {
-        guard depth < 64, case .object(var object) = instance else { return instance }
+        guard depth < 1000, case .object(var object) = instance else { return instance }
         for (key, value) in defaults where object[key] == nil { object[key] = value }
-        var filled = JSONValue.object(object)
         for check in checks {
             switch check {
-            case .properties(let properties, _, _, _):
-                guard case .object(var current) = filled else { continue }
-                for (key, node) in properties {
-                    if let value = current[key] { current[key] = node.fillingDefaults(value, depth: depth + 1) }
+            case .properties(let properties):
+                for (key, node) in properties.properties {
+                    if let value = object[key], case .object = value {
+                        object[key] = node.fillingDefaults(value, depth: depth + 1)
+                    }
                 }
-                filled = .object(current)
             case .ref(let slot):
-                if let target = slot.target { filled = target.fillingDefaults(filled, depth: depth + 1) }
+                if let target = slot.target, case .object(let filled) = target.fillingDefaults(.object(object), depth: depth + 1) {
+                    object = filled
+                }
             case .allOf(let nodes):
-                for node in nodes { filled = node.fillingDefaults(filled, depth: depth + 1) }
+                for node in nodes {
+                    if case .object(let filled) = node.fillingDefaults(.object(object), depth: depth + 1) { object = filled }
+                }
             default:
                 continue
             }
         }
-        return filled
+        return .object(object)
     }
 }
 
 extension JSONValue {
-    fileprivate var compactNumber: String {
+    /// The JSON text for messages, shortened when long.
+    var brief: String {
+        let text = serialized()
+        guard text.unicodeScalars.count > 80 else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.prefix(77))) + "..."
+    }
+
+    /// A number as written in messages: integral values without a fraction ("5", not "5.0").
+    fileprivate var numberText: String {
         if let i = intValue { return String(i) }
         return description
     }
