@@ -17,14 +17,14 @@ final class ClientCall: @unchecked Sendable, GRPCMessageSink {
     private let connection: GRPCClientConnection
 
     // Event loop only.
-    var streamID: Int32 = 0
-    private var deframer: GRPCMessageDeframer
-    private var responseHeadersSeen = false
-    private var responseCompressed = false
-    private var responseMessage: [UInt8]? = nil
-    private var responseCount = 0
-    private var initialMetadata = GRPCMetadata()
-    private var timer: Scheduled<Void>? = nil
+    @exclusivity(unchecked) var streamID: Int32 = 0
+    @exclusivity(unchecked) private var deframer: GRPCMessageDeframer
+    @exclusivity(unchecked) private var responseHeadersSeen = false
+    @exclusivity(unchecked) private var responseCompressed = false
+    @exclusivity(unchecked) private var responseMessage: [UInt8]? = nil
+    @exclusivity(unchecked) private var responseCount = 0
+    @exclusivity(unchecked) private var initialMetadata = GRPCMetadata()
+    @exclusivity(unchecked) private var timer: Scheduled<Void>? = nil
 
     private struct Shared {
         var finished = false
@@ -349,7 +349,10 @@ final class ClientCall: @unchecked Sendable, GRPCMessageSink {
             continuation.resume(with: result)
         }
         if let queue = self.queue {
-            queue.finish(status.code == .ok ? .success(()) : .failure(status))
+            // Credit withheld from the peer must be returned even though the stream is over:
+            // the connection-level window would otherwise shrink for good.
+            let owed = queue.finish(status.code == .ok ? .success(()) : .failure(status))
+            if owed > 0 { self.returnCredit(owed) }
         }
         // Stop the request side; reset the stream if we were still sending.
         let writeFailure = status.code == .ok ? GRPCStatus(.cancelled, "call already completed") : status

@@ -10,9 +10,9 @@ final class GRPCClientConnection: HTTP2ConnectionDelegate, @unchecked Sendable {
     let authority: String
 
     // Event loop only.
-    private var calls: [Int32: ClientCall] = [:]
-    private var closed = false
-    private var eventLoop: (any EventLoop)?
+    @exclusivity(unchecked) private var calls: [Int32: ClientCall] = [:]
+    @exclusivity(unchecked) private var closed = false
+    @exclusivity(unchecked) private var eventLoop: (any EventLoop)?
 
     private let handleBox = Mutex<HTTP2ConnectionHandle?>(nil)
 

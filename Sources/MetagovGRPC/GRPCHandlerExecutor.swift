@@ -30,10 +30,10 @@ final class GRPCHandlerExecutor: TaskExecutor, @unchecked Sendable {
 
     private let condition = NSCondition()
     // Guarded by `condition`.
-    private var jobs = CircularBuffer<UnownedJob>(initialCapacity: 1024)
-    private var sleeping = 0
-    private var pendingWakeups = 0
-    private var deferredSignal = false
+    @exclusivity(unchecked) private var jobs = CircularBuffer<UnownedJob>(initialCapacity: 1024)
+    @exclusivity(unchecked) private var sleeping = 0
+    @exclusivity(unchecked) private var pendingWakeups = 0
+    @exclusivity(unchecked) private var deferredSignal = false
 
     let threadCount: Int
     /// Jobs a worker takes per batch (its event-loop wake-ups are issued after the batch).
@@ -99,7 +99,9 @@ final class GRPCHandlerExecutor: TaskExecutor, @unchecked Sendable {
             self.condition.lock()
             while self.jobs.isEmpty {
                 self.sleeping += 1
-                self.condition.wait()
+                // Timed, so a deferred wake-up that never arrives (an event loop shutting down)
+                // cannot strand a job.
+                _ = self.condition.wait(until: Date(timeIntervalSinceNow: 0.05))
                 self.sleeping -= 1
                 if self.pendingWakeups > 0 { self.pendingWakeups -= 1 }
             }

@@ -6,13 +6,13 @@ import NIOCore
 final class GRPCServerConnection: HTTP2ConnectionDelegate {
     let serverState: ServerShared
     let peer: String
-    private var calls: [Int32: ServerCall] = [:]
-    private var handle: HTTP2ConnectionHandle?
-    private var eventLoop: (any EventLoop)?
+    @exclusivity(unchecked) private var calls: [Int32: ServerCall] = [:]
+    @exclusivity(unchecked) private var handle: HTTP2ConnectionHandle?
+    @exclusivity(unchecked) private var eventLoop: (any EventLoop)?
     /// The last route looked up (paths are interned per connection, so repeated calls to the
     /// same method compare by identity instead of hashing).
-    private var lastPath: String = ""
-    private var lastHandler: MethodHandler? = nil
+    @exclusivity(unchecked) private var lastPath: String = ""
+    @exclusivity(unchecked) private var lastHandler: MethodHandler? = nil
 
     init(serverState: ServerShared, peer: String) {
         self.serverState = serverState

@@ -79,11 +79,11 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
     let connectionHandle: HTTP2ConnectionHandle?
 
     // Event loop only.
-    private var deframer: GRPCMessageDeframer
-    private var requestMessage: [UInt8]? = nil
-    private var requestCount = 0
-    private var task: Task<Void, Never>? = nil
-    private var deadlineTimer: Scheduled<Void>? = nil
+    @exclusivity(unchecked) private var deframer: GRPCMessageDeframer
+    @exclusivity(unchecked) private var requestMessage: [UInt8]? = nil
+    @exclusivity(unchecked) private var requestCount = 0
+    @exclusivity(unchecked) private var task: Task<Void, Never>? = nil
+    @exclusivity(unchecked) private var deadlineTimer: Scheduled<Void>? = nil
 
     private struct Shared {
         var completed = false
@@ -308,7 +308,12 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
             self.task?.cancel()
         }
         if let queue = self.queue {
-            queue.finish(.failure(cancelled), discardBuffered: true)
+            // Return withheld credit: the connection-level window must not shrink for good.
+            let owed = queue.finish(.failure(cancelled), discardBuffered: true)
+            if owed > 0 {
+                let id = self.streamID
+                self.connectionHandle?.execute { connection in connection.consume(streamID: id, bytes: owed) }
+            }
         }
         self.task = nil
     }

@@ -16,22 +16,22 @@ public final class HTTP2Connection: ChannelInboundHandler {
     public let role: HTTP2Role
     public let configuration: HTTP2ConnectionConfiguration
     /// Receives stream events. Released when the connection closes.
-    public var delegate: (any HTTP2ConnectionDelegate)?
+    @exclusivity(unchecked) public var delegate: (any HTTP2ConnectionDelegate)?
 
-    private var session: NGHTTP2Session?
-    private var context: ChannelHandlerContext?
-    private var waker: HTTP2StreamWaker?
-    private var outboundStreams: [Int32: HTTP2OutboundStream] = [:]
-    private var serviceQueue: [HTTP2OutboundStream] = []
+    @exclusivity(unchecked) private var session: NGHTTP2Session?
+    @exclusivity(unchecked) private var context: ChannelHandlerContext?
+    @exclusivity(unchecked) private var waker: HTTP2StreamWaker?
+    @exclusivity(unchecked) private var outboundStreams: [Int32: HTTP2OutboundStream] = [:]
+    @exclusivity(unchecked) private var serviceQueue: [HTTP2OutboundStream] = []
 
-    private var inRead = false
-    private var inSessionCall = false
-    private var flushScheduled = false
-    private var closed = false
-    private var closeReported = false
-    private var fatalError: String?
-    private var shutdownState: ShutdownState = .open
-    private var goAwayReceivedFlag = false
+    @exclusivity(unchecked) private var inRead = false
+    @exclusivity(unchecked) private var inSessionCall = false
+    @exclusivity(unchecked) private var flushScheduled = false
+    @exclusivity(unchecked) private var closed = false
+    @exclusivity(unchecked) private var closeReported = false
+    @exclusivity(unchecked) private var fatalErrorDescription: String?
+    @exclusivity(unchecked) private var shutdownState: ShutdownState = .open
+    @exclusivity(unchecked) private var goAwayReceivedFlag = false
 
     private enum ShutdownState {
         case open
@@ -96,7 +96,7 @@ public final class HTTP2Connection: ChannelInboundHandler {
     }
 
     public func channelInactive(context: ChannelHandlerContext) {
-        self.teardown(error: self.fatalError.map { HTTP2Error.sessionError($0) } ?? HTTP2Error.connectionClosed)
+        self.teardown(error: self.fatalErrorDescription.map { HTTP2Error.sessionError($0) } ?? HTTP2Error.connectionClosed)
         context.fireChannelInactive()
     }
 
@@ -126,7 +126,7 @@ public final class HTTP2Connection: ChannelInboundHandler {
     }
 
     public func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        self.fatalError = self.fatalError ?? "\(error)"
+        self.fatalErrorDescription = self.fatalErrorDescription ?? "\(error)"
         context.close(promise: nil)
     }
 
@@ -300,13 +300,15 @@ public final class HTTP2Connection: ChannelInboundHandler {
             self.inSessionCall = true
             let error = session.send(limit: self.configuration.outputChunkSize)
             self.inSessionCall = false
-            let produced = session.output.readableBytes
+            let produced = session.outputBytes
             if produced > 0 {
-                context.write(NIOAny(session.takeOutput()), promise: nil)
+                session.takeOutput { buffer in
+                    context.write(NIOAny(buffer), promise: nil)
+                }
                 wrote = true
             }
             if let error {
-                self.fatalError = self.fatalError ?? error
+                self.fatalErrorDescription = self.fatalErrorDescription ?? error
                 if wrote { context.flush() }
                 self.closed = true
                 context.close(promise: nil)
@@ -328,7 +330,7 @@ public final class HTTP2Connection: ChannelInboundHandler {
     }
 
     private func fatal(_ error: String) {
-        self.fatalError = self.fatalError ?? error
+        self.fatalErrorDescription = self.fatalErrorDescription ?? error
         // A GOAWAY has been queued by the session; try to get it out before closing.
         self.inRead = false
         self.flushNow()
@@ -420,11 +422,11 @@ public final class HTTP2Connection: ChannelInboundHandler {
         return stream.pull(maxLength: maxLength)
     }
 
-    func bridgeWriteData(streamID: Int32, length: Int, into output: inout ByteBuffer) {
+    func bridgeWriteData(streamID: Int32, length: Int, session: NGHTTP2Session) {
         if let stream = self.outboundStreams[streamID] {
-            stream.drain(length: length, into: &output)
+            stream.drain(length: length, into: session)
         } else {
-            output.writeRepeatingByte(0, count: length)
+            session.output.writeRepeatingByte(0, count: length)
         }
     }
 }

@@ -64,7 +64,7 @@ public final class HTTP2OutboundStream: @unchecked Sendable {
     let accounting: HTTP2BufferAccounting?
 
     /// The stream id (0 until attached). Event-loop confined after attachment.
-    public private(set) var streamID: Int32 = 0
+    @exclusivity(unchecked) public private(set) var streamID: Int32 = 0
 
     public init(highWatermark: Int = 64 * 1024, lowWatermark: Int? = nil, accounting: HTTP2BufferAccounting? = nil) {
         self.highWatermark = max(highWatermark, 1)
@@ -274,18 +274,19 @@ public final class HTTP2OutboundStream: @unchecked Sendable {
         }
     }
 
-    /// Copies `length` queued bytes into `output` (called right after a successful `pull`).
-    func drain(length: Int, into output: inout ByteBuffer) {
+    /// Moves `length` queued bytes to the session's output (called right after a successful
+    /// `pull`): small pieces are copied, large ones passed through as slices.
+    func drain(length: Int, into session: NGHTTP2Session) {
         var remaining = length
         let waiter: CheckedContinuation<Void, any Error>? = self.state.withLock { state in
             while remaining > 0, var chunk = state.chunks.first {
                 let n = min(remaining, chunk.readableBytes)
                 if n == chunk.readableBytes {
-                    output.writeImmutableBuffer(chunk)
+                    session.appendPayload(chunk)
                     state.chunks.removeFirst()
                 } else {
                     if let slice = chunk.readSlice(length: n) {
-                        output.writeImmutableBuffer(slice)
+                        session.appendPayload(slice)
                     }
                     state.chunks.replaceFirst(chunk)
                 }
@@ -302,7 +303,7 @@ public final class HTTP2OutboundStream: @unchecked Sendable {
         if remaining > 0 {
             // Only possible if the queue was cleared between pull and drain; keep the frame
             // well-formed (the stream is being torn down anyway).
-            output.writeRepeatingByte(0, count: remaining)
+            session.output.writeRepeatingByte(0, count: remaining)
         }
         waiter?.resume()
     }

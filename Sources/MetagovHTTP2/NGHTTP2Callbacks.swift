@@ -175,7 +175,7 @@ enum NGHTTP2Callbacks {
         if padLength > 0 {
             bridge.output.writeInteger(UInt8(truncatingIfNeeded: padLength - 1))
         }
-        bridge.owner.bridgeWriteData(streamID: streamID, length: length, into: &bridge.output)
+        bridge.owner.bridgeWriteData(streamID: streamID, length: length, session: bridge)
         if padLength > 1 {
             bridge.output.writeRepeatingByte(0, count: padLength - 1)
         }

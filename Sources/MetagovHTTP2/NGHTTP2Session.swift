@@ -30,7 +30,7 @@ struct NGHTTP2PullResult {
 /// Wraps one `nghttp2_session` (server or client role).
 final class NGHTTP2Session {
     /// The nghttp2 session; nil after `close()`.
-    private var session: OpaquePointer?
+    @exclusivity(unchecked) private var session: OpaquePointer?
     /// The connection that receives the callbacks. It owns this object, so it always outlives it.
     unowned(unsafe) let owner: HTTP2Connection
     let role: HTTP2Role
@@ -38,28 +38,34 @@ final class NGHTTP2Session {
     // MARK: inbound state (valid during `receive`)
 
     /// The header block being collected (HEADERS + CONTINUATION of one stream).
-    var headerBlock: [HTTP2Header] = []
+    @exclusivity(unchecked) var headerBlock: [HTTP2Header] = []
     /// The buffer currently passed to `nghttp2_session_mem_recv`, so DATA payloads can be
     /// delivered as zero-copy slices of it.
-    private var currentInput: ByteBuffer?
-    private var currentInputBase: UnsafeRawPointer?
-    private var currentInputCount = 0
+    @exclusivity(unchecked) private var currentInput: ByteBuffer?
+    @exclusivity(unchecked) private var currentInputBase: UnsafeRawPointer?
+    @exclusivity(unchecked) private var currentInputCount = 0
     let allocator: ByteBufferAllocator
 
     /// Recently seen header strings too long to be small Strings (`:path`, `user-agent`,
     /// metadata...), reused instead of allocating a new String per request.
-    private var internCache: [String] = []
-    private var internCacheNext = 0
+    @exclusivity(unchecked) private var internCache: [String] = []
+    @exclusivity(unchecked) private var internCacheNext = 0
     private static let internCacheSize = 32
     private static let internMaxLength = 128
 
     // MARK: outbound state
 
-    /// Serialized frames waiting to be written to the channel.
-    var output: ByteBuffer
+    /// Serialized frames waiting to be written to the channel (the tail of the output).
+    @exclusivity(unchecked) var output: ByteBuffer
+    /// Output that precedes `output`: earlier serialized bytes and large DATA payload slices
+    /// handed through without copying (written with one gathering write).
+    @exclusivity(unchecked) private var pendingOutput: [ByteBuffer] = []
+    @exclusivity(unchecked) private var pendingOutputBytes = 0
+    /// DATA payload slices at least this large are passed through instead of copied.
+    static let passthroughThreshold = 8 * 1024
     /// Scratch memory for building `nghttp2_nv` arrays (nghttp2 copies header data on submit).
-    private var scratch: UnsafeMutableRawPointer
-    private var scratchCapacity: Int
+    @exclusivity(unchecked) private var scratch: UnsafeMutableRawPointer
+    @exclusivity(unchecked) private var scratchCapacity: Int
 
     /// Note: every stored property is initialized before the first `throw`, so `deinit` (which
     /// frees the scratch memory and the session) runs on failure too.
@@ -236,7 +242,7 @@ final class NGHTTP2Session {
     /// buffered. Returns nil or a fatal error description.
     func send(limit: Int) -> String? {
         guard let session = self.session else { return nil }
-        while self.output.readableBytes < limit {
+        while self.outputBytes < limit {
             var data: UnsafePointer<UInt8>?
             let n = nghttp2_session_mem_send(session, &data)
             if n < 0 {
@@ -250,11 +256,38 @@ final class NGHTTP2Session {
         return nil
     }
 
-    /// Takes the serialized output, leaving an empty buffer behind.
-    func takeOutput() -> ByteBuffer {
-        var fresh = self.allocator.buffer(capacity: 0)
-        swap(&fresh, &self.output)
-        return fresh
+    /// Bytes of output waiting to be written.
+    var outputBytes: Int { self.pendingOutputBytes + self.output.readableBytes }
+
+    /// Appends a DATA payload piece to the output: copied when small, passed through as its own
+    /// buffer when large.
+    func appendPayload(_ payload: ByteBuffer) {
+        if payload.readableBytes < NGHTTP2Session.passthroughThreshold {
+            self.output.writeImmutableBuffer(payload)
+            return
+        }
+        if self.output.readableBytes > 0 {
+            self.pendingOutputBytes += self.output.readableBytes
+            self.pendingOutput.append(self.output)
+            self.output = self.allocator.buffer(capacity: 1024)
+        }
+        self.pendingOutputBytes += payload.readableBytes
+        self.pendingOutput.append(payload)
+    }
+
+    /// Hands every output buffer, in order, to `write`, leaving the output empty.
+    func takeOutput(_ write: (ByteBuffer) -> Void) {
+        if !self.pendingOutput.isEmpty {
+            let pending = self.pendingOutput
+            self.pendingOutput.removeAll(keepingCapacity: true)
+            self.pendingOutputBytes = 0
+            for buffer in pending { write(buffer) }
+        }
+        if self.output.readableBytes > 0 {
+            var fresh = self.allocator.buffer(capacity: 0)
+            swap(&fresh, &self.output)
+            write(fresh)
+        }
     }
 
     var wantRead: Bool {

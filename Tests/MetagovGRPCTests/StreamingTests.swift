@@ -57,6 +57,51 @@ struct StreamingTests {
         }
     }
 
+    @Test("withheld flow-control credit is returned when streams end (no connection window leak)")
+    func noConnectionWindowLeak() async throws {
+        try await withTestServer { server in
+            let client = try await server.client()
+            defer { Task { await client.close() } }
+            // Each call sends ~870 KB (fits the 1 MiB stream window, exceeds the client's 256 KiB
+            // buffer); the consumer starts late, so the client withholds ~600 KB of credit when the
+            // server finishes. 30 calls > the 16 MiB connection window.
+            for _ in 0..<30 {
+                let stream = client.serverStreaming("/test.Echo/Count", encodeUInt32s(850, 1024))
+                try await Task.sleep(for: .milliseconds(30))
+                var count = 0
+                for try await _ in stream { count += 1 }
+                #expect(count == 850)
+            }
+        }
+    }
+
+    @Test("client streams reset while the server withholds credit do not leak the window")
+    func noServerWindowLeak() async throws {
+        try await withTestServer { server in
+            let client = try await server.client()
+            defer { Task { await client.close() } }
+            let chunk = [UInt8](repeating: 1, count: 64 * 1024)
+            for _ in 0..<24 {
+                // The handler never reads; ~1 MB of requests get buffered/withheld, then we cancel.
+                let task = Task {
+                    try await client.clientStreaming("/test.Echo/Ignore") { writer in
+                        for _ in 0..<16 { try await writer.write(chunk) }
+                        try await Task.sleep(for: .seconds(30))
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(40))
+                task.cancel()
+                _ = await task.result
+            }
+            #expect(try await client.unary("/test.Echo/Unary", [1]).response == [1])
+            // A large call still gets through on the same connection.
+            let response = try await client.clientStreaming("/test.Echo/SlowSum") { writer in
+                for _ in 0..<64 { try await writer.write(chunk) }
+            }
+            #expect(decodeUInt32(response, at: 0) == 64)
+        }
+    }
+
     @Test("cancelling the consumer of a server stream cancels the handler (RST_STREAM)")
     func cancelServerStream() async throws {
         try await withTestServer { server in

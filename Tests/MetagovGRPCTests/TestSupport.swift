@@ -139,6 +139,12 @@ func makeTestMethods(_ probe: Probe) -> MethodTable {
             return encodeUInt32s(count) + all
         })
     methods.register(
+        "/test.Echo/Ignore",
+        .clientStreaming { _, _ in
+            try await Task.sleep(for: .seconds(30))
+            return []
+        })
+    methods.register(
         "/test.Echo/SlowSum",
         .clientStreaming { requests, _ in
             var count: UInt32 = 0
