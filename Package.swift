@@ -43,6 +43,12 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]),
         .target(
+            name: "MetagovProtoC",
+            exclude: [],
+            cSettings: [.headerSearchPath("generated")],
+            linkerSettings: [.linkedLibrary("protobuf-c")]),
+        .target(name: "MetagovProto", dependencies: ["MetagovProtoC", "MetagovGRPC"]),
+        .target(
             name: "MetagovAdmin",
             dependencies: [
                 "MetagovCore", "MetagovSQLite", "MetagovPlugins",
@@ -61,5 +67,6 @@ let package = Package(
             name: "ThirdPartyPluginTests", dependencies: ["MetagovCore", "MetagovPlugins", "MetagovTestSupport"]),
         .testTarget(name: "MetagovdTests", dependencies: ["MetagovCore"]),
         .testTarget(name: "MetagovGRPCTests", dependencies: ["MetagovGRPC", "MetagovHTTP2"]),
+        .testTarget(name: "MetagovProtoTests", dependencies: ["MetagovProto", "MetagovGRPC"]),
     ]
 )
