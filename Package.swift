@@ -48,10 +48,11 @@ let package = Package(
             cSettings: [.headerSearchPath("generated")],
             linkerSettings: [.linkedLibrary("protobuf-c")]),
         .target(name: "MetagovProto", dependencies: ["MetagovProtoC", "MetagovGRPC"]),
+        .target(name: "MetagovRPC", dependencies: ["MetagovCore", "MetagovProto", "MetagovGRPC"]),
         .target(
             name: "MetagovAdmin",
             dependencies: [
-                "MetagovCore", "MetagovSQLite", "MetagovPlugins",
+                "MetagovCore", "MetagovSQLite", "MetagovPlugins", "MetagovRPC", "MetagovGRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

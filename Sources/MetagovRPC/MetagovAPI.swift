@@ -1,0 +1,33 @@
+import MetagovCore
+import MetagovGRPC
+import MetagovProto
+
+/// The gRPC API of a `Metagov` core: the six `metagov.v1` services plus the standard health and reflection
+/// services, as a method table for `GRPCServer`.
+public struct MetagovAPI: Sendable {
+    /// The method table to serve.
+    public let methods: MethodTable
+    /// The health statuses served by `grpc.health.v1.Health` (set NOT_SERVING when shutting down).
+    public let health: HealthStatus
+
+    public init(core: Metagov) {
+        var table = MethodTable()
+        CommunitiesService(core: core).register(into: &table)
+        PluginsService(core: core).register(into: &table)
+        ActionsService(core: core).register(into: &table)
+        ProcessesService(core: core).register(into: &table)
+        EventsService(core: core).register(into: &table)
+        IdentityRPCService(core: core).register(into: &table)
+        let servedServices = Set(table.paths.compactMap { $0.split(separator: "/").first.map(String.init) })
+        let health = HealthStatus(services: servedServices.sorted())
+        HealthService(health: health).registerOnLoop(into: &table)
+        // Reflection lists every service served, itself included.
+        let reflectionPaths = [Grpc_Reflection_V1_ServerReflection.Method.serverReflectionInfo,
+                               Grpc_Reflection_V1alpha_ServerReflection.Method.serverReflectionInfo]
+        let index = ReflectionIndex(servedPaths: table.paths + reflectionPaths)
+        ReflectionV1Service(index: index).register(into: &table)
+        ReflectionV1AlphaService(index: index).register(into: &table)
+        self.methods = table
+        self.health = health
+    }
+}

@@ -1,0 +1,19 @@
+import MetagovCore
+import MetagovGRPC
+import MetagovProto
+
+/// `metagov.v1.Actions` on the core.
+struct ActionsService: Metagov_V1_ActionsService {
+    let core: Metagov
+
+    func performAction(_ request: Metagov_V1_PerformActionRequest, context: ServerCallContext) async throws
+        -> Metagov_V1_PerformActionResponse
+    {
+        try await rpc {
+            let result = try await self.core.actions.perform(
+                community: request.community, plugin: request.plugin, action: request.action,
+                parameters: request.parameters.json, communityPlatformID: request.communityPlatformId.nonEmpty)
+            return Metagov_V1_PerformActionResponse(result: .wrapping(result))
+        }
+    }
+}

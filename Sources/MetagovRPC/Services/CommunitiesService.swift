@@ -1,0 +1,55 @@
+import MetagovCore
+import MetagovGRPC
+import MetagovProto
+
+/// `metagov.v1.Communities` on the core.
+struct CommunitiesService: Metagov_V1_CommunitiesService {
+    let core: Metagov
+
+    private func message(_ community: Community) throws -> Metagov_V1_Community {
+        Metagov_V1_Community(community, plugins: try self.core.plugins.list(community: community.slug))
+    }
+
+    func createCommunity(_ request: Metagov_V1_CreateCommunityRequest, context: ServerCallContext) async throws
+        -> Metagov_V1_Community
+    {
+        try await rpc {
+            Metagov_V1_Community(
+                try self.core.communities.create(slug: request.slug.nonEmpty, readableName: request.readableName),
+                plugins: [])
+        }
+    }
+
+    func getCommunity(_ request: Metagov_V1_GetCommunityRequest, context: ServerCallContext) async throws
+        -> Metagov_V1_Community
+    {
+        try await rpc { try self.message(try self.core.communities.get(request.slug)) }
+    }
+
+    func updateCommunity(_ request: Metagov_V1_UpdateCommunityRequest, context: ServerCallContext) async throws
+        -> Metagov_V1_Community
+    {
+        try await rpc { try self.message(try self.core.communities.update(request.slug, readableName: request.readableName)) }
+    }
+
+    func deleteCommunity(_ request: Metagov_V1_DeleteCommunityRequest, context: ServerCallContext) async throws
+        -> Metagov_V1_DeleteCommunityResponse
+    {
+        try await rpc {
+            let plugins = try self.core.plugins.list(community: request.slug)
+            let deleted = try self.core.communities.delete(request.slug)
+            return Metagov_V1_DeleteCommunityResponse(community: Metagov_V1_Community(deleted, plugins: plugins))
+        }
+    }
+
+    func listCommunities(_ request: Metagov_V1_ListCommunitiesRequest, context: ServerCallContext) async throws
+        -> Metagov_V1_ListCommunitiesResponse
+    {
+        let size = try pageSize(request.pageSize)
+        return try await rpc {
+            let page = try self.core.communities.list(pageSize: size, pageToken: request.pageToken.nonEmpty)
+            return Metagov_V1_ListCommunitiesResponse(
+                communities: try page.items.map(self.message), nextPageToken: page.nextPageToken ?? "")
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import MetagovCore
+import MetagovGRPC
+import MetagovProto
+
+/// `metagov.v1.Plugins` on the core.
+struct PluginsService: Metagov_V1_PluginsService {
+    let core: Metagov
+
+    func listPluginTypes(_ request: Metagov_V1_ListPluginTypesRequest, context: ServerCallContext) async throws
+        -> Metagov_V1_ListPluginTypesResponse
+    {
+        Metagov_V1_ListPluginTypesResponse(types: self.core.plugins.types().map(Metagov_V1_PluginType.init))
+    }
+
+    func enablePlugin(_ request: Metagov_V1_EnablePluginRequest, context: ServerCallContext) async throws
+        -> Metagov_V1_PluginInstance
+    {
+        try await rpc {
+            Metagov_V1_PluginInstance(
+                try await self.core.plugins.enable(community: request.community, name: request.name, config: request.config.json))
+        }
+    }
+
+    func disablePlugin(_ request: Metagov_V1_DisablePluginRequest, context: ServerCallContext) async throws
+        -> Metagov_V1_DisablePluginResponse
+    {
+        try await rpc {
+            let disabled = try self.core.plugins.disable(
+                community: request.community, name: request.name,
+                communityPlatformID: request.communityPlatformId.nonEmpty, id: request.id == 0 ? nil : request.id)
+            return Metagov_V1_DisablePluginResponse(plugin: Metagov_V1_PluginInstance(disabled))
+        }
+    }
+
+    func listPlugins(_ request: Metagov_V1_ListPluginsRequest, context: ServerCallContext) async throws
+        -> Metagov_V1_ListPluginsResponse
+    {
+        try await rpc {
+            Metagov_V1_ListPluginsResponse(
+                plugins: try self.core.plugins.list(community: request.community).map(Metagov_V1_PluginInstance.init))
+        }
+    }
+}
