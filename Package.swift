@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "MetagovSQLite", targets: ["MetagovSQLite"]),
         .library(name: "MetagovPlugins", targets: ["MetagovPlugins"]),
         .executable(name: "metagovd", targets: ["metagovd"]),
+        .executable(name: "metagov", targets: ["metagov"]),
+        .library(name: "MetagovClient", targets: ["MetagovClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,7 +50,15 @@ let package = Package(
             cSettings: [.headerSearchPath("generated")],
             linkerSettings: [.linkedLibrary("protobuf-c")]),
         .target(name: "MetagovProto", dependencies: ["MetagovProtoC", "MetagovGRPC"]),
-        .target(name: "MetagovRPC", dependencies: ["MetagovCore", "MetagovProto", "MetagovGRPC"]),
+        .target(name: "MetagovProtoJSON", dependencies: ["MetagovCore", "MetagovProto"]),
+        .target(name: "MetagovRPC", dependencies: ["MetagovCore", "MetagovProto", "MetagovProtoJSON", "MetagovGRPC"]),
+        .target(name: "MetagovClient", dependencies: ["MetagovProto", "MetagovProtoJSON", "MetagovGRPC", "MetagovCore"]),
+        .executableTarget(
+            name: "metagov",
+            dependencies: [
+                "MetagovClient", "MetagovProto", "MetagovProtoJSON", "MetagovGRPC", "MetagovCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .target(
             name: "MetagovAdmin",
             dependencies: [

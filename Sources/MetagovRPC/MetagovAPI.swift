@@ -1,6 +1,7 @@
 import MetagovCore
 import MetagovGRPC
 import MetagovProto
+import MetagovProtoJSON
 
 /// The gRPC API of a `Metagov` core: the six `metagov.v1` services plus the standard health and reflection
 /// services, as a method table for `GRPCServer`.

@@ -1,6 +1,7 @@
 import MetagovCore
 import MetagovGRPC
 import MetagovProto
+import MetagovProtoJSON
 
 extension GRPCStatus {
     /// The gRPC status of a core failure (the codes map one to one).

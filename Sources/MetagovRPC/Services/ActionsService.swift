@@ -1,6 +1,7 @@
 import MetagovCore
 import MetagovGRPC
 import MetagovProto
+import MetagovProtoJSON
 
 /// `metagov.v1.Actions` on the core.
 struct ActionsService: Metagov_V1_ActionsService {

@@ -1,6 +1,7 @@
 import MetagovCore
 import MetagovGRPC
 import MetagovProto
+import MetagovProtoJSON
 
 /// `metagov.v1.Communities` on the core.
 struct CommunitiesService: Metagov_V1_CommunitiesService {

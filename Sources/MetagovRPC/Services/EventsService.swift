@@ -1,6 +1,7 @@
 import MetagovCore
 import MetagovGRPC
 import MetagovProto
+import MetagovProtoJSON
 
 /// `metagov.v1.Events` on the core.
 struct EventsService: Metagov_V1_EventsService {

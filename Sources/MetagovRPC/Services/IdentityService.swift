@@ -1,6 +1,7 @@
 import MetagovCore
 import MetagovGRPC
 import MetagovProto
+import MetagovProtoJSON
 
 /// `metagov.v1.Identity` on the core (Metagov's identity API).
 struct IdentityRPCService: Metagov_V1_IdentityService {

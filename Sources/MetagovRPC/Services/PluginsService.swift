@@ -1,6 +1,7 @@
 import MetagovCore
 import MetagovGRPC
 import MetagovProto
+import MetagovProtoJSON
 
 /// `metagov.v1.Plugins` on the core.
 struct PluginsService: Metagov_V1_PluginsService {

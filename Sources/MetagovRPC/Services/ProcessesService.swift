@@ -1,6 +1,7 @@
 import MetagovCore
 import MetagovGRPC
 import MetagovProto
+import MetagovProtoJSON
 
 /// `metagov.v1.Processes` on the core.
 struct ProcessesService: Metagov_V1_ProcessesService {

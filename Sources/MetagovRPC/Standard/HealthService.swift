@@ -1,5 +1,6 @@
 import MetagovGRPC
 import MetagovProto
+import MetagovProtoJSON
 import Synchronization
 
 /// Serving status of the server ("") and of each service, for `grpc.health.v1.Health`.

@@ -1,5 +1,6 @@
 import MetagovGRPC
 import MetagovProto
+import MetagovProtoJSON
 
 /// `grpc.reflection.v1.ServerReflection`.
 struct ReflectionV1Service: Grpc_Reflection_V1_ServerReflectionService {

@@ -1,12 +1,13 @@
+import Foundation
 import MetagovCore
 import MetagovProto
 
 // Free-form JSON travels as google.protobuf.Struct / Value. Integers become doubles on the wire (protobuf's
 // JSON model); a double with an integral value within ±2^53 comes back as an integer.
 
-extension Google_Protobuf_Value {
+extension Google_Protobuf_Value: JSONRepresentableMessage {
     /// The protobuf form of a JSON value.
-    init(json: JSONValue) {
+    public init(json: JSONValue) {
         switch json {
         case .null: self.init(kind: .nullValue(.nullValue))
         case .bool(let value): self.init(kind: .boolValue(value))
@@ -19,7 +20,7 @@ extension Google_Protobuf_Value {
     }
 
     /// The JSON value (an unset kind is null).
-    var json: JSONValue {
+    public var json: JSONValue {
         switch self.kind {
         case nil, .nullValue: return .null
         case .boolValue(let value): return .bool(value)
@@ -33,14 +34,14 @@ extension Google_Protobuf_Value {
     }
 }
 
-extension Google_Protobuf_Struct {
-    init(fields: [String: JSONValue]) {
+extension Google_Protobuf_Struct: JSONRepresentableMessage {
+    public init(fields: [String: JSONValue]) {
         self.init(fields: fields.mapValues(Google_Protobuf_Value.init(json:)))
     }
 
     /// The protobuf form of a JSON document: an object as is, null as nothing, anything else wrapped as
     /// `{"value": ...}` (a Struct is always an object).
-    static func wrapping(_ json: JSONValue?) -> Google_Protobuf_Struct? {
+    public static func wrapping(_ json: JSONValue?) -> Google_Protobuf_Struct? {
         switch json {
         case nil, .null?: return nil
         case .object(let fields)?: return Google_Protobuf_Struct(fields: fields)
@@ -49,15 +50,29 @@ extension Google_Protobuf_Struct {
     }
 
     /// The JSON object.
-    var json: JSONValue { .object(self.fields.mapValues(\.json)) }
+    public var json: JSONValue { .object(self.fields.mapValues(\.json)) }
 }
 
 extension Optional where Wrapped == Google_Protobuf_Struct {
     /// The JSON object, or nil when the field was not sent.
-    var json: JSONValue? { self.map(\.json) }
+    public var json: JSONValue? { self.map(\.json) }
 }
 
 extension String {
     /// nil for the empty string: proto3 cannot tell "unset" from "".
-    var nonEmpty: String? { self.isEmpty ? nil : self }
+    public var nonEmpty: String? { self.isEmpty ? nil : self }
 }
+
+extension Google_Protobuf_ListValue: JSONRepresentableMessage {
+    /// The JSON array.
+    public var json: JSONValue { .array(self.values.map(\.json)) }
+}
+
+/// A message with a JSON form.
+public protocol JSONRepresentableMessage {
+    /// The message as JSON.
+    var json: JSONValue { get }
+}
+
+/// Standard base64 of `bytes` (the proto3 JSON form of `bytes` fields).
+func base64(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
