@@ -79,5 +79,8 @@ let package = Package(
         .testTarget(name: "MetagovdTests", dependencies: ["MetagovCore"]),
         .testTarget(name: "MetagovGRPCTests", dependencies: ["MetagovGRPC", "MetagovHTTP2"]),
         .testTarget(name: "MetagovProtoTests", dependencies: ["MetagovProto", "MetagovGRPC"]),
+        .testTarget(
+            name: "MetagovServerTests",
+            dependencies: ["MetagovClient", "MetagovProto", "MetagovProtoJSON", "MetagovGRPC", "MetagovCore"]),
     ]
 )

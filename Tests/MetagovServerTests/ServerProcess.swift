@@ -1,0 +1,108 @@
+import Foundation
+import MetagovClient
+import MetagovGRPC
+
+/// A real `metagovd serve` on a free loopback port, on a database in a temporary directory.
+final class ServerProcess: @unchecked Sendable {
+    let directory: URL
+    var database: String { self.directory.appendingPathComponent("metagov.sqlite").path }
+    private(set) var port = 0
+    private var process: Process?
+    private var stderr = Pipe()
+
+    init() throws {
+        self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("metagovd-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        if let process, process.isRunning { process.terminate() }
+        try? FileManager.default.removeItem(at: self.directory)
+    }
+
+    /// The built binary `name` next to the test bundle.
+    static func binary(_ name: String) throws -> URL {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "\(name) not found near the tests"])
+    }
+
+    /// Starts the server and waits for its "serving on" line.
+    func start(extraArguments: [String] = []) throws {
+        let process = Process()
+        process.executableURL = try Self.binary("metagovd")
+        process.arguments = ["serve", "--port", "0", "--database", self.database, "--scheduler-interval", "0.2"]
+            + extraArguments
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "METAGOV_CONFIG")
+        process.environment = environment
+        let stdout = Pipe()
+        self.stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = self.stderr
+        try process.run()
+        self.process = process
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = stdout.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "metagovd exited before serving"]) }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard let range = text.range(of: "metagovd serving on 127.0.0.1:"),
+            let port = Int(text[range.upperBound...].prefix { $0.isNumber })
+        else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "unexpected output: \(text)"]) }
+        self.port = port
+    }
+
+    /// Sends SIGTERM and returns the exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        guard let process else { return -1 }
+        process.terminate()
+        process.waitUntilExit()
+        self.process = nil
+        return process.terminationStatus
+    }
+
+    func client(timeout: Duration? = .seconds(20)) async throws -> MetagovClient {
+        try await MetagovClient.connect(host: "127.0.0.1", port: self.port, timeout: timeout)
+    }
+
+    func rawConnection() async throws -> GRPCClient {
+        try await GRPCClient.connect(host: "127.0.0.1", port: self.port)
+    }
+}
+
+/// Runs `body` against a fresh server, then stops it and checks it exited 0.
+func withServer(_ body: (ServerProcess, MetagovClient) async throws -> Void) async throws {
+    let server = try ServerProcess()
+    try server.start()
+    let client = try await server.client()
+    do {
+        try await body(server, client)
+    } catch {
+        await client.close()
+        server.stop()
+        throw error
+    }
+    await client.close()
+    let status = server.stop()
+    if status != 0 { throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "metagovd exited \(status)"]) }
+}
+
+/// The status a call failed with, or nil if it succeeded.
+func status(of body: () async throws -> Void) async -> GRPCStatus? {
+    do {
+        try await body()
+        return nil
+    } catch let status as GRPCStatus {
+        return status
+    } catch {
+        return GRPCStatus(.unknown, "\(error)")
+    }
+}
