@@ -10,7 +10,7 @@ public struct MetagovdCommand: AsyncParsableCommand {
         abstract: "metagov-swift governance gateway: admin commands on the database.",
         discussion: "Extensions may add more subcommands; 'metagovd plugin-commands' lists them.",
         subcommands: [
-            ServeCommand.self, CommunityCommand.self, PluginGroupCommand.self, ActionCommand.self, ProcessCommand.self, TickCommand.self,
+            ServeCommand.self, TokenCommand.self, CommunityCommand.self, PluginGroupCommand.self, ActionCommand.self, ProcessCommand.self, TickCommand.self,
             SchemaCommand.self, ConfigCommand.self, PluginCommandsList.self,
         ])
 

@@ -37,6 +37,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("event-loop-threads"), help: "Event loop threads (default: one per core).")
     var eventLoopThreads: Int?
 
+    @Flag(name: .customLong("no-auth"), help: "Accept every call without a token, as an administrator (local development only).")
+    var noAuth = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard schedulerInterval >= 0, schedulerInterval.isFinite else { throw ValidationError("--scheduler-interval must be ≥ 0") }
@@ -48,7 +51,12 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = Logger(label: "metagovd.serve")
         let core = try global.openCore()
-        let api = MetagovAPI(core: core)
+        if noAuth {
+            logger.warning("authentication is OFF (--no-auth): every caller is an administrator; never expose this server")
+        } else {
+            try Self.bootstrapAdminToken(core: core, databasePath: global.databasePath, logger: logger)
+        }
+        let api = MetagovAPI(core: core, requireAuthentication: !noAuth)
         var configuration = GRPCServerConfiguration()
         configuration.host = host
         configuration.port = port
@@ -73,6 +81,28 @@ struct ServeCommand: AsyncParsableCommand {
         await server.shutdown()
         await scheduler.value
         logger.info("stopped")
+    }
+}
+
+extension ServeCommand {
+    /// Where the first admin token is written: next to the database, readable only by its owner.
+    static func adminTokenPath(databasePath: String) -> String { databasePath + ".admin-token" }
+
+    /// On a database without any token, creates an admin token and writes it to a file only the owner can
+    /// read, so a fresh server is secure by default and still usable.
+    static func bootstrapAdminToken(core: Metagov, databasePath: String, logger: Logger) throws {
+        guard try !core.tokens.any() else { return }
+        let path = adminTokenPath(databasePath: databasePath)
+        let (token, _) = try core.tokens.create(scope: .admin, name: "bootstrap-admin")
+        FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+        }
+        handle.write(Data((token + "\n").utf8))
+        try handle.close()
+        logger.notice("created the first admin token", metadata: ["file": "\(path)"])
+        FileHandle.standardError.write(Data("metagovd: the first admin token is in \(path) (mode 0600)\n".utf8))
     }
 }
 

@@ -19,6 +19,10 @@ public final class Metagov: Sendable {
     let catalog: PluginCatalog
     let auth: AuthTable
     let observers: [any ModificationObserver]
+    /// How API tokens look and are hashed (an ``AuthenticationProvider`` may replace it).
+    public let tokenCodec: any TokenCodec
+    /// Who is calling, from request metadata (an ``AuthenticationProvider`` may replace it).
+    public let authenticator: any Authenticator
     let maxHookAttempts: Int
     /// Serializes repeated attempts of conflicting units of work per plugin instance.
     let retryTurns = KeyedAsyncLock()
@@ -45,6 +49,9 @@ public final class Metagov: Sendable {
         self.catalog = try PluginCatalog(registry: registry, formats: formats)
         self.auth = AuthTable(registry: registry)
         self.observers = registry.implementations(of: (any ModificationObserver).self)
+        let authentication = registry.implementations(of: (any AuthenticationProvider).self)
+        self.tokenCodec = authentication.compactMap { $0.tokenCodec() }.last ?? MetagovTokenCodec()
+        self.authenticator = authentication.compactMap { $0.authenticator() }.last ?? BearerTokenAuthenticator()
         self.signals = SignalBus()
         for subscriber in registry.implementations(of: (any SignalSubscriber).self) {
             for subscription in subscriber.signalSubscriptions() { signals.connect(subscription) }
@@ -73,6 +80,7 @@ public final class Metagov: Sendable {
     public var scheduler: Scheduler { Scheduler(core: self) }
     public var webhooks: WebhookService { WebhookService(core: self) }
     public var authorization: AuthorizationService { AuthorizationService(core: self) }
+    public var tokens: TokenService { TokenService(core: self) }
 
     /// The current time of the core's clock.
     public func now() -> Date { clock.now() }

@@ -11,14 +11,16 @@ public struct MetagovAPI: Sendable {
     /// The health statuses served by `grpc.health.v1.Health` (set NOT_SERVING when shutting down).
     public let health: HealthStatus
 
-    public init(core: Metagov) {
+    /// - Parameter requireAuthentication: when false (local development), every caller is an administrator.
+    public init(core: Metagov, requireAuthentication: Bool = true) {
+        let access = CallGuard(core: core, enforced: requireAuthentication)
         var table = MethodTable()
-        CommunitiesService(core: core).register(into: &table)
-        PluginsService(core: core).register(into: &table)
-        ActionsService(core: core).register(into: &table)
-        ProcessesService(core: core).register(into: &table)
-        EventsService(core: core).register(into: &table)
-        IdentityRPCService(core: core).register(into: &table)
+        CommunitiesService(core: core, access: access).register(into: &table)
+        PluginsService(core: core, access: access).register(into: &table)
+        ActionsService(core: core, access: access).register(into: &table)
+        ProcessesService(core: core, access: access).register(into: &table)
+        EventsService(core: core, access: access).register(into: &table)
+        IdentityRPCService(core: core, access: access).register(into: &table)
         let servedServices = Set(table.paths.compactMap { $0.split(separator: "/").first.map(String.init) })
         let health = HealthStatus(services: servedServices.sorted())
         HealthService(health: health).registerOnLoop(into: &table)

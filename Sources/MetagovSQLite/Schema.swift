@@ -11,6 +11,7 @@ enum Schema {
     /// The migrations in the order they run.
     private static let migrations: [(name: String, migrate: @Sendable (Database) throws -> Void)] = [
         ("v1", v1),
+        ("v2-api-tokens", v2),
     ]
 
     static var migrationNames: Set<String> { Set(migrations.map(\.name)) }
@@ -105,6 +106,21 @@ enum Schema {
                 ON linked_account(community, platform_type, platform_identifier, ifnull(community_platform_id, ''));
             CREATE INDEX linked_account_owner
                 ON linked_account(external_id, platform_type, platform_identifier, community_platform_id);
+            """)
+    }
+
+    /// API tokens (issue 4): only a hash of each secret is stored.
+    private static func v2(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE api_token (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL UNIQUE,
+                scope TEXT NOT NULL,
+                secret_hash TEXT NOT NULL,
+                created_at REAL NOT NULL,
+                expires_at REAL,
+                revoked_at REAL
+            );
             """)
     }
 }

@@ -31,12 +31,35 @@ final class ServerProcess: @unchecked Sendable {
         throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "\(name) not found near the tests"])
     }
 
-    /// Starts the server and waits for its "serving on" line.
-    func start(extraArguments: [String] = []) throws {
+    /// Where a server with authentication writes its first admin token.
+    var adminTokenPath: String { self.database + ".admin-token" }
+
+    /// The first admin token, once a server with authentication has started.
+    func adminToken() throws -> String {
+        try String(contentsOfFile: self.adminTokenPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs `metagovd --database <this server's database> arguments...` and returns its standard output.
+    func admin(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = try Self.binary("metagovd")
+        process.arguments = ["--database", self.database] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Starts the server and waits for its "serving on" line. Without `authentication`, it runs with
+    /// `--no-auth` (every caller is an administrator).
+    func start(authentication: Bool = false, extraArguments: [String] = []) throws {
         let process = Process()
         process.executableURL = try Self.binary("metagovd")
         process.arguments = ["serve", "--port", "0", "--database", self.database, "--scheduler-interval", "0.2"]
-            + extraArguments
+            + (authentication ? [] : ["--no-auth"]) + extraArguments
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "METAGOV_CONFIG")
         process.environment = environment
@@ -69,8 +92,8 @@ final class ServerProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
-    func client(timeout: Duration? = .seconds(20)) async throws -> MetagovClient {
-        try await MetagovClient.connect(host: "127.0.0.1", port: self.port, timeout: timeout)
+    func client(token: String? = nil, timeout: Duration? = .seconds(20)) async throws -> MetagovClient {
+        try await MetagovClient.connect(host: "127.0.0.1", port: self.port, token: token, timeout: timeout)
     }
 
     func rawConnection() async throws -> GRPCClient {

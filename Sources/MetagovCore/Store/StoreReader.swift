@@ -102,6 +102,10 @@ public protocol StoreReader {
     func linkedAccounts(matching filter: AccountFilter) throws -> [LinkedAccount]
     /// Linked accounts of any of `externalIDs`.
     func linkedAccounts(externalIDs: [Int64]) throws -> [LinkedAccount]
+    /// The API token `id`, revoked or not.
+    func apiToken(id: Int64) throws -> APIToken?
+    /// Every API token, by id.
+    func apiTokens() throws -> [APIToken]
 }
 
 /// Write operations, available inside ``Store/write(_:)`` only. Each write stamps `updatedAt` (and
@@ -152,4 +156,8 @@ public protocol StoreWriter: StoreReader {
     /// Deletes the account identified by (community, platform type, identifier, platform id). Returns whether
     /// it existed.
     func deleteLinkedAccount(community: String, platformType: String, platformIdentifier: String, communityPlatformID: String?) throws -> Bool
+    /// Stores a new API token; ALREADY_EXISTS when the name is taken.
+    func insertAPIToken(name: String, scope: TokenScope, secretHash: String, expiresAt: Date?) throws -> APIToken
+    /// Marks the token revoked; false when there is no such (unrevoked) token.
+    func revokeAPIToken(id: Int64) throws -> Bool
 }

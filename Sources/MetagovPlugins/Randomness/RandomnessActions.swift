@@ -32,7 +32,9 @@ enum RandomnessActions {
             "type": "object",
             "properties": ["value": ["type": "integer"]],
             "required": ["value"],
-        ]
+        ],
+        // Reading a random number changes nothing: callable without a token.
+        isPublic: true
     ) { context, parameters in
         guard let low = parameters["low"]?.intValue ?? context.config["default_low"]?.intValue,
             let high = parameters["high"]?.intValue ?? context.config["default_high"]?.intValue

@@ -6,11 +6,15 @@ import MetagovProtoJSON
 /// `metagov.v1.Actions` on the core.
 struct ActionsService: Metagov_V1_ActionsService {
     let core: Metagov
+    let access: CallGuard
 
     func performAction(_ request: Metagov_V1_PerformActionRequest, context: ServerCallContext) async throws
         -> Metagov_V1_PerformActionResponse
     {
-        try await rpc {
+        try await self.access.authorize(
+            context, "\(request.plugin).\(request.action)", community: request.community,
+            data: request.parameters.json ?? [:])
+        return try await rpc {
             let result = try await self.core.actions.perform(
                 community: request.community, plugin: request.plugin, action: request.action,
                 parameters: request.parameters.json, communityPlatformID: request.communityPlatformId.nonEmpty)

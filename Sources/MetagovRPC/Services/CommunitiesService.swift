@@ -6,6 +6,7 @@ import MetagovProtoJSON
 /// `metagov.v1.Communities` on the core.
 struct CommunitiesService: Metagov_V1_CommunitiesService {
     let core: Metagov
+    let access: CallGuard
 
     private func message(_ community: Community) throws -> Metagov_V1_Community {
         Metagov_V1_Community(community, plugins: try self.core.plugins.list(community: community.slug))
@@ -14,7 +15,8 @@ struct CommunitiesService: Metagov_V1_CommunitiesService {
     func createCommunity(_ request: Metagov_V1_CreateCommunityRequest, context: ServerCallContext) async throws
         -> Metagov_V1_Community
     {
-        try await rpc {
+        try await self.access.authorize(context, "community.create", community: nil, serverWide: true)
+        return try await rpc {
             Metagov_V1_Community(
                 try self.core.communities.create(slug: request.slug.nonEmpty, readableName: request.readableName),
                 plugins: [])
@@ -24,19 +26,22 @@ struct CommunitiesService: Metagov_V1_CommunitiesService {
     func getCommunity(_ request: Metagov_V1_GetCommunityRequest, context: ServerCallContext) async throws
         -> Metagov_V1_Community
     {
-        try await rpc { try self.message(try self.core.communities.get(request.slug)) }
+        try await self.access.authorize(context, "community.get", community: request.slug)
+        return try await rpc { try self.message(try self.core.communities.get(request.slug)) }
     }
 
     func updateCommunity(_ request: Metagov_V1_UpdateCommunityRequest, context: ServerCallContext) async throws
         -> Metagov_V1_Community
     {
-        try await rpc { try self.message(try self.core.communities.update(request.slug, readableName: request.readableName)) }
+        try await self.access.authorize(context, "community.update", community: request.slug)
+        return try await rpc { try self.message(try self.core.communities.update(request.slug, readableName: request.readableName)) }
     }
 
     func deleteCommunity(_ request: Metagov_V1_DeleteCommunityRequest, context: ServerCallContext) async throws
         -> Metagov_V1_DeleteCommunityResponse
     {
-        try await rpc {
+        try await self.access.authorize(context, "community.delete", community: request.slug)
+        return try await rpc {
             let plugins = try self.core.plugins.list(community: request.slug)
             let deleted = try self.core.communities.delete(request.slug)
             return Metagov_V1_DeleteCommunityResponse(community: Metagov_V1_Community(deleted, plugins: plugins))
@@ -47,6 +52,14 @@ struct CommunitiesService: Metagov_V1_CommunitiesService {
         -> Metagov_V1_ListCommunitiesResponse
     {
         let size = try pageSize(request.pageSize)
+        let caller = try await self.access.authorize(context, "community.list", community: nil)
+        if let only = self.access.scopedCommunity(caller) {
+            // A community token lists its own community only.
+            return try await rpc {
+                Metagov_V1_ListCommunitiesResponse(
+                    communities: request.pageToken.isEmpty ? [try self.message(try self.core.communities.get(only))] : [])
+            }
+        }
         return try await rpc {
             let page = try self.core.communities.list(pageSize: size, pageToken: request.pageToken.nonEmpty)
             return Metagov_V1_ListCommunitiesResponse(

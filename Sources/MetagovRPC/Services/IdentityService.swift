@@ -6,11 +6,13 @@ import MetagovProtoJSON
 /// `metagov.v1.Identity` on the core (Metagov's identity API).
 struct IdentityRPCService: Metagov_V1_IdentityService {
     let core: Metagov
+    let access: CallGuard
 
     func createId(_ request: Metagov_V1_CreateIdRequest, context: ServerCallContext) async throws
         -> Metagov_V1_CreateIdResponse
     {
         guard request.count >= 0 else { throw GRPCStatus(.invalidArgument, "count must be ≥ 0, got \(request.count)") }
+        try await self.access.authorize(context, "identity.create_id", community: request.community)
         return try await rpc {
             Metagov_V1_CreateIdResponse(
                 externalIds: try self.core.identity.createIDs(community: request.community, count: max(1, Int(request.count))))
@@ -21,6 +23,7 @@ struct IdentityRPCService: Metagov_V1_IdentityService {
         -> Metagov_V1_LinkedAccount
     {
         guard let account = request.account else { throw GRPCStatus(.invalidArgument, "account is required") }
+        try await self.access.authorize(context, "identity.link_account", community: account.community)
         let linkType = try Self.parse(account.linkType, LinkType.self, field: "account.link_type", default: .unknown)
         let linkQuality = try Self.parse(
             account.linkQuality, LinkQuality.self, field: "account.link_quality", default: .unknown)
@@ -38,7 +41,8 @@ struct IdentityRPCService: Metagov_V1_IdentityService {
     func unlinkAccount(_ request: Metagov_V1_UnlinkAccountRequest, context: ServerCallContext) async throws
         -> Metagov_V1_UnlinkAccountResponse
     {
-        try await rpc {
+        try await self.access.authorize(context, "identity.unlink_account", community: request.community)
+        return try await rpc {
             try self.core.identity.unlinkAccount(
                 community: request.community, platformType: request.platformType,
                 platformIdentifier: request.platformIdentifier, communityPlatformID: request.communityPlatformId.nonEmpty)
@@ -47,7 +51,8 @@ struct IdentityRPCService: Metagov_V1_IdentityService {
     }
 
     func getUser(_ request: Metagov_V1_GetUserRequest, context: ServerCallContext) async throws -> Metagov_V1_User {
-        try await rpc {
+        try await self.access.authorize(context, "identity.get_user", community: request.community)
+        return try await rpc {
             Metagov_V1_User(try self.core.identity.getUser(community: request.community, externalID: request.externalId))
         }
     }
@@ -55,7 +60,8 @@ struct IdentityRPCService: Metagov_V1_IdentityService {
     func getUsers(_ request: Metagov_V1_GetUsersRequest, context: ServerCallContext) async throws
         -> Metagov_V1_GetUsersResponse
     {
-        try await rpc {
+        try await self.access.authorize(context, "identity.get_users", community: request.community)
+        return try await rpc {
             let users = try self.core.identity.getUsers(
                 community: request.community, platformType: request.platformType.nonEmpty,
                 communityPlatformID: request.communityPlatformId.nonEmpty)
@@ -66,7 +72,8 @@ struct IdentityRPCService: Metagov_V1_IdentityService {
     func filterUsersByAccount(_ request: Metagov_V1_FilterUsersByAccountRequest, context: ServerCallContext) async throws
         -> Metagov_V1_GetUsersResponse
     {
-        try await rpc {
+        try await self.access.authorize(context, "identity.filter_users_by_account", community: request.community)
+        return try await rpc {
             let users = try self.core.identity.filterUsersByAccount(
                 AccountFilter(
                     community: request.community, platformType: request.platformType.nonEmpty,
@@ -79,7 +86,8 @@ struct IdentityRPCService: Metagov_V1_IdentityService {
     func getLinkedAccount(_ request: Metagov_V1_GetLinkedAccountRequest, context: ServerCallContext) async throws
         -> Metagov_V1_LinkedAccount
     {
-        try await rpc {
+        try await self.access.authorize(context, "identity.get_linked_account", community: request.community)
+        return try await rpc {
             Metagov_V1_LinkedAccount(
                 try self.core.identity.getLinkedAccount(
                     community: request.community, externalID: request.externalId, platformType: request.platformType,
@@ -88,7 +96,8 @@ struct IdentityRPCService: Metagov_V1_IdentityService {
     }
 
     func mergeIds(_ request: Metagov_V1_MergeIdsRequest, context: ServerCallContext) async throws -> Metagov_V1_User {
-        try await rpc {
+        try await self.access.authorize(context, "identity.merge_ids", community: request.community)
+        return try await rpc {
             Metagov_V1_User(
                 try self.core.identity.mergeIDs(
                     community: request.community, primaryID: request.primaryId, secondaryID: request.secondaryId))

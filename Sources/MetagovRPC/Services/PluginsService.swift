@@ -6,17 +6,20 @@ import MetagovProtoJSON
 /// `metagov.v1.Plugins` on the core.
 struct PluginsService: Metagov_V1_PluginsService {
     let core: Metagov
+    let access: CallGuard
 
     func listPluginTypes(_ request: Metagov_V1_ListPluginTypesRequest, context: ServerCallContext) async throws
         -> Metagov_V1_ListPluginTypesResponse
     {
-        Metagov_V1_ListPluginTypesResponse(types: self.core.plugins.types().map(Metagov_V1_PluginType.init))
+        try await self.access.authorize(context, "plugin.list_types", community: nil)
+        return Metagov_V1_ListPluginTypesResponse(types: self.core.plugins.types().map(Metagov_V1_PluginType.init))
     }
 
     func enablePlugin(_ request: Metagov_V1_EnablePluginRequest, context: ServerCallContext) async throws
         -> Metagov_V1_PluginInstance
     {
-        try await rpc {
+        try await self.access.authorize(context, "plugin.enable", community: request.community)
+        return try await rpc {
             Metagov_V1_PluginInstance(
                 try await self.core.plugins.enable(community: request.community, name: request.name, config: request.config.json))
         }
@@ -25,7 +28,8 @@ struct PluginsService: Metagov_V1_PluginsService {
     func disablePlugin(_ request: Metagov_V1_DisablePluginRequest, context: ServerCallContext) async throws
         -> Metagov_V1_DisablePluginResponse
     {
-        try await rpc {
+        try await self.access.authorize(context, "plugin.disable", community: request.community)
+        return try await rpc {
             let disabled = try self.core.plugins.disable(
                 community: request.community, name: request.name,
                 communityPlatformID: request.communityPlatformId.nonEmpty, id: request.id == 0 ? nil : request.id)
@@ -36,7 +40,8 @@ struct PluginsService: Metagov_V1_PluginsService {
     func listPlugins(_ request: Metagov_V1_ListPluginsRequest, context: ServerCallContext) async throws
         -> Metagov_V1_ListPluginsResponse
     {
-        try await rpc {
+        try await self.access.authorize(context, "plugin.list", community: request.community)
+        return try await rpc {
             Metagov_V1_ListPluginsResponse(
                 plugins: try self.core.plugins.list(community: request.community).map(Metagov_V1_PluginInstance.init))
         }

@@ -6,11 +6,24 @@ import MetagovProtoJSON
 /// `metagov.v1.Processes` on the core.
 struct ProcessesService: Metagov_V1_ProcessesService {
     let core: Metagov
+    let access: CallGuard
+
+    /// Authorises `action` on process `id`: the caller must be allowed at all before learning whether the
+    /// process exists, and a community token sees only its community's processes.
+    private func authorizedProcess(_ context: ServerCallContext, _ action: String, _ id: Int64) async throws -> GovernanceProcess {
+        let caller = try await self.access.caller(context)
+        if caller.isAnonymous { try await self.access.authorize(context, action, community: nil) }
+        let process = try await rpc { try self.core.processes.get(id) }
+        try await self.access.authorize(context, action, community: process.community)
+        return process
+    }
 
     func startProcess(_ request: Metagov_V1_StartProcessRequest, context: ServerCallContext) async throws
         -> Metagov_V1_GovernanceProcess
     {
-        try await rpc {
+        try await self.access.authorize(
+            context, "process.start", community: request.community, data: request.parameters.json ?? [:])
+        return try await rpc {
             Metagov_V1_GovernanceProcess(
                 try await self.core.processes.start(
                     community: request.community, plugin: request.plugin, process: request.process,
@@ -22,13 +35,14 @@ struct ProcessesService: Metagov_V1_ProcessesService {
     func getProcess(_ request: Metagov_V1_GetProcessRequest, context: ServerCallContext) async throws
         -> Metagov_V1_GovernanceProcess
     {
-        try await rpc { Metagov_V1_GovernanceProcess(try self.core.processes.get(request.id)) }
+        Metagov_V1_GovernanceProcess(try await self.authorizedProcess(context, "process.get", request.id))
     }
 
     func closeProcess(_ request: Metagov_V1_CloseProcessRequest, context: ServerCallContext) async throws
         -> Metagov_V1_GovernanceProcess
     {
-        try await rpc { Metagov_V1_GovernanceProcess(try await self.core.processes.close(request.id)) }
+        _ = try await self.authorizedProcess(context, "process.close", request.id)
+        return try await rpc { Metagov_V1_GovernanceProcess(try await self.core.processes.close(request.id)) }
     }
 
     func listProcesses(_ request: Metagov_V1_ListProcessesRequest, context: ServerCallContext) async throws
@@ -39,10 +53,13 @@ struct ProcessesService: Metagov_V1_ProcessesService {
         if status == nil && request.status != .unspecified {
             throw GRPCStatus(.invalidArgument, "status: unknown ProcessStatus value \(request.status.rawValue)")
         }
+        let caller = try await self.access.caller(context)
+        let community = request.community.nonEmpty ?? self.access.scopedCommunity(caller)
+        try await self.access.authorize(context, "process.list", community: community)
         return try await rpc {
-            if let community = request.community.nonEmpty { _ = try self.core.communities.get(community) }
+            if let community { _ = try self.core.communities.get(community) }
             let filter = ProcessFilter(
-                community: request.community.nonEmpty, plugin: request.plugin.nonEmpty, name: request.process.nonEmpty,
+                community: community, plugin: request.plugin.nonEmpty, name: request.process.nonEmpty,
                 status: status)
             let page = try self.core.processes.list(filter, pageSize: size, pageToken: request.pageToken.nonEmpty)
             return Metagov_V1_ListProcessesResponse(
@@ -54,6 +71,7 @@ struct ProcessesService: Metagov_V1_ProcessesService {
         _ request: Metagov_V1_WatchProcessRequest, responses: ProtoStreamWriter<Metagov_V1_GovernanceProcess>,
         context: ServerCallContext
     ) async throws {
+        _ = try await self.authorizedProcess(context, "process.watch", request.id)
         try await rpc {
             for try await process in self.core.watchProcess(request.id) {
                 try await responses.write(Metagov_V1_GovernanceProcess(process))

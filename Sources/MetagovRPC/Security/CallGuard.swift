@@ -1,0 +1,75 @@
+import MetagovCore
+import MetagovGRPC
+
+/// Authentication and authorisation of API calls.
+///
+/// Every call is authenticated by the core's ``Authenticator`` (by default `authorization: Bearer TOKEN`),
+/// then limited by the token's scope (a community token sees only its community: others are NOT_FOUND, and
+/// server-wide operations such as creating communities are PERMISSION_DENIED), then decided by the auth
+/// functions of the loaded extensions (`core.authorization`, with chaining and anonymous access as in CKAN:
+/// public plugin actions need no token).
+public struct CallGuard: Sendable {
+    let core: Metagov
+    /// When false (`metagovd serve --no-auth`), every caller is an administrator.
+    let enforced: Bool
+
+    public init(core: Metagov, enforced: Bool) {
+        self.core = core
+        self.enforced = enforced
+    }
+
+    /// The caller of a call.
+    func caller(_ context: ServerCallContext) async throws -> AuthContext {
+        guard self.enforced else { return AuthContext(user: "local-development", scopes: ["admin"]) }
+        let metadata = context.metadata
+        do {
+            return try await self.core.authenticator.authenticate(header: { metadata.values($0).first }, core: self.core)
+        } catch let error as MetagovError {
+            throw GRPCStatus(error)
+        }
+    }
+
+    /// Authenticates the caller and checks it may run `action` on `community` (nil: not community-bound);
+    /// returns the caller with the community set.
+    @discardableResult
+    func authorize(
+        _ context: ServerCallContext, _ action: String, community: String?, data: JSONValue = [:],
+        serverWide: Bool = false
+    ) async throws -> AuthContext {
+        var caller = try await self.caller(context)
+        if !caller.isAnonymous {
+            if let community, !caller.covers(community: community) {
+                throw GRPCStatus(.notFound, "community '\(community)' not found")
+            }
+            if serverWide && !caller.isAdmin {
+                throw GRPCStatus(.permissionDenied, "'\(action)' needs an admin token")
+            }
+        }
+        caller.community = community
+        do {
+            try await self.core.authorization.check(action, context: caller, data: data)
+        } catch let error as MetagovError {
+            throw GRPCStatus(error)
+        }
+        return caller
+    }
+
+    /// The community a caller is limited to, if its token is for one community.
+    func scopedCommunity(_ caller: AuthContext) -> String? {
+        guard !caller.isAdmin else { return nil }
+        return caller.scopes.lazy.compactMap { scope -> String? in
+            guard case .community(let slug)? = TokenScope(scope) else { return nil }
+            return slug
+        }.first
+    }
+}
+
+extension AuthContext {
+    /// Whether an admin scope was granted.
+    var isAdmin: Bool { self.scopes.contains(TokenScope.admin.description) }
+
+    /// Whether the caller may see `community`.
+    func covers(community: String) -> Bool {
+        self.isAdmin || self.scopes.contains(TokenScope.community(community).description)
+    }
+}
