@@ -9,7 +9,7 @@ struct TickCommand: AsyncParsableCommand {
     func run() async throws {
         let report = try await global.openCore().scheduler.tick()
         Output.print(["tasks_run": .integer(report.tasksRun), "processes_updated": .integer(report.processesUpdated),
-                      "processes_completed": .integer(report.processesCompleted),
+                      "processes_completed": .integer(report.processesCompleted), "events_pruned": .integer(report.eventsPruned),
                       "failures": .array(report.failures.map(JSONValue.string))])
         if !report.failures.isEmpty { throw ExitCode(1) }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import MetagovCore
 
@@ -36,14 +37,20 @@ extension SQLiteReading {
         try fetchOne("SELECT seq FROM sqlite_sequence WHERE name = 'event'", []) { try $0.decode(Int64.self, atIndex: 0) }
             ?? 0
     }
+
+    func eventsPrunedThrough() throws -> Int64 {
+        try fetchOne("SELECT pruned_through FROM event_log_state WHERE id = 1", []) { try $0.decode(Int64.self, atIndex: 0) }
+            ?? 0
+    }
 }
 
 extension SQLiteWriter {
     func appendEvents(_ events: [NewEvent]) throws -> [Event] {
-        let now = StoredTime.now()
+        let appendedAt = StoredTime.now()
         var appended: [Event] = []
         appended.reserveCapacity(events.count)
         for event in events {
+            let now = event.timestamp?.timeIntervalSince1970 ?? appendedAt
             try translatingConstraints(notFound: { CommunityRow.describe(event.community) }) {
                 try execute(
                     """
@@ -59,5 +66,25 @@ extension SQLiteWriter {
                 data: event.data, initiator: event.initiator))
         }
         return appended
+    }
+
+    func pruneEvents(before: Date?, keepNewest: Int?) throws -> Int {
+        var deletedThrough: Int64 = 0
+        if let before {
+            deletedThrough = try fetchOne(
+                "SELECT max(cursor) FROM event WHERE timestamp < ?", [before.timeIntervalSince1970]
+            ) { try $0.decode(Int64?.self, atIndex: 0) }.flatMap { $0 } ?? 0
+        }
+        if let keepNewest {
+            let beyondCount = try fetchOne(
+                "SELECT cursor FROM event ORDER BY cursor DESC LIMIT 1 OFFSET ?", [max(0, keepNewest)]
+            ) { try $0.decode(Int64.self, atIndex: 0) } ?? 0
+            deletedThrough = max(deletedThrough, beyondCount)
+        }
+        guard deletedThrough > 0 else { return 0 }
+        let deleted = try executeCountingChanges("DELETE FROM event WHERE cursor <= ?", [deletedThrough])
+        try execute(
+            "UPDATE event_log_state SET pruned_through = max(pruned_through, ?) WHERE id = 1", [deletedThrough])
+        return deleted
     }
 }

@@ -12,6 +12,7 @@ enum Schema {
     private static let migrations: [(name: String, migrate: @Sendable (Database) throws -> Void)] = [
         ("v1", v1),
         ("v2-api-tokens", v2),
+        ("v3-event-retention", v3),
     ]
 
     static var migrationNames: Set<String> { Set(migrations.map(\.name)) }
@@ -121,6 +122,18 @@ enum Schema {
                 expires_at REAL,
                 revoked_at REAL
             );
+            """)
+    }
+
+    /// Event retention (issue 4): how far the log has been pruned.
+    private static func v3(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE event_log_state (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                pruned_through INTEGER NOT NULL
+            );
+            INSERT INTO event_log_state (id, pruned_through) VALUES (1, 0);
+            CREATE INDEX event_timestamp ON event(timestamp);
             """)
     }
 }

@@ -4,6 +4,10 @@ public enum CoreConfig {
     public static let plugins = "metagov.plugins"
     /// How often a plugin hook runs before a concurrent-write conflict is reported.
     public static let hookAttempts = "metagov.hooks.max_attempts"
+    /// Events older than this many days are deleted by the scheduler (0: kept forever).
+    public static let eventRetentionDays = "metagov.events.retention_days"
+    /// At most this many events are kept, the newest (0: no limit).
+    public static let eventRetentionCount = "metagov.events.retention_count"
 
     static func declare(_ declaration: inout ConfigDeclaration, available: [String]) {
         declaration.declare(
@@ -22,5 +26,15 @@ public enum CoreConfig {
                 description: "How many times a plugin hook runs when concurrent writes to the same state conflict.",
                 validator: { Int($0.trimmed).map { $0 >= 1 ? nil : "must be at least 1" } ?? nil }),
             section: "Core")
+        for (key, description) in [
+            (eventRetentionDays, "Delete events older than this many days (0 keeps them forever). Subscribers resuming from a deleted cursor get OUT_OF_RANGE."),
+            (eventRetentionCount, "Keep at most this many events, the newest (0: no limit)."),
+        ] {
+            declaration.declare(
+                ConfigOption(
+                    key: key, type: .int, defaultValue: "0", description: description,
+                    validator: { Int($0.trimmed).map { $0 >= 0 ? nil : "must be ≥ 0" } ?? nil }),
+                section: "Events")
+        }
     }
 }

@@ -39,8 +39,14 @@ public struct NewEvent: Sendable, Hashable {
     public var eventType: String
     public var data: JSONValue
     public var initiator: JSONValue
+    /// When it happened; nil: when it is appended.
+    public var timestamp: Date?
 
-    public init(community: String, source: String, pluginID: Int64, eventType: String, data: JSONValue, initiator: JSONValue) {
+    public init(
+        community: String, source: String, pluginID: Int64, eventType: String, data: JSONValue, initiator: JSONValue,
+        timestamp: Date? = nil
+    ) {
+        self.timestamp = timestamp
         self.community = community
         self.source = source
         self.pluginID = pluginID

@@ -98,7 +98,7 @@ public final class PluginContext: Sendable {
         }
         let event = NewEvent(
             community: instance.community, source: instance.name, pluginID: instance.id, eventType: eventType,
-            data: data, initiator: initiator)
+            data: data, initiator: initiator, timestamp: clock.now())
         work.withLock { $0.events.append(event) }
     }
 

@@ -12,6 +12,27 @@ public struct EventService: Sendable {
         return try store.read { try $0.events(matching: filter, afterCursor: afterCursor, limit: limit) }
     }
 
+    /// Like ``list(_:afterCursor:limit:)`` for a reader resuming after `afterCursor`: OUT_OF_RANGE when
+    /// retention deleted events after it (they would be silently skipped), naming the oldest cursor to resume
+    /// from. `afterCursor` 0 means "from the oldest event kept". Checked in the same read as the listing.
+    public func resume(_ filter: EventFilter = EventFilter(), afterCursor: Int64, limit: Int = 100) throws -> [Event] {
+        guard limit > 0 else { throw MetagovError.invalidArgument("limit must be positive (got \(limit))") }
+        return try store.read { reader in
+            let pruned = try reader.eventsPrunedThrough()
+            if afterCursor > 0 && afterCursor < pruned {
+                throw MetagovError(
+                    .outOfRange,
+                    "cursor \(afterCursor) is older than the events kept: the oldest cursor available is \(pruned) (resume after it, or after 0 for the oldest event kept)")
+            }
+            return try reader.events(matching: filter, afterCursor: max(afterCursor, pruned), limit: min(limit, Self.maxBatch))
+        }
+    }
+
+    /// The highest cursor deleted by retention (0: none); resuming after it or later loses nothing.
+    public func prunedThrough() throws -> Int64 {
+        try store.read { try $0.eventsPrunedThrough() }
+    }
+
     /// The cursor of the newest event, 0 when the log is empty.
     public func lastCursor() throws -> Int64 {
         try store.read { try $0.lastEventCursor() }

@@ -84,7 +84,7 @@ private final class LogReader: Sendable {
     func next() throws -> Event? {
         if let event = state.withLock({ $0.batch.isEmpty ? nil : $0.batch.removeFirst() }) { return event }
         let cursor = state.value.cursor
-        let batch = try events.list(filter, afterCursor: cursor, limit: EventService.streamBatch)
+        let batch = try events.resume(filter, afterCursor: cursor, limit: EventService.streamBatch)
         guard let first = batch.first, let last = batch.last else { return nil }
         state.withLock {
             $0.cursor = last.cursor

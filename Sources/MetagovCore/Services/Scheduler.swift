@@ -8,6 +8,8 @@ public struct TickReport: Sendable, Hashable {
     public var processesCompleted = 0
     /// One line per hook that failed (the pass goes on after a failure).
     public var failures: [String] = []
+    /// Events deleted by retention (`metagov.events.retention_days` / `retention_count`).
+    public var eventsPruned = 0
 }
 
 /// The scheduler's work: periodic tasks of every instance, then `update()` of every pending process.
@@ -17,6 +19,7 @@ public struct Scheduler: Sendable {
     /// Runs one pass. A failing hook is logged and reported, and does not stop the pass.
     public func tick() async throws -> TickReport {
         var report = TickReport()
+        report.eventsPruned = try pruneEvents()
         let instances = try core.read { try $0.allPlugins() }
         for instance in instances {
             guard let type = core.catalog.types[instance.name], let task = type.type.periodicTask else { continue }
@@ -47,6 +50,15 @@ public struct Scheduler: Sendable {
             }
         }
         return report
+    }
+
+    /// Applies the event retention settings; returns how many events were deleted.
+    func pruneEvents() throws -> Int {
+        let days = core.config.int(CoreConfig.eventRetentionDays) ?? 0
+        let count = core.config.int(CoreConfig.eventRetentionCount) ?? 0
+        guard days > 0 || count > 0 else { return 0 }
+        let before = days > 0 ? core.now().addingTimeInterval(-Double(days) * 86_400) : nil
+        return try core.write { try $0.pruneEvents(before: before, keepNewest: count > 0 ? count : nil) }
     }
 
     /// Runs a pass every `interval` until the task is cancelled; a failing pass is logged and the loop goes on.

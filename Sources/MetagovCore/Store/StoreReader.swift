@@ -92,6 +92,8 @@ public protocol StoreReader {
     func events(matching filter: EventFilter, afterCursor: Int64, limit: Int) throws -> [Event]
     /// The greatest cursor in the log, 0 when it is empty.
     func lastEventCursor() throws -> Int64
+    /// The highest cursor retention has deleted (0: none): resuming after an older cursor would skip events.
+    func eventsPrunedThrough() throws -> Int64
 
     func metagovID(externalID: Int64) throws -> MetagovID?
     /// Every id of the merged group whose primary is `primaryExternalID`, ordered by id.
@@ -156,6 +158,9 @@ public protocol StoreWriter: StoreReader {
     /// Deletes the account identified by (community, platform type, identifier, platform id). Returns whether
     /// it existed.
     func deleteLinkedAccount(community: String, platformType: String, platformIdentifier: String, communityPlatformID: String?) throws -> Bool
+    /// Deletes events older than `before` and all but the newest `keepNewest`; records the highest deleted
+    /// cursor (see ``StoreReader/eventsPrunedThrough()``). Returns how many were deleted.
+    func pruneEvents(before: Date?, keepNewest: Int?) throws -> Int
     /// Stores a new API token; ALREADY_EXISTS when the name is taken.
     func insertAPIToken(name: String, scope: TokenScope, secretHash: String, expiresAt: Date?) throws -> APIToken
     /// Marks the token revoked; false when there is no such (unrevoked) token.
