@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
     ],
     targets: [
         .target(
@@ -31,7 +32,9 @@ let package = Package(
             name: "MetagovSQLite",
             dependencies: ["MetagovCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .target(name: "MetagovPlugins", dependencies: ["MetagovCore"]),
+        .target(
+            name: "MetagovPlugins",
+            dependencies: ["MetagovCore", .product(name: "Crypto", package: "swift-crypto")]),
         .systemLibrary(
             name: "CNGHTTP2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
         .target(
@@ -44,7 +47,7 @@ let package = Package(
             name: "MetagovGRPC",
             dependencies: [
                 "MetagovHTTP2", .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]),
         .target(
@@ -53,6 +56,13 @@ let package = Package(
             cSettings: [.headerSearchPath("generated")],
             linkerSettings: [.linkedLibrary("protobuf-c")]),
         .target(name: "MetagovProto", dependencies: ["MetagovProtoC", "MetagovGRPC"]),
+        .target(
+            name: "MetagovDelivery",
+            dependencies: [
+                "MetagovCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         .target(name: "MetagovProtoJSON", dependencies: ["MetagovCore", "MetagovProto"]),
         .target(name: "MetagovRPC", dependencies: ["MetagovCore", "MetagovProto", "MetagovProtoJSON", "MetagovGRPC"]),
         .target(name: "MetagovClient", dependencies: ["MetagovProto", "MetagovProtoJSON", "MetagovGRPC", "MetagovCore"]),
@@ -65,7 +75,7 @@ let package = Package(
         .target(
             name: "MetagovAdmin",
             dependencies: [
-                "MetagovCore", "MetagovSQLite", "MetagovPlugins", "MetagovRPC", "MetagovGRPC",
+                "MetagovCore", "MetagovSQLite", "MetagovPlugins", "MetagovRPC", "MetagovGRPC", "MetagovDelivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

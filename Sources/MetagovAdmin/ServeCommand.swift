@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import MetagovCore
+import MetagovDelivery
 import MetagovGRPC
 import MetagovRPC
 
@@ -64,7 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maxSendMessageSize = maxMessageSize
         configuration.shutdownGracePeriod = .milliseconds(Int64(shutdownGrace * 1000))
         if let eventLoopThreads { configuration.eventLoopThreads = eventLoopThreads }
-        let server = GRPCServer(configuration: configuration, methods: api.methods)
+        let server = GRPCServer(configuration: configuration, methods: api.methods, plainHTTP: api.http)
         let boundPort = try await server.start()
         logger.info("listening", metadata: ["host": "\(host)", "port": "\(boundPort)", "database": "\(global.databasePath)"])
         FileHandle.standardOutput.write(Data("metagovd serving on \(host):\(boundPort)\n".utf8))
@@ -74,12 +75,16 @@ struct ServeCommand: AsyncParsableCommand {
             guard interval > 0 else { return }
             await core.scheduler.run(every: .milliseconds(Int64(interval * 1000)))
         }
+        let worker = DeliveryWorker(core: core)
+        let delivery = Task { await worker.run() }
         let signal = await ShutdownSignal.next()
         logger.info("shutting down", metadata: ["signal": "\(signal)"])
         api.health.setAll(.notServing)
         scheduler.cancel()
         await server.shutdown()
+        delivery.cancel()
         await scheduler.value
+        await delivery.value
         logger.info("stopped")
     }
 }

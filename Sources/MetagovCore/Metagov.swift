@@ -81,6 +81,7 @@ public final class Metagov: Sendable {
     public var webhooks: WebhookService { WebhookService(core: self) }
     public var authorization: AuthorizationService { AuthorizationService(core: self) }
     public var tokens: TokenService { TokenService(core: self) }
+    public var outbox: OutboxService { OutboxService(core: self) }
 
     /// The current time of the core's clock.
     public func now() -> Date { clock.now() }

@@ -41,8 +41,14 @@ public final class GRPCServer: Sendable {
     /// The configuration the server was created with.
     public var configuration: GRPCServerConfiguration { self.serverState.configuration }
 
-    public init(configuration: GRPCServerConfiguration, methods: MethodTable, interceptors: [any ServerInterceptor] = []) {
-        self.serverState = ServerShared(configuration: configuration, methods: methods, interceptors: interceptors)
+    /// - Parameter plainHTTP: when given, the port also serves plain HTTP with it: HTTP/1.1 connections
+    ///   (told apart from HTTP/2 by the connection preface) and HTTP/2 requests to the paths it handles.
+    public init(
+        configuration: GRPCServerConfiguration, methods: MethodTable, interceptors: [any ServerInterceptor] = [],
+        plainHTTP: (any PlainHTTPHandler)? = nil
+    ) {
+        self.serverState = ServerShared(
+            configuration: configuration, methods: methods, interceptors: interceptors, plainHTTP: plainHTTP)
     }
 
     /// The bound port once started.
@@ -83,13 +89,38 @@ public final class GRPCServer: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let delegate = GRPCServerConnection(serverState: serverState, peer: describePeer(channel.remoteAddress))
-                    let http2 = HTTP2Connection(role: .server, configuration: serverState.http2Configuration)
-                    http2.delegate = delegate
-                    try channel.pipeline.syncOperations.addHandler(http2)
-                    if !self.register(channel, handle: http2.handle) {
-                        http2.beginGracefulShutdown()
+                    let peer = describePeer(channel.remoteAddress)
+                    let makeHTTP2 = {
+                        let http2 = HTTP2Connection(role: .server, configuration: serverState.http2Configuration)
+                        http2.delegate = GRPCServerConnection(serverState: serverState, peer: peer)
+                        return http2
                     }
+                    guard let plainHTTP = serverState.plainHTTP else {
+                        let http2 = makeHTTP2()
+                        try channel.pipeline.syncOperations.addHandler(http2)
+                        if !self.register(channel, handle: http2.handle) { http2.beginGracefulShutdown() }
+                        return
+                    }
+                    // Until the first bytes tell HTTP/2 from HTTP/1.1, the connection has no HTTP/2 handle:
+                    // shutting down closes it outright.
+                    if !self.register(channel, handle: nil) {
+                        channel.close(promise: nil)
+                        return
+                    }
+                    let maxBody = serverState.configuration.maxReceiveMessageSize
+                    let sniffer = ProtocolSniffer(
+                        http2: { context in
+                            let http2 = makeHTTP2()
+                            try context.pipeline.syncOperations.addHandler(http2, position: .after(context.handler))
+                            if !self.register(channel, handle: http2.handle) { http2.beginGracefulShutdown() }
+                        },
+                        http1: { context in
+                            let sync = context.pipeline.syncOperations
+                            let server = HTTP1Server(handler: plainHTTP, maxBodyBytes: maxBody, peer: peer)
+                            try sync.addHandler(server, position: .after(context.handler))
+                            try sync.configureHTTPServerPipeline(position: .after(context.handler), withErrorHandling: false)
+                        })
+                    try channel.pipeline.syncOperations.addHandler(sniffer)
                 }
             }
         do {
@@ -129,10 +160,12 @@ public final class GRPCServer: Sendable {
     /// then starts the connection's graceful shutdown right away).
     private func register(_ channel: any Channel, handle: HTTP2ConnectionHandle?) -> Bool {
         let id = ObjectIdentifier(channel)
-        let accepting = self.state.withLock { state -> Bool in
+        let (accepting, known) = self.state.withLock { state -> (Bool, Bool) in
+            let known = state.connections[id] != nil
             state.connections[id] = Registered(channel: channel, handle: handle)
-            return state.phase == .running || state.phase == .starting
+            return (state.phase == .running || state.phase == .starting, known)
         }
+        if known { return accepting }
         channel.closeFuture.whenComplete { [self] _ in
             _ = self.state.withLock { state in
                 state.connections.removeValue(forKey: id)
@@ -186,7 +219,11 @@ public final class GRPCServer: Sendable {
     private func drainConnections(group: MultiThreadedEventLoopGroup) async {
         let registered = self.state.withLock { Array($0.connections.values) }
         for connection in registered {
-            connection.handle?.execute { $0.beginGracefulShutdown() }
+            if let handle = connection.handle {
+                handle.execute { $0.beginGracefulShutdown() }
+            } else {
+                connection.channel.close(promise: nil)  // plain HTTP/1.1 (or not yet identified)
+            }
         }
         let closeFutures = registered.map { $0.channel.closeFuture }
         let loop = group.next()

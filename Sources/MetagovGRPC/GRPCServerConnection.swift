@@ -7,6 +7,8 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     let serverState: ServerShared
     let peer: String
     @exclusivity(unchecked) private var calls: [Int32: ServerCall] = [:]
+    /// Plain (non-gRPC) HTTP requests in progress.
+    @exclusivity(unchecked) private var plainExchanges: [Int32: PlainHTTP2Exchange] = [:]
     @exclusivity(unchecked) private var handle: HTTP2ConnectionHandle?
     @exclusivity(unchecked) private var eventLoop: (any EventLoop)?
     /// The last route looked up (paths are interned per connection, so repeated calls to the
@@ -45,6 +47,9 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     func dataReceived(_ connection: HTTP2Connection, streamID: Int32, data: ByteBuffer) {
         if let call = self.calls[streamID] {
             call.receive(data, connection: connection)
+        } else if let exchange = self.plainExchanges[streamID] {
+            exchange.receive(data)
+            connection.consume(streamID: streamID, bytes: data.readableBytes)
         } else {
             connection.consume(streamID: streamID, bytes: data.readableBytes)
         }
@@ -52,12 +57,16 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
 
     func endOfStreamReceived(_ connection: HTTP2Connection, streamID: Int32) {
         self.calls[streamID]?.requestEnded(connection: connection)
+        if let exchange = self.plainExchanges[streamID], let handler = self.serverState.plainHTTP {
+            exchange.requestEnded(handler: handler)
+        }
     }
 
     func endOfStreamSent(_ connection: HTTP2Connection, streamID: Int32) {}
 
     func streamClosed(_ connection: HTTP2Connection, streamID: Int32, errorCode: HTTP2ErrorCode) {
         self.calls.removeValue(forKey: streamID)?.streamClosed()
+        self.plainExchanges.removeValue(forKey: streamID)
     }
 
     func goAwayReceived(_ connection: HTTP2Connection, lastStreamID: Int32, errorCode: HTTP2ErrorCode) {}
@@ -65,6 +74,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     func connectionClosed(_ connection: HTTP2Connection, error: (any Error)?) {
         let calls = self.calls
         self.calls.removeAll()
+        self.plainExchanges.removeAll()
         for (_, call) in calls {
             call.streamClosed()
         }
@@ -119,6 +129,17 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
             }
         }
 
+        if let plain = self.serverState.plainHTTP, let path, !(contentType.map(Self.isGRPCContentType) ?? false),
+            plain.handles(path: path)
+        {
+            let exchange = PlainHTTP2Exchange(
+                method: method ?? "GET", path: path, headers: headers, peer: self.peer,
+                maxBodyBytes: self.serverState.configuration.maxReceiveMessageSize)
+            self.plainExchanges[streamID] = exchange
+            connection.attachOutbound(exchange.outbound, streamID: streamID)
+            if endStream { exchange.requestEnded(handler: plain) }
+            return
+        }
         guard method == "POST" else {
             self.respondImmediately(
                 connection, streamID: streamID,

@@ -12,8 +12,14 @@ final class ServerShared: Sendable {
     let allocator = ByteBufferAllocator()
     /// Where handler tasks run (nil: the global concurrent executor).
     let taskExecutor: (any TaskExecutor)?
+    /// Serves plain HTTP on the same port, when set.
+    let plainHTTP: (any PlainHTTPHandler)?
 
-    init(configuration: GRPCServerConfiguration, methods: MethodTable, interceptors: [any ServerInterceptor]) {
+    init(
+        configuration: GRPCServerConfiguration, methods: MethodTable, interceptors: [any ServerInterceptor],
+        plainHTTP: (any PlainHTTPHandler)? = nil
+    ) {
+        self.plainHTTP = plainHTTP
         self.configuration = configuration
         self.methods = methods.handlers
         self.interceptors = interceptors

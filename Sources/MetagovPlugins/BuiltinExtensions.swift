@@ -4,6 +4,6 @@ import MetagovCore
 public enum BuiltinExtensions {
     /// A fresh instance of every built-in extension, in their default load order.
     public static func all() -> [any MetagovExtension] {
-        [RandomnessExtension(), PollExtension()]
+        [RandomnessExtension(), PollExtension(), InboundExtension()]
     }
 }

@@ -10,6 +10,8 @@ public struct MetagovAPI: Sendable {
     public let methods: MethodTable
     /// The health statuses served by `grpc.health.v1.Health` (set NOT_SERVING when shutting down).
     public let health: HealthStatus
+    /// Plain HTTP on the same port: incoming platform webhooks and `/healthz`.
+    public let http: any PlainHTTPHandler
 
     /// - Parameter requireAuthentication: when false (local development), every caller is an administrator.
     public init(core: Metagov, requireAuthentication: Bool = true) {
@@ -32,5 +34,6 @@ public struct MetagovAPI: Sendable {
         ReflectionV1AlphaService(index: index).register(into: &table)
         self.methods = table
         self.health = health
+        self.http = HTTPRoutes(core: core, health: health)
     }
 }

@@ -13,6 +13,7 @@ enum Schema {
         ("v1", v1),
         ("v2-api-tokens", v2),
         ("v3-event-retention", v3),
+        ("v4-outbound-delivery", v4),
     ]
 
     static var migrationNames: Set<String> { Set(migrations.map(\.name)) }
@@ -134,6 +135,44 @@ enum Schema {
             );
             INSERT INTO event_log_state (id, pruned_through) VALUES (1, 0);
             CREATE INDEX event_timestamp ON event(timestamp);
+            """)
+    }
+
+    /// Webhook subscriptions and the durable outbox of outbound deliveries (issue 4).
+    private static func v4(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE webhook_subscription (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                community TEXT NOT NULL REFERENCES community(slug) ON DELETE CASCADE,
+                url TEXT NOT NULL,
+                event_types TEXT NOT NULL,
+                plugins TEXT NOT NULL,
+                secret TEXT NOT NULL,
+                created_at REAL NOT NULL,
+                updated_at REAL NOT NULL
+            );
+            CREATE INDEX webhook_subscription_community ON webhook_subscription(community, id);
+
+            CREATE TABLE delivery (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                kind TEXT NOT NULL CHECK (kind IN ('event', 'callback')),
+                webhook_id INTEGER REFERENCES webhook_subscription(id) ON DELETE CASCADE,
+                process_id INTEGER,
+                community TEXT NOT NULL REFERENCES community(slug) ON DELETE CASCADE,
+                event_id TEXT NOT NULL,
+                url TEXT NOT NULL,
+                body TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at REAL NOT NULL,
+                last_error TEXT,
+                last_status_code INTEGER,
+                created_at REAL NOT NULL,
+                delivered_at REAL
+            );
+            CREATE INDEX delivery_due ON delivery(status, next_attempt_at);
+            CREATE INDEX delivery_webhook ON delivery(webhook_id, id);
+            CREATE INDEX delivery_community ON delivery(community, id);
             """)
     }
 }

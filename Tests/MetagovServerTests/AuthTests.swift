@@ -111,10 +111,10 @@ struct AuthTests {
         let server = try ServerProcess()
         try server.start(authentication: true)
         defer { server.stop() }
-        let created = try JSONValue(parsing: try server.admin(["token", "create", "--scope", "admin", "--expires", "1s"]))
+        let created = try JSONValue(parsing: try server.admin(["token", "create", "--scope", "admin", "--expires", "4s"]))
         let client = try await server.client(token: try #require(created["token"]?.stringValue))
         _ = try await client.plugins.listPluginTypes(.init())
-        try await Task.sleep(for: .milliseconds(1500))
+        try await Task.sleep(for: .milliseconds(4500))
         #expect(await status { _ = try await client.plugins.listPluginTypes(.init()) }?.code == .unauthenticated)
         await client.close()
     }

@@ -8,6 +8,14 @@ public enum CoreConfig {
     public static let eventRetentionDays = "metagov.events.retention_days"
     /// At most this many events are kept, the newest (0: no limit).
     public static let eventRetentionCount = "metagov.events.retention_count"
+    /// Attempts of an outbound delivery before it is marked failed.
+    public static let deliveryMaxAttempts = "metagov.delivery.max_attempts"
+    /// Seconds before the first retry; doubled per attempt (with jitter).
+    public static let deliveryBaseDelay = "metagov.delivery.base_delay_seconds"
+    /// Longest wait between attempts, in seconds.
+    public static let deliveryMaxDelay = "metagov.delivery.max_delay_seconds"
+    /// Seconds an outbound POST may take.
+    public static let deliveryTimeout = "metagov.delivery.timeout_seconds"
 
     static func declare(_ declaration: inout ConfigDeclaration, available: [String]) {
         declaration.declare(
@@ -35,6 +43,23 @@ public enum CoreConfig {
                     key: key, type: .int, defaultValue: "0", description: description,
                     validator: { Int($0.trimmed).map { $0 >= 0 ? nil : "must be ≥ 0" } ?? nil }),
                 section: "Events")
+        }
+        declaration.declare(
+            ConfigOption(
+                key: deliveryMaxAttempts, type: .int, defaultValue: "10",
+                description: "Attempts of an outbound webhook or callback delivery before it is marked failed.",
+                validator: { Int($0.trimmed).map { $0 >= 1 ? nil : "must be at least 1" } ?? nil }),
+            section: "Delivery")
+        for (key, value, description) in [
+            (deliveryBaseDelay, "1", "Seconds before the first retry of a failed delivery; doubled per attempt, with jitter."),
+            (deliveryMaxDelay, "3600", "Longest wait between delivery attempts, in seconds."),
+            (deliveryTimeout, "10", "Seconds an outbound POST may take before it counts as failed."),
+        ] {
+            declaration.declare(
+                ConfigOption(
+                    key: key, type: .double, defaultValue: value, description: description,
+                    validator: { Double($0.trimmed).map { $0 > 0 ? nil : "must be positive" } ?? nil }),
+                section: "Delivery")
         }
     }
 }

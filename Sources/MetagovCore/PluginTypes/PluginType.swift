@@ -28,6 +28,12 @@ public struct PluginType: Sendable {
     public var periodicTask: (@Sendable (PluginContext) async throws -> Void)?
     /// Receives platform webhooks addressed to an instance.
     public var webhookReceiver: (@Sendable (PluginContext, WebhookRequest) async throws -> Void)?
+    /// Checks a webhook's signature against the instance's config before anything parses its body; false
+    /// rejects the webhook (HTTP 401, UNAUTHENTICATED) and nothing else happens.
+    public var webhookVerifier: (@Sendable (WebhookRequest, _ config: JSONValue) -> Bool)?
+    /// For webhooks sent to the plugin as a whole (`/api/hooks/{plugin}`): the community_platform_id of the
+    /// instance they are for, read from the request (Metagov's global webhook receivers).
+    public var webhookPlatformID: (@Sendable (WebhookRequest) -> String?)?
 
     public init(
         name: String,
@@ -40,8 +46,12 @@ public struct PluginType: Sendable {
         eventTypes: [String] = [],
         initialize: (@Sendable (PluginContext) async throws -> Void)? = nil,
         periodicTask: (@Sendable (PluginContext) async throws -> Void)? = nil,
-        webhookReceiver: (@Sendable (PluginContext, WebhookRequest) async throws -> Void)? = nil
+        webhookReceiver: (@Sendable (PluginContext, WebhookRequest) async throws -> Void)? = nil,
+        webhookVerifier: (@Sendable (WebhookRequest, _ config: JSONValue) -> Bool)? = nil,
+        webhookPlatformID: (@Sendable (WebhookRequest) -> String?)? = nil
     ) {
+        self.webhookPlatformID = webhookPlatformID
+        self.webhookVerifier = webhookVerifier
         self.name = name
         self.description = description
         self.configSchema = configSchema

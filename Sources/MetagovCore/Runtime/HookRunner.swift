@@ -95,8 +95,37 @@ extension Metagov {
                 summary.processes.append((handle.original, try writer.updateProcess(process)))
             }
             if !work.events.isEmpty { summary.events = try writer.appendEvents(work.events) }
+            try writer.enqueueDeliveries(try Self.outboundDeliveries(summary, community: context.instance.community, writer))
             return summary
         }
+    }
+
+    /// The webhook deliveries of the committed events and the callbacks of processes that completed or whose
+    /// outcome changed: enqueued in the same transaction, so a commit never loses its deliveries.
+    private static func outboundDeliveries(
+        _ summary: CommitSummary, community: String, _ writer: any StoreWriter
+    ) throws -> [NewDelivery] {
+        var deliveries: [NewDelivery] = []
+        if !summary.events.isEmpty {
+            let subscriptions = try writer.webhookSubscriptions(community: community)
+            for event in summary.events {
+                for subscription in subscriptions where subscription.matches(event) {
+                    deliveries.append(NewDelivery(
+                        kind: .event, webhookID: subscription.id, processID: nil, community: community,
+                        eventID: "event-\(event.cursor)", url: subscription.url,
+                        body: event.json.serialized(sortedKeys: true)))
+                }
+            }
+        }
+        for (before, after) in summary.processes {
+            guard let url = after.callbackURL, before.status != .created else { continue }
+            let completed = after.status == .completed && before.status != .completed
+            guard completed || before.outcome != after.outcome else { continue }
+            deliveries.append(NewDelivery(
+                kind: .callback, webhookID: nil, processID: after.id, community: after.community,
+                eventID: "process-\(after.id)-\(after.version)", url: url, body: after.json.serialized(sortedKeys: true)))
+        }
+        return deliveries
     }
 
     /// Sends the signals and modification notices of a committed unit of work.

@@ -10,6 +10,26 @@ public struct WebhookDelivery: Sendable, Hashable {
 public struct WebhookService: Sendable {
     let core: Metagov
 
+    /// Delivers a webhook sent to plugin type `plugin` as a whole: the type reads the instance's
+    /// community_platform_id from the request (``PluginType/webhookPlatformID``) and the webhook goes to that
+    /// instance. FAILED_PRECONDITION when the type cannot route such webhooks; NOT_FOUND when no instance has
+    /// that platform id.
+    public func deliver(plugin: String, request: WebhookRequest) async throws -> WebhookDelivery {
+        let type = try core.pluginType(plugin)
+        guard let route = type.type.webhookPlatformID else {
+            throw MetagovError.failedPrecondition(
+                "plugin '\(plugin)' cannot route webhooks by itself: send them to /api/hooks/{community}/\(plugin)")
+        }
+        guard let platformID = route(request) else {
+            throw MetagovError.invalidArgument("the webhook does not say which '\(plugin)' instance it is for")
+        }
+        let instances = try core.read { try $0.allPlugins() }.filter { $0.name == plugin && $0.communityPlatformID == platformID }
+        guard let instance = instances.first else {
+            throw MetagovError.notFound("instance of plugin '\(plugin)' with community_platform_id '\(platformID)'")
+        }
+        return try await deliver(community: instance.community, plugin: plugin, communityPlatformID: platformID, request: request)
+    }
+
     /// Delivers `request` to the addressed instance of `plugin` in `community`: first to the plugin type's
     /// webhook receiver, then to `receiveWebhook` of each of the instance's pending processes whose type
     /// has one. Each runs as its own unit of work; the first failure stops delivery and is thrown.
@@ -22,6 +42,9 @@ public struct WebhookService: Sendable {
             throw MetagovError.failedPrecondition("plugin '\(plugin)' does not receive webhooks")
         }
         let instance = try core.resolveInstance(community: community, name: plugin, communityPlatformID: communityPlatformID)
+        if let verify = type.type.webhookVerifier, !verify(request, instance.config) {
+            throw MetagovError(.unauthenticated, "webhook rejected: bad signature for plugin '\(plugin)'")
+        }
         var delivery = WebhookDelivery(receiverRan: false, processIDs: [])
         if let receiver = type.type.webhookReceiver {
             _ = try await core.runUnitOfWork(instance: instance, type: type) { context, _ in

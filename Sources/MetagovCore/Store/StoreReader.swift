@@ -108,6 +108,14 @@ public protocol StoreReader {
     func apiToken(id: Int64) throws -> APIToken?
     /// Every API token, by id.
     func apiTokens() throws -> [APIToken]
+    func webhookSubscription(id: Int64) throws -> WebhookSubscription?
+    /// The subscriptions of `community` (nil: all), by id.
+    func webhookSubscriptions(community: String?) throws -> [WebhookSubscription]
+    func delivery(id: Int64) throws -> OutboundDelivery?
+    /// Deliveries by id after `afterID`, optionally of one subscription and/or status.
+    func deliveries(webhookID: Int64?, community: String?, status: DeliveryStatus?, afterID: Int64?, limit: Int) throws -> [OutboundDelivery]
+    /// Pending deliveries due at `now`, oldest first.
+    func dueDeliveries(now: Date, limit: Int) throws -> [OutboundDelivery]
 }
 
 /// Write operations, available inside ``Store/write(_:)`` only. Each write stamps `updatedAt` (and
@@ -161,6 +169,20 @@ public protocol StoreWriter: StoreReader {
     /// Deletes events older than `before` and all but the newest `keepNewest`; records the highest deleted
     /// cursor (see ``StoreReader/eventsPrunedThrough()``). Returns how many were deleted.
     func pruneEvents(before: Date?, keepNewest: Int?) throws -> Int
+    func insertWebhookSubscription(
+        community: String, url: String, eventTypes: [String], plugins: [String], secret: String
+    ) throws -> WebhookSubscription
+    func updateWebhookSubscription(_ subscription: WebhookSubscription) throws -> WebhookSubscription
+    /// Deletes the subscription and its deliveries; false when there was none.
+    func deleteWebhookSubscription(id: Int64) throws -> Bool
+    /// Adds deliveries to the outbox, due now.
+    func enqueueDeliveries(_ deliveries: [NewDelivery]) throws
+    /// Records an attempt: delivered, rescheduled (`nextAttemptAt`) or failed for good.
+    func recordDeliveryAttempt(
+        id: Int64, status: DeliveryStatus, attempts: Int, nextAttemptAt: Date, error: String?, statusCode: Int?
+    ) throws
+    /// Makes a delivery pending again with a fresh attempt count; nil when there is no such delivery.
+    func redeliver(id: Int64) throws -> OutboundDelivery?
     /// Stores a new API token; ALREADY_EXISTS when the name is taken.
     func insertAPIToken(name: String, scope: TokenScope, secretHash: String, expiresAt: Date?) throws -> APIToken
     /// Marks the token revoked; false when there is no such (unrevoked) token.

@@ -2,6 +2,47 @@
 
 import MetagovGRPC
 
+/// The `DeliveryStatus` enum. Open: values this code does not know are kept as their number.
+public struct Metagov_V1_DeliveryStatus: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public var rawValue: Int32
+
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    /// `DELIVERY_STATUS_UNSPECIFIED`
+    public static let unspecified = Metagov_V1_DeliveryStatus(rawValue: 0)
+    /// `DELIVERY_STATUS_PENDING`
+    public static let pending = Metagov_V1_DeliveryStatus(rawValue: 1)
+    /// `DELIVERY_STATUS_DELIVERED`
+    public static let delivered = Metagov_V1_DeliveryStatus(rawValue: 2)
+    /// `DELIVERY_STATUS_FAILED`
+    public static let failed = Metagov_V1_DeliveryStatus(rawValue: 3)
+
+    /// Every value declared in the .proto file.
+    public static let allKnown: [Metagov_V1_DeliveryStatus] = [.unspecified, .pending, .delivered, .failed]
+
+    /// The name in the .proto file, e.g. `DELIVERY_STATUS_UNSPECIFIED`, or the number for an unknown value.
+    public var description: String {
+        switch self.rawValue {
+        case 0: return "DELIVERY_STATUS_UNSPECIFIED"
+        case 1: return "DELIVERY_STATUS_PENDING"
+        case 2: return "DELIVERY_STATUS_DELIVERED"
+        case 3: return "DELIVERY_STATUS_FAILED"
+        default: return String(self.rawValue)
+        }
+    }
+
+    /// The value named `name` in the .proto file.
+    public init?(name: String) {
+        switch name {
+        case "DELIVERY_STATUS_UNSPECIFIED": self.init(rawValue: 0)
+        case "DELIVERY_STATUS_PENDING": self.init(rawValue: 1)
+        case "DELIVERY_STATUS_DELIVERED": self.init(rawValue: 2)
+        case "DELIVERY_STATUS_FAILED": self.init(rawValue: 3)
+        default: return nil
+        }
+    }
+}
+
 /// `metagov.v1.SubscribeRequest`
 public struct Metagov_V1_SubscribeRequest: ProtoMessage {
     public static let protoDescriptor = ProtoDescriptor(fullName: "metagov.v1.SubscribeRequest")
@@ -50,6 +91,520 @@ public struct Metagov_V1_SubscribeRequest: ProtoMessage {
     }
 }
 
+/// `metagov.v1.Webhook`
+public struct Metagov_V1_Webhook: ProtoMessage {
+    public static let protoDescriptor = ProtoDescriptor(fullName: "metagov.v1.Webhook")
+
+    /// `id` = 1
+    public var id: Int64 = 0
+    /// `community` = 2
+    public var community: String = ""
+    /// `url` = 3
+    public var url: String = ""
+    /// `event_types` = 4
+    public var eventTypes: [String] = []
+    /// `plugins` = 5
+    public var plugins: [String] = []
+    /// `has_secret` = 6
+    public var hasSecret: Bool = false
+    /// `created_at` = 7
+    public var createdAt: Google_Protobuf_Timestamp? = nil
+    /// `updated_at` = 8
+    public var updatedAt: Google_Protobuf_Timestamp? = nil
+
+    /// All fields at their defaults.
+    public init() {}
+
+    /// Sets the given fields; the others keep their defaults.
+    public init(
+        id: Int64 = 0,
+        community: String = "",
+        url: String = "",
+        eventTypes: [String] = [],
+        plugins: [String] = [],
+        hasSecret: Bool = false,
+        createdAt: Google_Protobuf_Timestamp? = nil,
+        updatedAt: Google_Protobuf_Timestamp? = nil
+    ) {
+        self.id = id
+        self.community = community
+        self.url = url
+        self.eventTypes = eventTypes
+        self.plugins = plugins
+        self.hasSecret = hasSecret
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    public init(protoReader reader: ProtoReader) {
+        self.id = reader.int64(0)
+        self.community = reader.string(1)
+        self.url = reader.string(2)
+        self.eventTypes = reader.repeatedStrings(3)
+        self.plugins = reader.repeatedStrings(4)
+        self.hasSecret = reader.bool(5)
+        self.createdAt = reader.message(6) { Google_Protobuf_Timestamp(protoReader: $0) }
+        self.updatedAt = reader.message(7) { Google_Protobuf_Timestamp(protoReader: $0) }
+    }
+
+    public func write(to writer: inout ProtoWriter) {
+        if self.id != 0 { writer.setInt64(0, self.id) }
+        if !self.community.isEmpty { writer.setString(1, self.community) }
+        if !self.url.isEmpty { writer.setString(2, self.url) }
+        if !self.eventTypes.isEmpty {
+            writer.setRepeatedStrings(3, self.eventTypes)
+        }
+        if !self.plugins.isEmpty {
+            writer.setRepeatedStrings(4, self.plugins)
+        }
+        if self.hasSecret { writer.setBool(5, self.hasSecret) }
+        if let value = self.createdAt { writer.setMessage(6, value) }
+        if let value = self.updatedAt { writer.setMessage(7, value) }
+    }
+}
+
+/// `metagov.v1.CreateWebhookRequest`
+public struct Metagov_V1_CreateWebhookRequest: ProtoMessage {
+    public static let protoDescriptor = ProtoDescriptor(fullName: "metagov.v1.CreateWebhookRequest")
+
+    /// `community` = 1
+    public var community: String = ""
+    /// `url` = 2
+    public var url: String = ""
+    /// `event_types` = 3
+    public var eventTypes: [String] = []
+    /// `plugins` = 4
+    public var plugins: [String] = []
+    /// `secret` = 5
+    public var secret: String = ""
+
+    /// All fields at their defaults.
+    public init() {}
+
+    /// Sets the given fields; the others keep their defaults.
+    public init(
+        community: String = "",
+        url: String = "",
+        eventTypes: [String] = [],
+        plugins: [String] = [],
+        secret: String = ""
+    ) {
+        self.community = community
+        self.url = url
+        self.eventTypes = eventTypes
+        self.plugins = plugins
+        self.secret = secret
+    }
+
+    public init(protoReader reader: ProtoReader) {
+        self.community = reader.string(0)
+        self.url = reader.string(1)
+        self.eventTypes = reader.repeatedStrings(2)
+        self.plugins = reader.repeatedStrings(3)
+        self.secret = reader.string(4)
+    }
+
+    public func write(to writer: inout ProtoWriter) {
+        if !self.community.isEmpty { writer.setString(0, self.community) }
+        if !self.url.isEmpty { writer.setString(1, self.url) }
+        if !self.eventTypes.isEmpty {
+            writer.setRepeatedStrings(2, self.eventTypes)
+        }
+        if !self.plugins.isEmpty {
+            writer.setRepeatedStrings(3, self.plugins)
+        }
+        if !self.secret.isEmpty { writer.setString(4, self.secret) }
+    }
+}
+
+/// `metagov.v1.ListWebhooksRequest`
+public struct Metagov_V1_ListWebhooksRequest: ProtoMessage {
+    public static let protoDescriptor = ProtoDescriptor(fullName: "metagov.v1.ListWebhooksRequest")
+
+    /// `community` = 1
+    public var community: String = ""
+
+    /// All fields at their defaults.
+    public init() {}
+
+    /// Sets the given fields; the others keep their defaults.
+    public init(
+        community: String = ""
+    ) {
+        self.community = community
+    }
+
+    public init(protoReader reader: ProtoReader) {
+        self.community = reader.string(0)
+    }
+
+    public func write(to writer: inout ProtoWriter) {
+        if !self.community.isEmpty { writer.setString(0, self.community) }
+    }
+}
+
+/// `metagov.v1.ListWebhooksResponse`
+public struct Metagov_V1_ListWebhooksResponse: ProtoMessage {
+    public static let protoDescriptor = ProtoDescriptor(fullName: "metagov.v1.ListWebhooksResponse")
+
+    /// `webhooks` = 1
+    public var webhooks: [Metagov_V1_Webhook] = []
+
+    /// All fields at their defaults.
+    public init() {}
+
+    /// Sets the given fields; the others keep their defaults.
+    public init(
+        webhooks: [Metagov_V1_Webhook] = []
+    ) {
+        self.webhooks = webhooks
+    }
+
+    public init(protoReader reader: ProtoReader) {
+        self.webhooks = reader.repeatedMessages(0) { Metagov_V1_Webhook(protoReader: $0) }
+    }
+
+    public func write(to writer: inout ProtoWriter) {
+        if !self.webhooks.isEmpty {
+            writer.setRepeatedMessages(0, self.webhooks)
+        }
+    }
+}
+
+/// `metagov.v1.UpdateWebhookRequest`
+public struct Metagov_V1_UpdateWebhookRequest: ProtoMessage {
+    public static let protoDescriptor = ProtoDescriptor(fullName: "metagov.v1.UpdateWebhookRequest")
+
+    /// `id` = 1
+    public var id: Int64 = 0
+    /// `url` = 2
+    public var url: String = ""
+    /// `event_types` = 3
+    public var eventTypes: [String] = []
+    /// `plugins` = 4
+    public var plugins: [String] = []
+    /// `secret` = 5
+    public var secret: String = ""
+    /// `update_fields` = 6
+    public var updateFields: [String] = []
+
+    /// All fields at their defaults.
+    public init() {}
+
+    /// Sets the given fields; the others keep their defaults.
+    public init(
+        id: Int64 = 0,
+        url: String = "",
+        eventTypes: [String] = [],
+        plugins: [String] = [],
+        secret: String = "",
+        updateFields: [String] = []
+    ) {
+        self.id = id
+        self.url = url
+        self.eventTypes = eventTypes
+        self.plugins = plugins
+        self.secret = secret
+        self.updateFields = updateFields
+    }
+
+    public init(protoReader reader: ProtoReader) {
+        self.id = reader.int64(0)
+        self.url = reader.string(1)
+        self.eventTypes = reader.repeatedStrings(2)
+        self.plugins = reader.repeatedStrings(3)
+        self.secret = reader.string(4)
+        self.updateFields = reader.repeatedStrings(5)
+    }
+
+    public func write(to writer: inout ProtoWriter) {
+        if self.id != 0 { writer.setInt64(0, self.id) }
+        if !self.url.isEmpty { writer.setString(1, self.url) }
+        if !self.eventTypes.isEmpty {
+            writer.setRepeatedStrings(2, self.eventTypes)
+        }
+        if !self.plugins.isEmpty {
+            writer.setRepeatedStrings(3, self.plugins)
+        }
+        if !self.secret.isEmpty { writer.setString(4, self.secret) }
+        if !self.updateFields.isEmpty {
+            writer.setRepeatedStrings(5, self.updateFields)
+        }
+    }
+}
+
+/// `metagov.v1.DeleteWebhookRequest`
+public struct Metagov_V1_DeleteWebhookRequest: ProtoMessage {
+    public static let protoDescriptor = ProtoDescriptor(fullName: "metagov.v1.DeleteWebhookRequest")
+
+    /// `id` = 1
+    public var id: Int64 = 0
+
+    /// All fields at their defaults.
+    public init() {}
+
+    /// Sets the given fields; the others keep their defaults.
+    public init(
+        id: Int64 = 0
+    ) {
+        self.id = id
+    }
+
+    public init(protoReader reader: ProtoReader) {
+        self.id = reader.int64(0)
+    }
+
+    public func write(to writer: inout ProtoWriter) {
+        if self.id != 0 { writer.setInt64(0, self.id) }
+    }
+}
+
+/// `metagov.v1.DeleteWebhookResponse`
+public struct Metagov_V1_DeleteWebhookResponse: ProtoMessage {
+    public static let protoDescriptor = ProtoDescriptor(fullName: "metagov.v1.DeleteWebhookResponse")
+
+    /// `webhook` = 1
+    public var webhook: Metagov_V1_Webhook? = nil
+
+    /// All fields at their defaults.
+    public init() {}
+
+    /// Sets the given fields; the others keep their defaults.
+    public init(
+        webhook: Metagov_V1_Webhook? = nil
+    ) {
+        self.webhook = webhook
+    }
+
+    public init(protoReader reader: ProtoReader) {
+        self.webhook = reader.message(0) { Metagov_V1_Webhook(protoReader: $0) }
+    }
+
+    public func write(to writer: inout ProtoWriter) {
+        if let value = self.webhook { writer.setMessage(0, value) }
+    }
+}
+
+/// `metagov.v1.Delivery`
+public struct Metagov_V1_Delivery: ProtoMessage {
+    public static let protoDescriptor = ProtoDescriptor(fullName: "metagov.v1.Delivery")
+
+    /// `id` = 1
+    public var id: Int64 = 0
+    /// `kind` = 2
+    public var kind: String = ""
+    /// `webhook_id` = 3
+    public var webhookId: Int64 = 0
+    /// `process_id` = 4
+    public var processId: Int64 = 0
+    /// `community` = 5
+    public var community: String = ""
+    /// `event_id` = 6
+    public var eventId: String = ""
+    /// `url` = 7
+    public var url: String = ""
+    /// `status` = 8
+    public var status: Metagov_V1_DeliveryStatus = .init(rawValue: 0)
+    /// `attempts` = 9
+    public var attempts: Int32 = 0
+    /// `next_attempt_at` = 10
+    public var nextAttemptAt: Google_Protobuf_Timestamp? = nil
+    /// `last_error` = 11
+    public var lastError: String = ""
+    /// `last_status_code` = 12
+    public var lastStatusCode: Int32 = 0
+    /// `created_at` = 13
+    public var createdAt: Google_Protobuf_Timestamp? = nil
+    /// `delivered_at` = 14
+    public var deliveredAt: Google_Protobuf_Timestamp? = nil
+    /// `body` = 15
+    public var body: Google_Protobuf_Struct? = nil
+
+    /// All fields at their defaults.
+    public init() {}
+
+    /// Sets the given fields; the others keep their defaults.
+    public init(
+        id: Int64 = 0,
+        kind: String = "",
+        webhookId: Int64 = 0,
+        processId: Int64 = 0,
+        community: String = "",
+        eventId: String = "",
+        url: String = "",
+        status: Metagov_V1_DeliveryStatus = .init(rawValue: 0),
+        attempts: Int32 = 0,
+        nextAttemptAt: Google_Protobuf_Timestamp? = nil,
+        lastError: String = "",
+        lastStatusCode: Int32 = 0,
+        createdAt: Google_Protobuf_Timestamp? = nil,
+        deliveredAt: Google_Protobuf_Timestamp? = nil,
+        body: Google_Protobuf_Struct? = nil
+    ) {
+        self.id = id
+        self.kind = kind
+        self.webhookId = webhookId
+        self.processId = processId
+        self.community = community
+        self.eventId = eventId
+        self.url = url
+        self.status = status
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.lastError = lastError
+        self.lastStatusCode = lastStatusCode
+        self.createdAt = createdAt
+        self.deliveredAt = deliveredAt
+        self.body = body
+    }
+
+    public init(protoReader reader: ProtoReader) {
+        self.id = reader.int64(0)
+        self.kind = reader.string(1)
+        self.webhookId = reader.int64(2)
+        self.processId = reader.int64(3)
+        self.community = reader.string(4)
+        self.eventId = reader.string(5)
+        self.url = reader.string(6)
+        self.status = Metagov_V1_DeliveryStatus(rawValue: reader.enumValue(7))
+        self.attempts = reader.int32(8)
+        self.nextAttemptAt = reader.message(9) { Google_Protobuf_Timestamp(protoReader: $0) }
+        self.lastError = reader.string(10)
+        self.lastStatusCode = reader.int32(11)
+        self.createdAt = reader.message(12) { Google_Protobuf_Timestamp(protoReader: $0) }
+        self.deliveredAt = reader.message(13) { Google_Protobuf_Timestamp(protoReader: $0) }
+        self.body = reader.message(14) { Google_Protobuf_Struct(protoReader: $0) }
+    }
+
+    public func write(to writer: inout ProtoWriter) {
+        if self.id != 0 { writer.setInt64(0, self.id) }
+        if !self.kind.isEmpty { writer.setString(1, self.kind) }
+        if self.webhookId != 0 { writer.setInt64(2, self.webhookId) }
+        if self.processId != 0 { writer.setInt64(3, self.processId) }
+        if !self.community.isEmpty { writer.setString(4, self.community) }
+        if !self.eventId.isEmpty { writer.setString(5, self.eventId) }
+        if !self.url.isEmpty { writer.setString(6, self.url) }
+        if self.status.rawValue != 0 { writer.setEnumValue(7, self.status.rawValue) }
+        if self.attempts != 0 { writer.setInt32(8, self.attempts) }
+        if let value = self.nextAttemptAt { writer.setMessage(9, value) }
+        if !self.lastError.isEmpty { writer.setString(10, self.lastError) }
+        if self.lastStatusCode != 0 { writer.setInt32(11, self.lastStatusCode) }
+        if let value = self.createdAt { writer.setMessage(12, value) }
+        if let value = self.deliveredAt { writer.setMessage(13, value) }
+        if let value = self.body { writer.setMessage(14, value) }
+    }
+}
+
+/// `metagov.v1.ListDeliveriesRequest`
+public struct Metagov_V1_ListDeliveriesRequest: ProtoMessage {
+    public static let protoDescriptor = ProtoDescriptor(fullName: "metagov.v1.ListDeliveriesRequest")
+
+    /// `webhook_id` = 1
+    public var webhookId: Int64 = 0
+    /// `status` = 2
+    public var status: Metagov_V1_DeliveryStatus = .init(rawValue: 0)
+    /// `community` = 3
+    public var community: String = ""
+    /// `page_size` = 4
+    public var pageSize: Int32 = 0
+    /// `page_token` = 5
+    public var pageToken: String = ""
+
+    /// All fields at their defaults.
+    public init() {}
+
+    /// Sets the given fields; the others keep their defaults.
+    public init(
+        webhookId: Int64 = 0,
+        status: Metagov_V1_DeliveryStatus = .init(rawValue: 0),
+        community: String = "",
+        pageSize: Int32 = 0,
+        pageToken: String = ""
+    ) {
+        self.webhookId = webhookId
+        self.status = status
+        self.community = community
+        self.pageSize = pageSize
+        self.pageToken = pageToken
+    }
+
+    public init(protoReader reader: ProtoReader) {
+        self.webhookId = reader.int64(0)
+        self.status = Metagov_V1_DeliveryStatus(rawValue: reader.enumValue(1))
+        self.community = reader.string(2)
+        self.pageSize = reader.int32(3)
+        self.pageToken = reader.string(4)
+    }
+
+    public func write(to writer: inout ProtoWriter) {
+        if self.webhookId != 0 { writer.setInt64(0, self.webhookId) }
+        if self.status.rawValue != 0 { writer.setEnumValue(1, self.status.rawValue) }
+        if !self.community.isEmpty { writer.setString(2, self.community) }
+        if self.pageSize != 0 { writer.setInt32(3, self.pageSize) }
+        if !self.pageToken.isEmpty { writer.setString(4, self.pageToken) }
+    }
+}
+
+/// `metagov.v1.ListDeliveriesResponse`
+public struct Metagov_V1_ListDeliveriesResponse: ProtoMessage {
+    public static let protoDescriptor = ProtoDescriptor(fullName: "metagov.v1.ListDeliveriesResponse")
+
+    /// `deliveries` = 1
+    public var deliveries: [Metagov_V1_Delivery] = []
+    /// `next_page_token` = 2
+    public var nextPageToken: String = ""
+
+    /// All fields at their defaults.
+    public init() {}
+
+    /// Sets the given fields; the others keep their defaults.
+    public init(
+        deliveries: [Metagov_V1_Delivery] = [],
+        nextPageToken: String = ""
+    ) {
+        self.deliveries = deliveries
+        self.nextPageToken = nextPageToken
+    }
+
+    public init(protoReader reader: ProtoReader) {
+        self.deliveries = reader.repeatedMessages(0) { Metagov_V1_Delivery(protoReader: $0) }
+        self.nextPageToken = reader.string(1)
+    }
+
+    public func write(to writer: inout ProtoWriter) {
+        if !self.deliveries.isEmpty {
+            writer.setRepeatedMessages(0, self.deliveries)
+        }
+        if !self.nextPageToken.isEmpty { writer.setString(1, self.nextPageToken) }
+    }
+}
+
+/// `metagov.v1.RedeliverDeliveryRequest`
+public struct Metagov_V1_RedeliverDeliveryRequest: ProtoMessage {
+    public static let protoDescriptor = ProtoDescriptor(fullName: "metagov.v1.RedeliverDeliveryRequest")
+
+    /// `id` = 1
+    public var id: Int64 = 0
+
+    /// All fields at their defaults.
+    public init() {}
+
+    /// Sets the given fields; the others keep their defaults.
+    public init(
+        id: Int64 = 0
+    ) {
+        self.id = id
+    }
+
+    public init(protoReader reader: ProtoReader) {
+        self.id = reader.int64(0)
+    }
+
+    public func write(to writer: inout ProtoWriter) {
+        if self.id != 0 { writer.setInt64(0, self.id) }
+    }
+}
+
 /// Names of the `metagov.v1.Events` service and the paths of its methods.
 public enum Metagov_V1_Events {
     public static let serviceName = "metagov.v1.Events"
@@ -57,6 +612,12 @@ public enum Metagov_V1_Events {
     /// The `:path` of each method.
     public enum Method {
         public static let subscribe = "/metagov.v1.Events/Subscribe"
+        public static let createWebhook = "/metagov.v1.Events/CreateWebhook"
+        public static let listWebhooks = "/metagov.v1.Events/ListWebhooks"
+        public static let updateWebhook = "/metagov.v1.Events/UpdateWebhook"
+        public static let deleteWebhook = "/metagov.v1.Events/DeleteWebhook"
+        public static let listDeliveries = "/metagov.v1.Events/ListDeliveries"
+        public static let redeliverDelivery = "/metagov.v1.Events/RedeliverDelivery"
     }
 }
 
@@ -64,6 +625,18 @@ public enum Metagov_V1_Events {
 public protocol Metagov_V1_EventsService: Sendable {
     /// `/metagov.v1.Events/Subscribe`
     func subscribe(_ request: Metagov_V1_SubscribeRequest, responses: ProtoStreamWriter<Metagov_V1_Event>, context: ServerCallContext) async throws
+    /// `/metagov.v1.Events/CreateWebhook`
+    func createWebhook(_ request: Metagov_V1_CreateWebhookRequest, context: ServerCallContext) async throws -> Metagov_V1_Webhook
+    /// `/metagov.v1.Events/ListWebhooks`
+    func listWebhooks(_ request: Metagov_V1_ListWebhooksRequest, context: ServerCallContext) async throws -> Metagov_V1_ListWebhooksResponse
+    /// `/metagov.v1.Events/UpdateWebhook`
+    func updateWebhook(_ request: Metagov_V1_UpdateWebhookRequest, context: ServerCallContext) async throws -> Metagov_V1_Webhook
+    /// `/metagov.v1.Events/DeleteWebhook`
+    func deleteWebhook(_ request: Metagov_V1_DeleteWebhookRequest, context: ServerCallContext) async throws -> Metagov_V1_DeleteWebhookResponse
+    /// `/metagov.v1.Events/ListDeliveries`
+    func listDeliveries(_ request: Metagov_V1_ListDeliveriesRequest, context: ServerCallContext) async throws -> Metagov_V1_ListDeliveriesResponse
+    /// `/metagov.v1.Events/RedeliverDelivery`
+    func redeliverDelivery(_ request: Metagov_V1_RedeliverDeliveryRequest, context: ServerCallContext) async throws -> Metagov_V1_Delivery
 }
 
 extension Metagov_V1_EventsService {
@@ -71,6 +644,24 @@ extension Metagov_V1_EventsService {
     public func register(into table: inout MethodTable) {
         table.register(Metagov_V1_Events.Method.subscribe, .serverStreaming { bytes, writer, context in
             try await self.subscribe(try Metagov_V1_SubscribeRequest(requestBytes: bytes), responses: ProtoStreamWriter(writer), context: context)
+        })
+        table.register(Metagov_V1_Events.Method.createWebhook, .unary { bytes, context in
+            try await self.createWebhook(try Metagov_V1_CreateWebhookRequest(requestBytes: bytes), context: context).serializedBytes()
+        })
+        table.register(Metagov_V1_Events.Method.listWebhooks, .unary { bytes, context in
+            try await self.listWebhooks(try Metagov_V1_ListWebhooksRequest(requestBytes: bytes), context: context).serializedBytes()
+        })
+        table.register(Metagov_V1_Events.Method.updateWebhook, .unary { bytes, context in
+            try await self.updateWebhook(try Metagov_V1_UpdateWebhookRequest(requestBytes: bytes), context: context).serializedBytes()
+        })
+        table.register(Metagov_V1_Events.Method.deleteWebhook, .unary { bytes, context in
+            try await self.deleteWebhook(try Metagov_V1_DeleteWebhookRequest(requestBytes: bytes), context: context).serializedBytes()
+        })
+        table.register(Metagov_V1_Events.Method.listDeliveries, .unary { bytes, context in
+            try await self.listDeliveries(try Metagov_V1_ListDeliveriesRequest(requestBytes: bytes), context: context).serializedBytes()
+        })
+        table.register(Metagov_V1_Events.Method.redeliverDelivery, .unary { bytes, context in
+            try await self.redeliverDelivery(try Metagov_V1_RedeliverDeliveryRequest(requestBytes: bytes), context: context).serializedBytes()
         })
     }
 }
@@ -91,5 +682,47 @@ public struct Metagov_V1_EventsClient: Sendable {
     public func subscribe(_ request: Metagov_V1_SubscribeRequest, options: GRPCCallOptions? = nil) -> ProtoResponseStream<Metagov_V1_Event> {
         ProtoResponseStream(self.connection.serverStreaming(
             Metagov_V1_Events.Method.subscribe, request.serializedBytes(), options: options ?? self.defaultOptions))
+    }
+
+    /// Calls `/metagov.v1.Events/CreateWebhook`.
+    public func createWebhook(_ request: Metagov_V1_CreateWebhookRequest, options: GRPCCallOptions? = nil) async throws -> Metagov_V1_Webhook {
+        let (bytes, _) = try await self.connection.unary(
+            Metagov_V1_Events.Method.createWebhook, request.serializedBytes(), options: options ?? self.defaultOptions)
+        return try Metagov_V1_Webhook(responseBytes: bytes)
+    }
+
+    /// Calls `/metagov.v1.Events/ListWebhooks`.
+    public func listWebhooks(_ request: Metagov_V1_ListWebhooksRequest, options: GRPCCallOptions? = nil) async throws -> Metagov_V1_ListWebhooksResponse {
+        let (bytes, _) = try await self.connection.unary(
+            Metagov_V1_Events.Method.listWebhooks, request.serializedBytes(), options: options ?? self.defaultOptions)
+        return try Metagov_V1_ListWebhooksResponse(responseBytes: bytes)
+    }
+
+    /// Calls `/metagov.v1.Events/UpdateWebhook`.
+    public func updateWebhook(_ request: Metagov_V1_UpdateWebhookRequest, options: GRPCCallOptions? = nil) async throws -> Metagov_V1_Webhook {
+        let (bytes, _) = try await self.connection.unary(
+            Metagov_V1_Events.Method.updateWebhook, request.serializedBytes(), options: options ?? self.defaultOptions)
+        return try Metagov_V1_Webhook(responseBytes: bytes)
+    }
+
+    /// Calls `/metagov.v1.Events/DeleteWebhook`.
+    public func deleteWebhook(_ request: Metagov_V1_DeleteWebhookRequest, options: GRPCCallOptions? = nil) async throws -> Metagov_V1_DeleteWebhookResponse {
+        let (bytes, _) = try await self.connection.unary(
+            Metagov_V1_Events.Method.deleteWebhook, request.serializedBytes(), options: options ?? self.defaultOptions)
+        return try Metagov_V1_DeleteWebhookResponse(responseBytes: bytes)
+    }
+
+    /// Calls `/metagov.v1.Events/ListDeliveries`.
+    public func listDeliveries(_ request: Metagov_V1_ListDeliveriesRequest, options: GRPCCallOptions? = nil) async throws -> Metagov_V1_ListDeliveriesResponse {
+        let (bytes, _) = try await self.connection.unary(
+            Metagov_V1_Events.Method.listDeliveries, request.serializedBytes(), options: options ?? self.defaultOptions)
+        return try Metagov_V1_ListDeliveriesResponse(responseBytes: bytes)
+    }
+
+    /// Calls `/metagov.v1.Events/RedeliverDelivery`.
+    public func redeliverDelivery(_ request: Metagov_V1_RedeliverDeliveryRequest, options: GRPCCallOptions? = nil) async throws -> Metagov_V1_Delivery {
+        let (bytes, _) = try await self.connection.unary(
+            Metagov_V1_Events.Method.redeliverDelivery, request.serializedBytes(), options: options ?? self.defaultOptions)
+        return try Metagov_V1_Delivery(responseBytes: bytes)
     }
 }

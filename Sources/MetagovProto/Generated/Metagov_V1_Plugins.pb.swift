@@ -381,6 +381,95 @@ public struct Metagov_V1_ListPluginsResponse: ProtoMessage {
     }
 }
 
+/// `metagov.v1.DeliverWebhookRequest`
+public struct Metagov_V1_DeliverWebhookRequest: ProtoMessage {
+    public static let protoDescriptor = ProtoDescriptor(fullName: "metagov.v1.DeliverWebhookRequest")
+
+    /// `community` = 1
+    public var community: String = ""
+    /// `plugin` = 2
+    public var plugin: String = ""
+    /// `headers` = 3
+    public var headers: [String: String] = [:]
+    /// `body` = 4
+    public var body: [UInt8] = []
+    /// `community_platform_id` = 5
+    public var communityPlatformId: String = ""
+
+    /// All fields at their defaults.
+    public init() {}
+
+    /// Sets the given fields; the others keep their defaults.
+    public init(
+        community: String = "",
+        plugin: String = "",
+        headers: [String: String] = [:],
+        body: [UInt8] = [],
+        communityPlatformId: String = ""
+    ) {
+        self.community = community
+        self.plugin = plugin
+        self.headers = headers
+        self.body = body
+        self.communityPlatformId = communityPlatformId
+    }
+
+    public init(protoReader reader: ProtoReader) {
+        self.community = reader.string(0)
+        self.plugin = reader.string(1)
+        self.headers = reader.map(2) { entry in (entry.string(0), entry.string(1)) }
+        self.body = reader.bytes(3)
+        self.communityPlatformId = reader.string(4)
+    }
+
+    public func write(to writer: inout ProtoWriter) {
+        if !self.community.isEmpty { writer.setString(0, self.community) }
+        if !self.plugin.isEmpty { writer.setString(1, self.plugin) }
+        if !self.headers.isEmpty {
+            writer.setMap(2, self.headers) { writer, key, value in
+                writer.setString(0, key)
+                writer.setString(1, value)
+            }
+        }
+        if !self.body.isEmpty { writer.setBytes(3, self.body) }
+        if !self.communityPlatformId.isEmpty { writer.setString(4, self.communityPlatformId) }
+    }
+}
+
+/// `metagov.v1.DeliverWebhookResponse`
+public struct Metagov_V1_DeliverWebhookResponse: ProtoMessage {
+    public static let protoDescriptor = ProtoDescriptor(fullName: "metagov.v1.DeliverWebhookResponse")
+
+    /// `receiver_ran` = 1
+    public var receiverRan: Bool = false
+    /// `process_ids` = 2
+    public var processIds: [Int64] = []
+
+    /// All fields at their defaults.
+    public init() {}
+
+    /// Sets the given fields; the others keep their defaults.
+    public init(
+        receiverRan: Bool = false,
+        processIds: [Int64] = []
+    ) {
+        self.receiverRan = receiverRan
+        self.processIds = processIds
+    }
+
+    public init(protoReader reader: ProtoReader) {
+        self.receiverRan = reader.bool(0)
+        self.processIds = reader.repeatedInt64s(1)
+    }
+
+    public func write(to writer: inout ProtoWriter) {
+        if self.receiverRan { writer.setBool(0, self.receiverRan) }
+        if !self.processIds.isEmpty {
+            writer.setRepeatedInt64s(1, self.processIds)
+        }
+    }
+}
+
 /// Names of the `metagov.v1.Plugins` service and the paths of its methods.
 public enum Metagov_V1_Plugins {
     public static let serviceName = "metagov.v1.Plugins"
@@ -391,6 +480,7 @@ public enum Metagov_V1_Plugins {
         public static let enablePlugin = "/metagov.v1.Plugins/EnablePlugin"
         public static let disablePlugin = "/metagov.v1.Plugins/DisablePlugin"
         public static let listPlugins = "/metagov.v1.Plugins/ListPlugins"
+        public static let deliverWebhook = "/metagov.v1.Plugins/DeliverWebhook"
     }
 }
 
@@ -404,6 +494,8 @@ public protocol Metagov_V1_PluginsService: Sendable {
     func disablePlugin(_ request: Metagov_V1_DisablePluginRequest, context: ServerCallContext) async throws -> Metagov_V1_DisablePluginResponse
     /// `/metagov.v1.Plugins/ListPlugins`
     func listPlugins(_ request: Metagov_V1_ListPluginsRequest, context: ServerCallContext) async throws -> Metagov_V1_ListPluginsResponse
+    /// `/metagov.v1.Plugins/DeliverWebhook`
+    func deliverWebhook(_ request: Metagov_V1_DeliverWebhookRequest, context: ServerCallContext) async throws -> Metagov_V1_DeliverWebhookResponse
 }
 
 extension Metagov_V1_PluginsService {
@@ -420,6 +512,9 @@ extension Metagov_V1_PluginsService {
         })
         table.register(Metagov_V1_Plugins.Method.listPlugins, .unary { bytes, context in
             try await self.listPlugins(try Metagov_V1_ListPluginsRequest(requestBytes: bytes), context: context).serializedBytes()
+        })
+        table.register(Metagov_V1_Plugins.Method.deliverWebhook, .unary { bytes, context in
+            try await self.deliverWebhook(try Metagov_V1_DeliverWebhookRequest(requestBytes: bytes), context: context).serializedBytes()
         })
     }
 }
@@ -462,5 +557,12 @@ public struct Metagov_V1_PluginsClient: Sendable {
         let (bytes, _) = try await self.connection.unary(
             Metagov_V1_Plugins.Method.listPlugins, request.serializedBytes(), options: options ?? self.defaultOptions)
         return try Metagov_V1_ListPluginsResponse(responseBytes: bytes)
+    }
+
+    /// Calls `/metagov.v1.Plugins/DeliverWebhook`.
+    public func deliverWebhook(_ request: Metagov_V1_DeliverWebhookRequest, options: GRPCCallOptions? = nil) async throws -> Metagov_V1_DeliverWebhookResponse {
+        let (bytes, _) = try await self.connection.unary(
+            Metagov_V1_Plugins.Method.deliverWebhook, request.serializedBytes(), options: options ?? self.defaultOptions)
+        return try Metagov_V1_DeliverWebhookResponse(responseBytes: bytes)
     }
 }

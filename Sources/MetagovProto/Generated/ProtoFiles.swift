@@ -232,18 +232,69 @@ public enum ProtoFiles {
                 """),
         ProtoFileDescriptor(
             name: "metagov/v1/events.proto",
-            dependencies: ["metagov/v1/common.proto"],
+            dependencies: ["google/protobuf/struct.proto", "google/protobuf/timestamp.proto", "metagov/v1/common.proto"],
             services: ["metagov.v1.Events"],
             symbols: [
+                "metagov.v1.CreateWebhookRequest",
+                "metagov.v1.DeleteWebhookRequest",
+                "metagov.v1.DeleteWebhookResponse",
+                "metagov.v1.Delivery",
+                "metagov.v1.DeliveryStatus",
                 "metagov.v1.Events",
+                "metagov.v1.Events.CreateWebhook",
+                "metagov.v1.Events.DeleteWebhook",
+                "metagov.v1.Events.ListDeliveries",
+                "metagov.v1.Events.ListWebhooks",
+                "metagov.v1.Events.RedeliverDelivery",
                 "metagov.v1.Events.Subscribe",
+                "metagov.v1.Events.UpdateWebhook",
+                "metagov.v1.ListDeliveriesRequest",
+                "metagov.v1.ListDeliveriesResponse",
+                "metagov.v1.ListWebhooksRequest",
+                "metagov.v1.ListWebhooksResponse",
+                "metagov.v1.RedeliverDeliveryRequest",
                 "metagov.v1.SubscribeRequest",
+                "metagov.v1.UpdateWebhookRequest",
+                "metagov.v1.Webhook",
             ],
             base64: """
-                ChdtZXRhZ292L3YxL2V2ZW50cy5wcm90bxIKbWV0YWdvdi52MRoXbWV0YWdvdi92MS9jb21tb24ucHJvdG8ijgEKEFN1YnNjcmli
-                ZVJlcXVlc3QSHAoJY29tbXVuaXR5GAEgASgJUgljb21tdW5pdHkSGAoHcGx1Z2lucxgCIAMoCVIHcGx1Z2lucxIfCgtldmVudF90
-                eXBlcxgDIAMoCVIKZXZlbnRUeXBlcxIhCgxhZnRlcl9jdXJzb3IYBCABKARSC2FmdGVyQ3Vyc29yMkgKBkV2ZW50cxI+CglTdWJz
-                Y3JpYmUSHC5tZXRhZ292LnYxLlN1YnNjcmliZVJlcXVlc3QaES5tZXRhZ292LnYxLkV2ZW50MAFiBnByb3RvMw==
+                ChdtZXRhZ292L3YxL2V2ZW50cy5wcm90bxIKbWV0YWdvdi52MRocZ29vZ2xlL3Byb3RvYnVmL3N0cnVjdC5wcm90bxofZ29vZ2xl
+                L3Byb3RvYnVmL3RpbWVzdGFtcC5wcm90bxoXbWV0YWdvdi92MS9jb21tb24ucHJvdG8ijgEKEFN1YnNjcmliZVJlcXVlc3QSHAoJ
+                Y29tbXVuaXR5GAEgASgJUgljb21tdW5pdHkSGAoHcGx1Z2lucxgCIAMoCVIHcGx1Z2lucxIfCgtldmVudF90eXBlcxgDIAMoCVIK
+                ZXZlbnRUeXBlcxIhCgxhZnRlcl9jdXJzb3IYBCABKARSC2FmdGVyQ3Vyc29yIpkCCgdXZWJob29rEg4KAmlkGAEgASgDUgJpZBIc
+                Cgljb21tdW5pdHkYAiABKAlSCWNvbW11bml0eRIQCgN1cmwYAyABKAlSA3VybBIfCgtldmVudF90eXBlcxgEIAMoCVIKZXZlbnRU
+                eXBlcxIYCgdwbHVnaW5zGAUgAygJUgdwbHVnaW5zEh0KCmhhc19zZWNyZXQYBiABKAhSCWhhc1NlY3JldBI5CgpjcmVhdGVkX2F0
+                GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIJY3JlYXRlZEF0EjkKCnVwZGF0ZWRfYXQYCCABKAsyGi5nb29nbGUu
+                cHJvdG9idWYuVGltZXN0YW1wUgl1cGRhdGVkQXQimQEKFENyZWF0ZVdlYmhvb2tSZXF1ZXN0EhwKCWNvbW11bml0eRgBIAEoCVIJ
+                Y29tbXVuaXR5EhAKA3VybBgCIAEoCVIDdXJsEh8KC2V2ZW50X3R5cGVzGAMgAygJUgpldmVudFR5cGVzEhgKB3BsdWdpbnMYBCAD
+                KAlSB3BsdWdpbnMSFgoGc2VjcmV0GAUgASgJUgZzZWNyZXQiMwoTTGlzdFdlYmhvb2tzUmVxdWVzdBIcCgljb21tdW5pdHkYASAB
+                KAlSCWNvbW11bml0eSJHChRMaXN0V2ViaG9va3NSZXNwb25zZRIvCgh3ZWJob29rcxgBIAMoCzITLm1ldGFnb3YudjEuV2ViaG9v
+                a1IId2ViaG9va3MisAEKFFVwZGF0ZVdlYmhvb2tSZXF1ZXN0Eg4KAmlkGAEgASgDUgJpZBIQCgN1cmwYAiABKAlSA3VybBIfCgtl
+                dmVudF90eXBlcxgDIAMoCVIKZXZlbnRUeXBlcxIYCgdwbHVnaW5zGAQgAygJUgdwbHVnaW5zEhYKBnNlY3JldBgFIAEoCVIGc2Vj
+                cmV0EiMKDXVwZGF0ZV9maWVsZHMYBiADKAlSDHVwZGF0ZUZpZWxkcyImChREZWxldGVXZWJob29rUmVxdWVzdBIOCgJpZBgBIAEo
+                A1ICaWQiRgoVRGVsZXRlV2ViaG9va1Jlc3BvbnNlEi0KB3dlYmhvb2sYASABKAsyEy5tZXRhZ292LnYxLldlYmhvb2tSB3dlYmhv
+                b2siuwQKCERlbGl2ZXJ5Eg4KAmlkGAEgASgDUgJpZBISCgRraW5kGAIgASgJUgRraW5kEh0KCndlYmhvb2tfaWQYAyABKANSCXdl
+                Ymhvb2tJZBIdCgpwcm9jZXNzX2lkGAQgASgDUglwcm9jZXNzSWQSHAoJY29tbXVuaXR5GAUgASgJUgljb21tdW5pdHkSGQoIZXZl
+                bnRfaWQYBiABKAlSB2V2ZW50SWQSEAoDdXJsGAcgASgJUgN1cmwSMgoGc3RhdHVzGAggASgOMhoubWV0YWdvdi52MS5EZWxpdmVy
+                eVN0YXR1c1IGc3RhdHVzEhoKCGF0dGVtcHRzGAkgASgFUghhdHRlbXB0cxJCCg9uZXh0X2F0dGVtcHRfYXQYCiABKAsyGi5nb29n
+                bGUucHJvdG9idWYuVGltZXN0YW1wUg1uZXh0QXR0ZW1wdEF0Eh0KCmxhc3RfZXJyb3IYCyABKAlSCWxhc3RFcnJvchIoChBsYXN0
+                X3N0YXR1c19jb2RlGAwgASgFUg5sYXN0U3RhdHVzQ29kZRI5CgpjcmVhdGVkX2F0GA0gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRp
+                bWVzdGFtcFIJY3JlYXRlZEF0Ej0KDGRlbGl2ZXJlZF9hdBgOIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSC2RlbGl2
+                ZXJlZEF0EisKBGJvZHkYDyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0UgRib2R5IsQBChVMaXN0RGVsaXZlcmllc1JlcXVl
+                c3QSHQoKd2ViaG9va19pZBgBIAEoA1IJd2ViaG9va0lkEjIKBnN0YXR1cxgCIAEoDjIaLm1ldGFnb3YudjEuRGVsaXZlcnlTdGF0
+                dXNSBnN0YXR1cxIcCgljb21tdW5pdHkYAyABKAlSCWNvbW11bml0eRIbCglwYWdlX3NpemUYBCABKAVSCHBhZ2VTaXplEh0KCnBh
+                Z2VfdG9rZW4YBSABKAlSCXBhZ2VUb2tlbiJ2ChZMaXN0RGVsaXZlcmllc1Jlc3BvbnNlEjQKCmRlbGl2ZXJpZXMYASADKAsyFC5t
+                ZXRhZ292LnYxLkRlbGl2ZXJ5UgpkZWxpdmVyaWVzEiYKD25leHRfcGFnZV90b2tlbhgCIAEoCVINbmV4dFBhZ2VUb2tlbiIqChhS
+                ZWRlbGl2ZXJEZWxpdmVyeVJlcXVlc3QSDgoCaWQYASABKANSAmlkKokBCg5EZWxpdmVyeVN0YXR1cxIfChtERUxJVkVSWV9TVEFU
+                VVNfVU5TUEVDSUZJRUQQABIbChdERUxJVkVSWV9TVEFUVVNfUEVORElORxABEh0KGURFTElWRVJZX1NUQVRVU19ERUxJVkVSRUQQ
+                AhIaChZERUxJVkVSWV9TVEFUVVNfRkFJTEVEEAMyqwQKBkV2ZW50cxI+CglTdWJzY3JpYmUSHC5tZXRhZ292LnYxLlN1YnNjcmli
+                ZVJlcXVlc3QaES5tZXRhZ292LnYxLkV2ZW50MAESRgoNQ3JlYXRlV2ViaG9vaxIgLm1ldGFnb3YudjEuQ3JlYXRlV2ViaG9va1Jl
+                cXVlc3QaEy5tZXRhZ292LnYxLldlYmhvb2sSUQoMTGlzdFdlYmhvb2tzEh8ubWV0YWdvdi52MS5MaXN0V2ViaG9va3NSZXF1ZXN0
+                GiAubWV0YWdvdi52MS5MaXN0V2ViaG9va3NSZXNwb25zZRJGCg1VcGRhdGVXZWJob29rEiAubWV0YWdvdi52MS5VcGRhdGVXZWJo
+                b29rUmVxdWVzdBoTLm1ldGFnb3YudjEuV2ViaG9vaxJUCg1EZWxldGVXZWJob29rEiAubWV0YWdvdi52MS5EZWxldGVXZWJob29r
+                UmVxdWVzdBohLm1ldGFnb3YudjEuRGVsZXRlV2ViaG9va1Jlc3BvbnNlElcKDkxpc3REZWxpdmVyaWVzEiEubWV0YWdvdi52MS5M
+                aXN0RGVsaXZlcmllc1JlcXVlc3QaIi5tZXRhZ292LnYxLkxpc3REZWxpdmVyaWVzUmVzcG9uc2USTwoRUmVkZWxpdmVyRGVsaXZl
+                cnkSJC5tZXRhZ292LnYxLlJlZGVsaXZlckRlbGl2ZXJ5UmVxdWVzdBoULm1ldGFnb3YudjEuRGVsaXZlcnliBnByb3RvMw==
                 """),
         ProtoFileDescriptor(
             name: "metagov/v1/identity.proto",
@@ -313,6 +364,9 @@ public enum ProtoFiles {
             services: ["metagov.v1.Plugins"],
             symbols: [
                 "metagov.v1.ActionType",
+                "metagov.v1.DeliverWebhookRequest",
+                "metagov.v1.DeliverWebhookRequest.HeadersEntry",
+                "metagov.v1.DeliverWebhookResponse",
                 "metagov.v1.DisablePluginRequest",
                 "metagov.v1.DisablePluginResponse",
                 "metagov.v1.EnablePluginRequest",
@@ -322,6 +376,7 @@ public enum ProtoFiles {
                 "metagov.v1.ListPluginsResponse",
                 "metagov.v1.PluginType",
                 "metagov.v1.Plugins",
+                "metagov.v1.Plugins.DeliverWebhook",
                 "metagov.v1.Plugins.DisablePlugin",
                 "metagov.v1.Plugins.EnablePlugin",
                 "metagov.v1.Plugins.ListPluginTypes",
@@ -348,12 +403,18 @@ public enum ProtoFiles {
                 dHlfcGxhdGZvcm1faWQYAyABKAlSE2NvbW11bml0eVBsYXRmb3JtSWQSDgoCaWQYBCABKANSAmlkIksKFURpc2FibGVQbHVnaW5S
                 ZXNwb25zZRIyCgZwbHVnaW4YASABKAsyGi5tZXRhZ292LnYxLlBsdWdpbkluc3RhbmNlUgZwbHVnaW4iMgoSTGlzdFBsdWdpbnNS
                 ZXF1ZXN0EhwKCWNvbW11bml0eRgBIAEoCVIJY29tbXVuaXR5IksKE0xpc3RQbHVnaW5zUmVzcG9uc2USNAoHcGx1Z2lucxgBIAMo
-                CzIaLm1ldGFnb3YudjEuUGx1Z2luSW5zdGFuY2VSB3BsdWdpbnMy2AIKB1BsdWdpbnMSWgoPTGlzdFBsdWdpblR5cGVzEiIubWV0
-                YWdvdi52MS5MaXN0UGx1Z2luVHlwZXNSZXF1ZXN0GiMubWV0YWdvdi52MS5MaXN0UGx1Z2luVHlwZXNSZXNwb25zZRJLCgxFbmFi
-                bGVQbHVnaW4SHy5tZXRhZ292LnYxLkVuYWJsZVBsdWdpblJlcXVlc3QaGi5tZXRhZ292LnYxLlBsdWdpbkluc3RhbmNlElQKDURp
-                c2FibGVQbHVnaW4SIC5tZXRhZ292LnYxLkRpc2FibGVQbHVnaW5SZXF1ZXN0GiEubWV0YWdvdi52MS5EaXNhYmxlUGx1Z2luUmVz
-                cG9uc2USTgoLTGlzdFBsdWdpbnMSHi5tZXRhZ292LnYxLkxpc3RQbHVnaW5zUmVxdWVzdBofLm1ldGFnb3YudjEuTGlzdFBsdWdp
-                bnNSZXNwb25zZWIGcHJvdG8z
+                CzIaLm1ldGFnb3YudjEuUGx1Z2luSW5zdGFuY2VSB3BsdWdpbnMimwIKFURlbGl2ZXJXZWJob29rUmVxdWVzdBIcCgljb21tdW5p
+                dHkYASABKAlSCWNvbW11bml0eRIWCgZwbHVnaW4YAiABKAlSBnBsdWdpbhJICgdoZWFkZXJzGAMgAygLMi4ubWV0YWdvdi52MS5E
+                ZWxpdmVyV2ViaG9va1JlcXVlc3QuSGVhZGVyc0VudHJ5UgdoZWFkZXJzEhIKBGJvZHkYBCABKAxSBGJvZHkSMgoVY29tbXVuaXR5
+                X3BsYXRmb3JtX2lkGAUgASgJUhNjb21tdW5pdHlQbGF0Zm9ybUlkGjoKDEhlYWRlcnNFbnRyeRIQCgNrZXkYASABKAlSA2tleRIU
+                CgV2YWx1ZRgCIAEoCVIFdmFsdWU6AjgBIlwKFkRlbGl2ZXJXZWJob29rUmVzcG9uc2USIQoMcmVjZWl2ZXJfcmFuGAEgASgIUgty
+                ZWNlaXZlclJhbhIfCgtwcm9jZXNzX2lkcxgCIAMoA1IKcHJvY2Vzc0lkczKxAwoHUGx1Z2lucxJaCg9MaXN0UGx1Z2luVHlwZXMS
+                Ii5tZXRhZ292LnYxLkxpc3RQbHVnaW5UeXBlc1JlcXVlc3QaIy5tZXRhZ292LnYxLkxpc3RQbHVnaW5UeXBlc1Jlc3BvbnNlEksK
+                DEVuYWJsZVBsdWdpbhIfLm1ldGFnb3YudjEuRW5hYmxlUGx1Z2luUmVxdWVzdBoaLm1ldGFnb3YudjEuUGx1Z2luSW5zdGFuY2US
+                VAoNRGlzYWJsZVBsdWdpbhIgLm1ldGFnb3YudjEuRGlzYWJsZVBsdWdpblJlcXVlc3QaIS5tZXRhZ292LnYxLkRpc2FibGVQbHVn
+                aW5SZXNwb25zZRJOCgtMaXN0UGx1Z2lucxIeLm1ldGFnb3YudjEuTGlzdFBsdWdpbnNSZXF1ZXN0Gh8ubWV0YWdvdi52MS5MaXN0
+                UGx1Z2luc1Jlc3BvbnNlElcKDkRlbGl2ZXJXZWJob29rEiEubWV0YWdvdi52MS5EZWxpdmVyV2ViaG9va1JlcXVlc3QaIi5tZXRh
+                Z292LnYxLkRlbGl2ZXJXZWJob29rUmVzcG9uc2ViBnByb3RvMw==
                 """),
         ProtoFileDescriptor(
             name: "metagov/v1/processes.proto",

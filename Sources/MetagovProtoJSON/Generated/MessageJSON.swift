@@ -255,6 +255,19 @@ extension Metagov_V1_CreateIdResponse: JSONRepresentableMessage {
     }
 }
 
+extension Metagov_V1_CreateWebhookRequest: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["community"] = .string(self.community)
+        object["url"] = .string(self.url)
+        object["event_types"] = .array(self.eventTypes.map { .string($0) })
+        object["plugins"] = .array(self.plugins.map { .string($0) })
+        object["secret"] = .string(self.secret)
+        return .object(object)
+    }
+}
+
 extension Metagov_V1_DeleteCommunityRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
@@ -269,6 +282,70 @@ extension Metagov_V1_DeleteCommunityResponse: JSONRepresentableMessage {
     public var json: JSONValue {
         var object: [String: JSONValue] = [:]
         object["community"] = self.community?.json ?? .null
+        return .object(object)
+    }
+}
+
+extension Metagov_V1_DeleteWebhookRequest: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["id"] = .integer(Int(self.id))
+        return .object(object)
+    }
+}
+
+extension Metagov_V1_DeleteWebhookResponse: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["webhook"] = self.webhook?.json ?? .null
+        return .object(object)
+    }
+}
+
+extension Metagov_V1_DeliverWebhookRequest: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["community"] = .string(self.community)
+        object["plugin"] = .string(self.plugin)
+        object["headers"] = .object(Dictionary(uniqueKeysWithValues: self.headers.map { (String(describing: $0.key), .string($0.value)) }))
+        object["body"] = .string(base64(self.body))
+        object["community_platform_id"] = .string(self.communityPlatformId)
+        return .object(object)
+    }
+}
+
+extension Metagov_V1_DeliverWebhookResponse: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["receiver_ran"] = .bool(self.receiverRan)
+        object["process_ids"] = .array(self.processIds.map { .integer(Int($0)) })
+        return .object(object)
+    }
+}
+
+extension Metagov_V1_Delivery: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["id"] = .integer(Int(self.id))
+        object["kind"] = .string(self.kind)
+        object["webhook_id"] = .integer(Int(self.webhookId))
+        object["process_id"] = .integer(Int(self.processId))
+        object["community"] = .string(self.community)
+        object["event_id"] = .string(self.eventId)
+        object["url"] = .string(self.url)
+        object["status"] = .string(self.status.description)
+        object["attempts"] = .integer(Int(self.attempts))
+        object["next_attempt_at"] = self.nextAttemptAt?.json ?? .null
+        object["last_error"] = .string(self.lastError)
+        object["last_status_code"] = .integer(Int(self.lastStatusCode))
+        object["created_at"] = self.createdAt?.json ?? .null
+        object["delivered_at"] = self.deliveredAt?.json ?? .null
+        object["body"] = self.body?.json ?? .null
         return .object(object)
     }
 }
@@ -456,6 +533,29 @@ extension Metagov_V1_ListCommunitiesResponse: JSONRepresentableMessage {
     }
 }
 
+extension Metagov_V1_ListDeliveriesRequest: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["webhook_id"] = .integer(Int(self.webhookId))
+        object["status"] = .string(self.status.description)
+        object["community"] = .string(self.community)
+        object["page_size"] = .integer(Int(self.pageSize))
+        object["page_token"] = .string(self.pageToken)
+        return .object(object)
+    }
+}
+
+extension Metagov_V1_ListDeliveriesResponse: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["deliveries"] = .array(self.deliveries.map { $0.json })
+        object["next_page_token"] = .string(self.nextPageToken)
+        return .object(object)
+    }
+}
+
 extension Metagov_V1_ListPluginTypesRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
@@ -511,6 +611,24 @@ extension Metagov_V1_ListProcessesResponse: JSONRepresentableMessage {
         var object: [String: JSONValue] = [:]
         object["processes"] = .array(self.processes.map { $0.json })
         object["next_page_token"] = .string(self.nextPageToken)
+        return .object(object)
+    }
+}
+
+extension Metagov_V1_ListWebhooksRequest: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["community"] = .string(self.community)
+        return .object(object)
+    }
+}
+
+extension Metagov_V1_ListWebhooksResponse: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["webhooks"] = .array(self.webhooks.map { $0.json })
         return .object(object)
     }
 }
@@ -592,6 +710,15 @@ extension Metagov_V1_ProcessType: JSONRepresentableMessage {
     }
 }
 
+extension Metagov_V1_RedeliverDeliveryRequest: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["id"] = .integer(Int(self.id))
+        return .object(object)
+    }
+}
+
 extension Metagov_V1_StartProcessRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
@@ -648,6 +775,20 @@ extension Metagov_V1_UpdateCommunityRequest: JSONRepresentableMessage {
     }
 }
 
+extension Metagov_V1_UpdateWebhookRequest: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["id"] = .integer(Int(self.id))
+        object["url"] = .string(self.url)
+        object["event_types"] = .array(self.eventTypes.map { .string($0) })
+        object["plugins"] = .array(self.plugins.map { .string($0) })
+        object["secret"] = .string(self.secret)
+        object["update_fields"] = .array(self.updateFields.map { .string($0) })
+        return .object(object)
+    }
+}
+
 extension Metagov_V1_User: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
@@ -663,6 +804,22 @@ extension Metagov_V1_WatchProcessRequest: JSONRepresentableMessage {
     public var json: JSONValue {
         var object: [String: JSONValue] = [:]
         object["id"] = .integer(Int(self.id))
+        return .object(object)
+    }
+}
+
+extension Metagov_V1_Webhook: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["id"] = .integer(Int(self.id))
+        object["community"] = .string(self.community)
+        object["url"] = .string(self.url)
+        object["event_types"] = .array(self.eventTypes.map { .string($0) })
+        object["plugins"] = .array(self.plugins.map { .string($0) })
+        object["has_secret"] = .bool(self.hasSecret)
+        object["created_at"] = self.createdAt?.json ?? .null
+        object["updated_at"] = self.updatedAt?.json ?? .null
         return .object(object)
     }
 }

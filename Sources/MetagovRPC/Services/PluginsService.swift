@@ -47,3 +47,21 @@ struct PluginsService: Metagov_V1_PluginsService {
         }
     }
 }
+
+extension PluginsService {
+    func deliverWebhook(_ request: Metagov_V1_DeliverWebhookRequest, context: ServerCallContext) async throws
+        -> Metagov_V1_DeliverWebhookResponse
+    {
+        try await self.access.authorize(context, "plugin.deliver_webhook", community: request.community)
+        return try await rpc {
+            let delivered = try await self.core.webhooks.deliver(
+                community: request.community, plugin: request.plugin,
+                communityPlatformID: request.communityPlatformId.nonEmpty,
+                request: WebhookRequest(
+                    method: "POST", path: "/api/hooks/\(request.community)/\(request.plugin)",
+                    headers: request.headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) },
+                    body: request.body))
+            return Metagov_V1_DeliverWebhookResponse(receiverRan: delivered.receiverRan, processIds: delivered.processIDs)
+        }
+    }
+}

@@ -52,6 +52,501 @@ void   metagov__v1__subscribe_request__free_unpacked
   assert(message->base.descriptor == &metagov__v1__subscribe_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   metagov__v1__webhook__init
+                     (Metagov__V1__Webhook         *message)
+{
+  static const Metagov__V1__Webhook init_value = METAGOV__V1__WEBHOOK__INIT;
+  *message = init_value;
+}
+size_t metagov__v1__webhook__get_packed_size
+                     (const Metagov__V1__Webhook *message)
+{
+  assert(message->base.descriptor == &metagov__v1__webhook__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t metagov__v1__webhook__pack
+                     (const Metagov__V1__Webhook *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &metagov__v1__webhook__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t metagov__v1__webhook__pack_to_buffer
+                     (const Metagov__V1__Webhook *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &metagov__v1__webhook__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Metagov__V1__Webhook *
+       metagov__v1__webhook__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Metagov__V1__Webhook *)
+     protobuf_c_message_unpack (&metagov__v1__webhook__descriptor,
+                                allocator, len, data);
+}
+void   metagov__v1__webhook__free_unpacked
+                     (Metagov__V1__Webhook *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &metagov__v1__webhook__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   metagov__v1__create_webhook_request__init
+                     (Metagov__V1__CreateWebhookRequest         *message)
+{
+  static const Metagov__V1__CreateWebhookRequest init_value = METAGOV__V1__CREATE_WEBHOOK_REQUEST__INIT;
+  *message = init_value;
+}
+size_t metagov__v1__create_webhook_request__get_packed_size
+                     (const Metagov__V1__CreateWebhookRequest *message)
+{
+  assert(message->base.descriptor == &metagov__v1__create_webhook_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t metagov__v1__create_webhook_request__pack
+                     (const Metagov__V1__CreateWebhookRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &metagov__v1__create_webhook_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t metagov__v1__create_webhook_request__pack_to_buffer
+                     (const Metagov__V1__CreateWebhookRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &metagov__v1__create_webhook_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Metagov__V1__CreateWebhookRequest *
+       metagov__v1__create_webhook_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Metagov__V1__CreateWebhookRequest *)
+     protobuf_c_message_unpack (&metagov__v1__create_webhook_request__descriptor,
+                                allocator, len, data);
+}
+void   metagov__v1__create_webhook_request__free_unpacked
+                     (Metagov__V1__CreateWebhookRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &metagov__v1__create_webhook_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   metagov__v1__list_webhooks_request__init
+                     (Metagov__V1__ListWebhooksRequest         *message)
+{
+  static const Metagov__V1__ListWebhooksRequest init_value = METAGOV__V1__LIST_WEBHOOKS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t metagov__v1__list_webhooks_request__get_packed_size
+                     (const Metagov__V1__ListWebhooksRequest *message)
+{
+  assert(message->base.descriptor == &metagov__v1__list_webhooks_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t metagov__v1__list_webhooks_request__pack
+                     (const Metagov__V1__ListWebhooksRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &metagov__v1__list_webhooks_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t metagov__v1__list_webhooks_request__pack_to_buffer
+                     (const Metagov__V1__ListWebhooksRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &metagov__v1__list_webhooks_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Metagov__V1__ListWebhooksRequest *
+       metagov__v1__list_webhooks_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Metagov__V1__ListWebhooksRequest *)
+     protobuf_c_message_unpack (&metagov__v1__list_webhooks_request__descriptor,
+                                allocator, len, data);
+}
+void   metagov__v1__list_webhooks_request__free_unpacked
+                     (Metagov__V1__ListWebhooksRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &metagov__v1__list_webhooks_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   metagov__v1__list_webhooks_response__init
+                     (Metagov__V1__ListWebhooksResponse         *message)
+{
+  static const Metagov__V1__ListWebhooksResponse init_value = METAGOV__V1__LIST_WEBHOOKS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t metagov__v1__list_webhooks_response__get_packed_size
+                     (const Metagov__V1__ListWebhooksResponse *message)
+{
+  assert(message->base.descriptor == &metagov__v1__list_webhooks_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t metagov__v1__list_webhooks_response__pack
+                     (const Metagov__V1__ListWebhooksResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &metagov__v1__list_webhooks_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t metagov__v1__list_webhooks_response__pack_to_buffer
+                     (const Metagov__V1__ListWebhooksResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &metagov__v1__list_webhooks_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Metagov__V1__ListWebhooksResponse *
+       metagov__v1__list_webhooks_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Metagov__V1__ListWebhooksResponse *)
+     protobuf_c_message_unpack (&metagov__v1__list_webhooks_response__descriptor,
+                                allocator, len, data);
+}
+void   metagov__v1__list_webhooks_response__free_unpacked
+                     (Metagov__V1__ListWebhooksResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &metagov__v1__list_webhooks_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   metagov__v1__update_webhook_request__init
+                     (Metagov__V1__UpdateWebhookRequest         *message)
+{
+  static const Metagov__V1__UpdateWebhookRequest init_value = METAGOV__V1__UPDATE_WEBHOOK_REQUEST__INIT;
+  *message = init_value;
+}
+size_t metagov__v1__update_webhook_request__get_packed_size
+                     (const Metagov__V1__UpdateWebhookRequest *message)
+{
+  assert(message->base.descriptor == &metagov__v1__update_webhook_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t metagov__v1__update_webhook_request__pack
+                     (const Metagov__V1__UpdateWebhookRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &metagov__v1__update_webhook_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t metagov__v1__update_webhook_request__pack_to_buffer
+                     (const Metagov__V1__UpdateWebhookRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &metagov__v1__update_webhook_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Metagov__V1__UpdateWebhookRequest *
+       metagov__v1__update_webhook_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Metagov__V1__UpdateWebhookRequest *)
+     protobuf_c_message_unpack (&metagov__v1__update_webhook_request__descriptor,
+                                allocator, len, data);
+}
+void   metagov__v1__update_webhook_request__free_unpacked
+                     (Metagov__V1__UpdateWebhookRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &metagov__v1__update_webhook_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   metagov__v1__delete_webhook_request__init
+                     (Metagov__V1__DeleteWebhookRequest         *message)
+{
+  static const Metagov__V1__DeleteWebhookRequest init_value = METAGOV__V1__DELETE_WEBHOOK_REQUEST__INIT;
+  *message = init_value;
+}
+size_t metagov__v1__delete_webhook_request__get_packed_size
+                     (const Metagov__V1__DeleteWebhookRequest *message)
+{
+  assert(message->base.descriptor == &metagov__v1__delete_webhook_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t metagov__v1__delete_webhook_request__pack
+                     (const Metagov__V1__DeleteWebhookRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &metagov__v1__delete_webhook_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t metagov__v1__delete_webhook_request__pack_to_buffer
+                     (const Metagov__V1__DeleteWebhookRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &metagov__v1__delete_webhook_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Metagov__V1__DeleteWebhookRequest *
+       metagov__v1__delete_webhook_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Metagov__V1__DeleteWebhookRequest *)
+     protobuf_c_message_unpack (&metagov__v1__delete_webhook_request__descriptor,
+                                allocator, len, data);
+}
+void   metagov__v1__delete_webhook_request__free_unpacked
+                     (Metagov__V1__DeleteWebhookRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &metagov__v1__delete_webhook_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   metagov__v1__delete_webhook_response__init
+                     (Metagov__V1__DeleteWebhookResponse         *message)
+{
+  static const Metagov__V1__DeleteWebhookResponse init_value = METAGOV__V1__DELETE_WEBHOOK_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t metagov__v1__delete_webhook_response__get_packed_size
+                     (const Metagov__V1__DeleteWebhookResponse *message)
+{
+  assert(message->base.descriptor == &metagov__v1__delete_webhook_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t metagov__v1__delete_webhook_response__pack
+                     (const Metagov__V1__DeleteWebhookResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &metagov__v1__delete_webhook_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t metagov__v1__delete_webhook_response__pack_to_buffer
+                     (const Metagov__V1__DeleteWebhookResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &metagov__v1__delete_webhook_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Metagov__V1__DeleteWebhookResponse *
+       metagov__v1__delete_webhook_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Metagov__V1__DeleteWebhookResponse *)
+     protobuf_c_message_unpack (&metagov__v1__delete_webhook_response__descriptor,
+                                allocator, len, data);
+}
+void   metagov__v1__delete_webhook_response__free_unpacked
+                     (Metagov__V1__DeleteWebhookResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &metagov__v1__delete_webhook_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   metagov__v1__delivery__init
+                     (Metagov__V1__Delivery         *message)
+{
+  static const Metagov__V1__Delivery init_value = METAGOV__V1__DELIVERY__INIT;
+  *message = init_value;
+}
+size_t metagov__v1__delivery__get_packed_size
+                     (const Metagov__V1__Delivery *message)
+{
+  assert(message->base.descriptor == &metagov__v1__delivery__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t metagov__v1__delivery__pack
+                     (const Metagov__V1__Delivery *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &metagov__v1__delivery__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t metagov__v1__delivery__pack_to_buffer
+                     (const Metagov__V1__Delivery *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &metagov__v1__delivery__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Metagov__V1__Delivery *
+       metagov__v1__delivery__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Metagov__V1__Delivery *)
+     protobuf_c_message_unpack (&metagov__v1__delivery__descriptor,
+                                allocator, len, data);
+}
+void   metagov__v1__delivery__free_unpacked
+                     (Metagov__V1__Delivery *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &metagov__v1__delivery__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   metagov__v1__list_deliveries_request__init
+                     (Metagov__V1__ListDeliveriesRequest         *message)
+{
+  static const Metagov__V1__ListDeliveriesRequest init_value = METAGOV__V1__LIST_DELIVERIES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t metagov__v1__list_deliveries_request__get_packed_size
+                     (const Metagov__V1__ListDeliveriesRequest *message)
+{
+  assert(message->base.descriptor == &metagov__v1__list_deliveries_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t metagov__v1__list_deliveries_request__pack
+                     (const Metagov__V1__ListDeliveriesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &metagov__v1__list_deliveries_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t metagov__v1__list_deliveries_request__pack_to_buffer
+                     (const Metagov__V1__ListDeliveriesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &metagov__v1__list_deliveries_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Metagov__V1__ListDeliveriesRequest *
+       metagov__v1__list_deliveries_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Metagov__V1__ListDeliveriesRequest *)
+     protobuf_c_message_unpack (&metagov__v1__list_deliveries_request__descriptor,
+                                allocator, len, data);
+}
+void   metagov__v1__list_deliveries_request__free_unpacked
+                     (Metagov__V1__ListDeliveriesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &metagov__v1__list_deliveries_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   metagov__v1__list_deliveries_response__init
+                     (Metagov__V1__ListDeliveriesResponse         *message)
+{
+  static const Metagov__V1__ListDeliveriesResponse init_value = METAGOV__V1__LIST_DELIVERIES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t metagov__v1__list_deliveries_response__get_packed_size
+                     (const Metagov__V1__ListDeliveriesResponse *message)
+{
+  assert(message->base.descriptor == &metagov__v1__list_deliveries_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t metagov__v1__list_deliveries_response__pack
+                     (const Metagov__V1__ListDeliveriesResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &metagov__v1__list_deliveries_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t metagov__v1__list_deliveries_response__pack_to_buffer
+                     (const Metagov__V1__ListDeliveriesResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &metagov__v1__list_deliveries_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Metagov__V1__ListDeliveriesResponse *
+       metagov__v1__list_deliveries_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Metagov__V1__ListDeliveriesResponse *)
+     protobuf_c_message_unpack (&metagov__v1__list_deliveries_response__descriptor,
+                                allocator, len, data);
+}
+void   metagov__v1__list_deliveries_response__free_unpacked
+                     (Metagov__V1__ListDeliveriesResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &metagov__v1__list_deliveries_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   metagov__v1__redeliver_delivery_request__init
+                     (Metagov__V1__RedeliverDeliveryRequest         *message)
+{
+  static const Metagov__V1__RedeliverDeliveryRequest init_value = METAGOV__V1__REDELIVER_DELIVERY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t metagov__v1__redeliver_delivery_request__get_packed_size
+                     (const Metagov__V1__RedeliverDeliveryRequest *message)
+{
+  assert(message->base.descriptor == &metagov__v1__redeliver_delivery_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t metagov__v1__redeliver_delivery_request__pack
+                     (const Metagov__V1__RedeliverDeliveryRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &metagov__v1__redeliver_delivery_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t metagov__v1__redeliver_delivery_request__pack_to_buffer
+                     (const Metagov__V1__RedeliverDeliveryRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &metagov__v1__redeliver_delivery_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Metagov__V1__RedeliverDeliveryRequest *
+       metagov__v1__redeliver_delivery_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Metagov__V1__RedeliverDeliveryRequest *)
+     protobuf_c_message_unpack (&metagov__v1__redeliver_delivery_request__descriptor,
+                                allocator, len, data);
+}
+void   metagov__v1__redeliver_delivery_request__free_unpacked
+                     (Metagov__V1__RedeliverDeliveryRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &metagov__v1__redeliver_delivery_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor metagov__v1__subscribe_request__field_descriptors[4] =
 {
   {
@@ -129,12 +624,929 @@ const ProtobufCMessageDescriptor metagov__v1__subscribe_request__descriptor =
   (ProtobufCMessageInit) metagov__v1__subscribe_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor metagov__v1__events__method_descriptors[1] =
+static const ProtobufCFieldDescriptor metagov__v1__webhook__field_descriptors[8] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__Webhook, id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "community",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__Webhook, community),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "url",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__Webhook, url),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "event_types",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Metagov__V1__Webhook, n_event_types),
+    offsetof(Metagov__V1__Webhook, event_types),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "plugins",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Metagov__V1__Webhook, n_plugins),
+    offsetof(Metagov__V1__Webhook, plugins),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "has_secret",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__Webhook, has_secret),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "created_at",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__Webhook, created_at),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "updated_at",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__Webhook, updated_at),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned metagov__v1__webhook__field_indices_by_name[] = {
+  1,   /* field[1] = community */
+  6,   /* field[6] = created_at */
+  3,   /* field[3] = event_types */
+  5,   /* field[5] = has_secret */
+  0,   /* field[0] = id */
+  4,   /* field[4] = plugins */
+  7,   /* field[7] = updated_at */
+  2,   /* field[2] = url */
+};
+static const ProtobufCIntRange metagov__v1__webhook__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor metagov__v1__webhook__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "metagov.v1.Webhook",
+  "Webhook",
+  "Metagov__V1__Webhook",
+  "metagov.v1",
+  sizeof(Metagov__V1__Webhook),
+  8,
+  metagov__v1__webhook__field_descriptors,
+  metagov__v1__webhook__field_indices_by_name,
+  1,  metagov__v1__webhook__number_ranges,
+  (ProtobufCMessageInit) metagov__v1__webhook__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor metagov__v1__create_webhook_request__field_descriptors[5] =
+{
+  {
+    "community",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__CreateWebhookRequest, community),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "url",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__CreateWebhookRequest, url),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "event_types",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Metagov__V1__CreateWebhookRequest, n_event_types),
+    offsetof(Metagov__V1__CreateWebhookRequest, event_types),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "plugins",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Metagov__V1__CreateWebhookRequest, n_plugins),
+    offsetof(Metagov__V1__CreateWebhookRequest, plugins),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "secret",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__CreateWebhookRequest, secret),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned metagov__v1__create_webhook_request__field_indices_by_name[] = {
+  0,   /* field[0] = community */
+  2,   /* field[2] = event_types */
+  3,   /* field[3] = plugins */
+  4,   /* field[4] = secret */
+  1,   /* field[1] = url */
+};
+static const ProtobufCIntRange metagov__v1__create_webhook_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor metagov__v1__create_webhook_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "metagov.v1.CreateWebhookRequest",
+  "CreateWebhookRequest",
+  "Metagov__V1__CreateWebhookRequest",
+  "metagov.v1",
+  sizeof(Metagov__V1__CreateWebhookRequest),
+  5,
+  metagov__v1__create_webhook_request__field_descriptors,
+  metagov__v1__create_webhook_request__field_indices_by_name,
+  1,  metagov__v1__create_webhook_request__number_ranges,
+  (ProtobufCMessageInit) metagov__v1__create_webhook_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor metagov__v1__list_webhooks_request__field_descriptors[1] =
+{
+  {
+    "community",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__ListWebhooksRequest, community),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned metagov__v1__list_webhooks_request__field_indices_by_name[] = {
+  0,   /* field[0] = community */
+};
+static const ProtobufCIntRange metagov__v1__list_webhooks_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor metagov__v1__list_webhooks_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "metagov.v1.ListWebhooksRequest",
+  "ListWebhooksRequest",
+  "Metagov__V1__ListWebhooksRequest",
+  "metagov.v1",
+  sizeof(Metagov__V1__ListWebhooksRequest),
+  1,
+  metagov__v1__list_webhooks_request__field_descriptors,
+  metagov__v1__list_webhooks_request__field_indices_by_name,
+  1,  metagov__v1__list_webhooks_request__number_ranges,
+  (ProtobufCMessageInit) metagov__v1__list_webhooks_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor metagov__v1__list_webhooks_response__field_descriptors[1] =
+{
+  {
+    "webhooks",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Metagov__V1__ListWebhooksResponse, n_webhooks),
+    offsetof(Metagov__V1__ListWebhooksResponse, webhooks),
+    &metagov__v1__webhook__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned metagov__v1__list_webhooks_response__field_indices_by_name[] = {
+  0,   /* field[0] = webhooks */
+};
+static const ProtobufCIntRange metagov__v1__list_webhooks_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor metagov__v1__list_webhooks_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "metagov.v1.ListWebhooksResponse",
+  "ListWebhooksResponse",
+  "Metagov__V1__ListWebhooksResponse",
+  "metagov.v1",
+  sizeof(Metagov__V1__ListWebhooksResponse),
+  1,
+  metagov__v1__list_webhooks_response__field_descriptors,
+  metagov__v1__list_webhooks_response__field_indices_by_name,
+  1,  metagov__v1__list_webhooks_response__number_ranges,
+  (ProtobufCMessageInit) metagov__v1__list_webhooks_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor metagov__v1__update_webhook_request__field_descriptors[6] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__UpdateWebhookRequest, id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "url",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__UpdateWebhookRequest, url),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "event_types",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Metagov__V1__UpdateWebhookRequest, n_event_types),
+    offsetof(Metagov__V1__UpdateWebhookRequest, event_types),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "plugins",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Metagov__V1__UpdateWebhookRequest, n_plugins),
+    offsetof(Metagov__V1__UpdateWebhookRequest, plugins),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "secret",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__UpdateWebhookRequest, secret),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "update_fields",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Metagov__V1__UpdateWebhookRequest, n_update_fields),
+    offsetof(Metagov__V1__UpdateWebhookRequest, update_fields),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned metagov__v1__update_webhook_request__field_indices_by_name[] = {
+  2,   /* field[2] = event_types */
+  0,   /* field[0] = id */
+  3,   /* field[3] = plugins */
+  4,   /* field[4] = secret */
+  5,   /* field[5] = update_fields */
+  1,   /* field[1] = url */
+};
+static const ProtobufCIntRange metagov__v1__update_webhook_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor metagov__v1__update_webhook_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "metagov.v1.UpdateWebhookRequest",
+  "UpdateWebhookRequest",
+  "Metagov__V1__UpdateWebhookRequest",
+  "metagov.v1",
+  sizeof(Metagov__V1__UpdateWebhookRequest),
+  6,
+  metagov__v1__update_webhook_request__field_descriptors,
+  metagov__v1__update_webhook_request__field_indices_by_name,
+  1,  metagov__v1__update_webhook_request__number_ranges,
+  (ProtobufCMessageInit) metagov__v1__update_webhook_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor metagov__v1__delete_webhook_request__field_descriptors[1] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__DeleteWebhookRequest, id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned metagov__v1__delete_webhook_request__field_indices_by_name[] = {
+  0,   /* field[0] = id */
+};
+static const ProtobufCIntRange metagov__v1__delete_webhook_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor metagov__v1__delete_webhook_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "metagov.v1.DeleteWebhookRequest",
+  "DeleteWebhookRequest",
+  "Metagov__V1__DeleteWebhookRequest",
+  "metagov.v1",
+  sizeof(Metagov__V1__DeleteWebhookRequest),
+  1,
+  metagov__v1__delete_webhook_request__field_descriptors,
+  metagov__v1__delete_webhook_request__field_indices_by_name,
+  1,  metagov__v1__delete_webhook_request__number_ranges,
+  (ProtobufCMessageInit) metagov__v1__delete_webhook_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor metagov__v1__delete_webhook_response__field_descriptors[1] =
+{
+  {
+    "webhook",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__DeleteWebhookResponse, webhook),
+    &metagov__v1__webhook__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned metagov__v1__delete_webhook_response__field_indices_by_name[] = {
+  0,   /* field[0] = webhook */
+};
+static const ProtobufCIntRange metagov__v1__delete_webhook_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor metagov__v1__delete_webhook_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "metagov.v1.DeleteWebhookResponse",
+  "DeleteWebhookResponse",
+  "Metagov__V1__DeleteWebhookResponse",
+  "metagov.v1",
+  sizeof(Metagov__V1__DeleteWebhookResponse),
+  1,
+  metagov__v1__delete_webhook_response__field_descriptors,
+  metagov__v1__delete_webhook_response__field_indices_by_name,
+  1,  metagov__v1__delete_webhook_response__number_ranges,
+  (ProtobufCMessageInit) metagov__v1__delete_webhook_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor metagov__v1__delivery__field_descriptors[15] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__Delivery, id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kind",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__Delivery, kind),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "webhook_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__Delivery, webhook_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "process_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__Delivery, process_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "community",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__Delivery, community),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "event_id",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__Delivery, event_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "url",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__Delivery, url),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__Delivery, status),
+    &metagov__v1__delivery_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attempts",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__Delivery, attempts),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_attempt_at",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__Delivery, next_attempt_at),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_error",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__Delivery, last_error),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_status_code",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__Delivery, last_status_code),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "created_at",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__Delivery, created_at),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "delivered_at",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__Delivery, delivered_at),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "body",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__Delivery, body),
+    &google__protobuf__struct__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned metagov__v1__delivery__field_indices_by_name[] = {
+  8,   /* field[8] = attempts */
+  14,   /* field[14] = body */
+  4,   /* field[4] = community */
+  12,   /* field[12] = created_at */
+  13,   /* field[13] = delivered_at */
+  5,   /* field[5] = event_id */
+  0,   /* field[0] = id */
+  1,   /* field[1] = kind */
+  10,   /* field[10] = last_error */
+  11,   /* field[11] = last_status_code */
+  9,   /* field[9] = next_attempt_at */
+  3,   /* field[3] = process_id */
+  7,   /* field[7] = status */
+  6,   /* field[6] = url */
+  2,   /* field[2] = webhook_id */
+};
+static const ProtobufCIntRange metagov__v1__delivery__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 15 }
+};
+const ProtobufCMessageDescriptor metagov__v1__delivery__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "metagov.v1.Delivery",
+  "Delivery",
+  "Metagov__V1__Delivery",
+  "metagov.v1",
+  sizeof(Metagov__V1__Delivery),
+  15,
+  metagov__v1__delivery__field_descriptors,
+  metagov__v1__delivery__field_indices_by_name,
+  1,  metagov__v1__delivery__number_ranges,
+  (ProtobufCMessageInit) metagov__v1__delivery__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor metagov__v1__list_deliveries_request__field_descriptors[5] =
+{
+  {
+    "webhook_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__ListDeliveriesRequest, webhook_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__ListDeliveriesRequest, status),
+    &metagov__v1__delivery_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "community",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__ListDeliveriesRequest, community),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page_size",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__ListDeliveriesRequest, page_size),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page_token",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__ListDeliveriesRequest, page_token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned metagov__v1__list_deliveries_request__field_indices_by_name[] = {
+  2,   /* field[2] = community */
+  3,   /* field[3] = page_size */
+  4,   /* field[4] = page_token */
+  1,   /* field[1] = status */
+  0,   /* field[0] = webhook_id */
+};
+static const ProtobufCIntRange metagov__v1__list_deliveries_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor metagov__v1__list_deliveries_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "metagov.v1.ListDeliveriesRequest",
+  "ListDeliveriesRequest",
+  "Metagov__V1__ListDeliveriesRequest",
+  "metagov.v1",
+  sizeof(Metagov__V1__ListDeliveriesRequest),
+  5,
+  metagov__v1__list_deliveries_request__field_descriptors,
+  metagov__v1__list_deliveries_request__field_indices_by_name,
+  1,  metagov__v1__list_deliveries_request__number_ranges,
+  (ProtobufCMessageInit) metagov__v1__list_deliveries_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor metagov__v1__list_deliveries_response__field_descriptors[2] =
+{
+  {
+    "deliveries",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Metagov__V1__ListDeliveriesResponse, n_deliveries),
+    offsetof(Metagov__V1__ListDeliveriesResponse, deliveries),
+    &metagov__v1__delivery__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_page_token",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__ListDeliveriesResponse, next_page_token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned metagov__v1__list_deliveries_response__field_indices_by_name[] = {
+  0,   /* field[0] = deliveries */
+  1,   /* field[1] = next_page_token */
+};
+static const ProtobufCIntRange metagov__v1__list_deliveries_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor metagov__v1__list_deliveries_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "metagov.v1.ListDeliveriesResponse",
+  "ListDeliveriesResponse",
+  "Metagov__V1__ListDeliveriesResponse",
+  "metagov.v1",
+  sizeof(Metagov__V1__ListDeliveriesResponse),
+  2,
+  metagov__v1__list_deliveries_response__field_descriptors,
+  metagov__v1__list_deliveries_response__field_indices_by_name,
+  1,  metagov__v1__list_deliveries_response__number_ranges,
+  (ProtobufCMessageInit) metagov__v1__list_deliveries_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor metagov__v1__redeliver_delivery_request__field_descriptors[1] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__RedeliverDeliveryRequest, id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned metagov__v1__redeliver_delivery_request__field_indices_by_name[] = {
+  0,   /* field[0] = id */
+};
+static const ProtobufCIntRange metagov__v1__redeliver_delivery_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor metagov__v1__redeliver_delivery_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "metagov.v1.RedeliverDeliveryRequest",
+  "RedeliverDeliveryRequest",
+  "Metagov__V1__RedeliverDeliveryRequest",
+  "metagov.v1",
+  sizeof(Metagov__V1__RedeliverDeliveryRequest),
+  1,
+  metagov__v1__redeliver_delivery_request__field_descriptors,
+  metagov__v1__redeliver_delivery_request__field_indices_by_name,
+  1,  metagov__v1__redeliver_delivery_request__number_ranges,
+  (ProtobufCMessageInit) metagov__v1__redeliver_delivery_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCEnumValue metagov__v1__delivery_status__enum_values_by_number[4] =
+{
+  { "DELIVERY_STATUS_UNSPECIFIED", "METAGOV__V1__DELIVERY_STATUS__DELIVERY_STATUS_UNSPECIFIED", 0 },
+  { "DELIVERY_STATUS_PENDING", "METAGOV__V1__DELIVERY_STATUS__DELIVERY_STATUS_PENDING", 1 },
+  { "DELIVERY_STATUS_DELIVERED", "METAGOV__V1__DELIVERY_STATUS__DELIVERY_STATUS_DELIVERED", 2 },
+  { "DELIVERY_STATUS_FAILED", "METAGOV__V1__DELIVERY_STATUS__DELIVERY_STATUS_FAILED", 3 },
+};
+static const ProtobufCIntRange metagov__v1__delivery_status__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex metagov__v1__delivery_status__enum_values_by_name[4] =
+{
+  { "DELIVERY_STATUS_DELIVERED", 2 },
+  { "DELIVERY_STATUS_FAILED", 3 },
+  { "DELIVERY_STATUS_PENDING", 1 },
+  { "DELIVERY_STATUS_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor metagov__v1__delivery_status__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "metagov.v1.DeliveryStatus",
+  "DeliveryStatus",
+  "Metagov__V1__DeliveryStatus",
+  "metagov.v1",
+  4,
+  metagov__v1__delivery_status__enum_values_by_number,
+  4,
+  metagov__v1__delivery_status__enum_values_by_name,
+  1,
+  metagov__v1__delivery_status__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCMethodDescriptor metagov__v1__events__method_descriptors[7] =
 {
   { "Subscribe", &metagov__v1__subscribe_request__descriptor, &metagov__v1__event__descriptor },
+  { "CreateWebhook", &metagov__v1__create_webhook_request__descriptor, &metagov__v1__webhook__descriptor },
+  { "ListWebhooks", &metagov__v1__list_webhooks_request__descriptor, &metagov__v1__list_webhooks_response__descriptor },
+  { "UpdateWebhook", &metagov__v1__update_webhook_request__descriptor, &metagov__v1__webhook__descriptor },
+  { "DeleteWebhook", &metagov__v1__delete_webhook_request__descriptor, &metagov__v1__delete_webhook_response__descriptor },
+  { "ListDeliveries", &metagov__v1__list_deliveries_request__descriptor, &metagov__v1__list_deliveries_response__descriptor },
+  { "RedeliverDelivery", &metagov__v1__redeliver_delivery_request__descriptor, &metagov__v1__delivery__descriptor },
 };
 const unsigned metagov__v1__events__method_indices_by_name[] = {
-  0         /* Subscribe */
+  1,        /* CreateWebhook */
+  4,        /* DeleteWebhook */
+  5,        /* ListDeliveries */
+  2,        /* ListWebhooks */
+  6,        /* RedeliverDelivery */
+  0,        /* Subscribe */
+  3         /* UpdateWebhook */
 };
 const ProtobufCServiceDescriptor metagov__v1__events__descriptor =
 {
@@ -143,7 +1555,7 @@ const ProtobufCServiceDescriptor metagov__v1__events__descriptor =
   "Events",
   "Metagov__V1__Events",
   "metagov.v1",
-  1,
+  7,
   metagov__v1__events__method_descriptors,
   metagov__v1__events__method_indices_by_name
 };
@@ -154,6 +1566,54 @@ void metagov__v1__events__subscribe(ProtobufCService *service,
 {
   assert(service->descriptor == &metagov__v1__events__descriptor);
   service->invoke(service, 0, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void metagov__v1__events__create_webhook(ProtobufCService *service,
+                                         const Metagov__V1__CreateWebhookRequest *input,
+                                         Metagov__V1__Webhook_Closure closure,
+                                         void *closure_data)
+{
+  assert(service->descriptor == &metagov__v1__events__descriptor);
+  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void metagov__v1__events__list_webhooks(ProtobufCService *service,
+                                        const Metagov__V1__ListWebhooksRequest *input,
+                                        Metagov__V1__ListWebhooksResponse_Closure closure,
+                                        void *closure_data)
+{
+  assert(service->descriptor == &metagov__v1__events__descriptor);
+  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void metagov__v1__events__update_webhook(ProtobufCService *service,
+                                         const Metagov__V1__UpdateWebhookRequest *input,
+                                         Metagov__V1__Webhook_Closure closure,
+                                         void *closure_data)
+{
+  assert(service->descriptor == &metagov__v1__events__descriptor);
+  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void metagov__v1__events__delete_webhook(ProtobufCService *service,
+                                         const Metagov__V1__DeleteWebhookRequest *input,
+                                         Metagov__V1__DeleteWebhookResponse_Closure closure,
+                                         void *closure_data)
+{
+  assert(service->descriptor == &metagov__v1__events__descriptor);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void metagov__v1__events__list_deliveries(ProtobufCService *service,
+                                          const Metagov__V1__ListDeliveriesRequest *input,
+                                          Metagov__V1__ListDeliveriesResponse_Closure closure,
+                                          void *closure_data)
+{
+  assert(service->descriptor == &metagov__v1__events__descriptor);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void metagov__v1__events__redeliver_delivery(ProtobufCService *service,
+                                             const Metagov__V1__RedeliverDeliveryRequest *input,
+                                             Metagov__V1__Delivery_Closure closure,
+                                             void *closure_data)
+{
+  assert(service->descriptor == &metagov__v1__events__descriptor);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void metagov__v1__events__init (Metagov__V1__Events_Service *service,
                                 Metagov__V1__Events_ServiceDestroy destroy)

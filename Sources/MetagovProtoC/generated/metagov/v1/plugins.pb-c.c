@@ -457,6 +457,102 @@ void   metagov__v1__list_plugins_response__free_unpacked
   assert(message->base.descriptor == &metagov__v1__list_plugins_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   metagov__v1__deliver_webhook_request__headers_entry__init
+                     (Metagov__V1__DeliverWebhookRequest__HeadersEntry         *message)
+{
+  static const Metagov__V1__DeliverWebhookRequest__HeadersEntry init_value = METAGOV__V1__DELIVER_WEBHOOK_REQUEST__HEADERS_ENTRY__INIT;
+  *message = init_value;
+}
+void   metagov__v1__deliver_webhook_request__init
+                     (Metagov__V1__DeliverWebhookRequest         *message)
+{
+  static const Metagov__V1__DeliverWebhookRequest init_value = METAGOV__V1__DELIVER_WEBHOOK_REQUEST__INIT;
+  *message = init_value;
+}
+size_t metagov__v1__deliver_webhook_request__get_packed_size
+                     (const Metagov__V1__DeliverWebhookRequest *message)
+{
+  assert(message->base.descriptor == &metagov__v1__deliver_webhook_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t metagov__v1__deliver_webhook_request__pack
+                     (const Metagov__V1__DeliverWebhookRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &metagov__v1__deliver_webhook_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t metagov__v1__deliver_webhook_request__pack_to_buffer
+                     (const Metagov__V1__DeliverWebhookRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &metagov__v1__deliver_webhook_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Metagov__V1__DeliverWebhookRequest *
+       metagov__v1__deliver_webhook_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Metagov__V1__DeliverWebhookRequest *)
+     protobuf_c_message_unpack (&metagov__v1__deliver_webhook_request__descriptor,
+                                allocator, len, data);
+}
+void   metagov__v1__deliver_webhook_request__free_unpacked
+                     (Metagov__V1__DeliverWebhookRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &metagov__v1__deliver_webhook_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   metagov__v1__deliver_webhook_response__init
+                     (Metagov__V1__DeliverWebhookResponse         *message)
+{
+  static const Metagov__V1__DeliverWebhookResponse init_value = METAGOV__V1__DELIVER_WEBHOOK_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t metagov__v1__deliver_webhook_response__get_packed_size
+                     (const Metagov__V1__DeliverWebhookResponse *message)
+{
+  assert(message->base.descriptor == &metagov__v1__deliver_webhook_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t metagov__v1__deliver_webhook_response__pack
+                     (const Metagov__V1__DeliverWebhookResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &metagov__v1__deliver_webhook_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t metagov__v1__deliver_webhook_response__pack_to_buffer
+                     (const Metagov__V1__DeliverWebhookResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &metagov__v1__deliver_webhook_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Metagov__V1__DeliverWebhookResponse *
+       metagov__v1__deliver_webhook_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Metagov__V1__DeliverWebhookResponse *)
+     protobuf_c_message_unpack (&metagov__v1__deliver_webhook_response__descriptor,
+                                allocator, len, data);
+}
+void   metagov__v1__deliver_webhook_response__free_unpacked
+                     (Metagov__V1__DeliverWebhookResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &metagov__v1__deliver_webhook_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 #define metagov__v1__list_plugin_types_request__field_descriptors NULL
 #define metagov__v1__list_plugin_types_request__field_indices_by_name NULL
 #define metagov__v1__list_plugin_types_request__number_ranges NULL
@@ -1077,14 +1173,208 @@ const ProtobufCMessageDescriptor metagov__v1__list_plugins_response__descriptor 
   (ProtobufCMessageInit) metagov__v1__list_plugins_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor metagov__v1__plugins__method_descriptors[4] =
+static const ProtobufCFieldDescriptor metagov__v1__deliver_webhook_request__headers_entry__field_descriptors[2] =
+{
+  {
+    "key",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__DeliverWebhookRequest__HeadersEntry, key),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "value",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__DeliverWebhookRequest__HeadersEntry, value),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned metagov__v1__deliver_webhook_request__headers_entry__field_indices_by_name[] = {
+  0,   /* field[0] = key */
+  1,   /* field[1] = value */
+};
+static const ProtobufCIntRange metagov__v1__deliver_webhook_request__headers_entry__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor metagov__v1__deliver_webhook_request__headers_entry__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "metagov.v1.DeliverWebhookRequest.HeadersEntry",
+  "HeadersEntry",
+  "Metagov__V1__DeliverWebhookRequest__HeadersEntry",
+  "metagov.v1",
+  sizeof(Metagov__V1__DeliverWebhookRequest__HeadersEntry),
+  2,
+  metagov__v1__deliver_webhook_request__headers_entry__field_descriptors,
+  metagov__v1__deliver_webhook_request__headers_entry__field_indices_by_name,
+  1,  metagov__v1__deliver_webhook_request__headers_entry__number_ranges,
+  (ProtobufCMessageInit) metagov__v1__deliver_webhook_request__headers_entry__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor metagov__v1__deliver_webhook_request__field_descriptors[5] =
+{
+  {
+    "community",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__DeliverWebhookRequest, community),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "plugin",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__DeliverWebhookRequest, plugin),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "headers",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Metagov__V1__DeliverWebhookRequest, n_headers),
+    offsetof(Metagov__V1__DeliverWebhookRequest, headers),
+    &metagov__v1__deliver_webhook_request__headers_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "body",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__DeliverWebhookRequest, body),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "community_platform_id",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__DeliverWebhookRequest, community_platform_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned metagov__v1__deliver_webhook_request__field_indices_by_name[] = {
+  3,   /* field[3] = body */
+  0,   /* field[0] = community */
+  4,   /* field[4] = community_platform_id */
+  2,   /* field[2] = headers */
+  1,   /* field[1] = plugin */
+};
+static const ProtobufCIntRange metagov__v1__deliver_webhook_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor metagov__v1__deliver_webhook_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "metagov.v1.DeliverWebhookRequest",
+  "DeliverWebhookRequest",
+  "Metagov__V1__DeliverWebhookRequest",
+  "metagov.v1",
+  sizeof(Metagov__V1__DeliverWebhookRequest),
+  5,
+  metagov__v1__deliver_webhook_request__field_descriptors,
+  metagov__v1__deliver_webhook_request__field_indices_by_name,
+  1,  metagov__v1__deliver_webhook_request__number_ranges,
+  (ProtobufCMessageInit) metagov__v1__deliver_webhook_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor metagov__v1__deliver_webhook_response__field_descriptors[2] =
+{
+  {
+    "receiver_ran",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Metagov__V1__DeliverWebhookResponse, receiver_ran),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "process_ids",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Metagov__V1__DeliverWebhookResponse, n_process_ids),
+    offsetof(Metagov__V1__DeliverWebhookResponse, process_ids),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned metagov__v1__deliver_webhook_response__field_indices_by_name[] = {
+  1,   /* field[1] = process_ids */
+  0,   /* field[0] = receiver_ran */
+};
+static const ProtobufCIntRange metagov__v1__deliver_webhook_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor metagov__v1__deliver_webhook_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "metagov.v1.DeliverWebhookResponse",
+  "DeliverWebhookResponse",
+  "Metagov__V1__DeliverWebhookResponse",
+  "metagov.v1",
+  sizeof(Metagov__V1__DeliverWebhookResponse),
+  2,
+  metagov__v1__deliver_webhook_response__field_descriptors,
+  metagov__v1__deliver_webhook_response__field_indices_by_name,
+  1,  metagov__v1__deliver_webhook_response__number_ranges,
+  (ProtobufCMessageInit) metagov__v1__deliver_webhook_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCMethodDescriptor metagov__v1__plugins__method_descriptors[5] =
 {
   { "ListPluginTypes", &metagov__v1__list_plugin_types_request__descriptor, &metagov__v1__list_plugin_types_response__descriptor },
   { "EnablePlugin", &metagov__v1__enable_plugin_request__descriptor, &metagov__v1__plugin_instance__descriptor },
   { "DisablePlugin", &metagov__v1__disable_plugin_request__descriptor, &metagov__v1__disable_plugin_response__descriptor },
   { "ListPlugins", &metagov__v1__list_plugins_request__descriptor, &metagov__v1__list_plugins_response__descriptor },
+  { "DeliverWebhook", &metagov__v1__deliver_webhook_request__descriptor, &metagov__v1__deliver_webhook_response__descriptor },
 };
 const unsigned metagov__v1__plugins__method_indices_by_name[] = {
+  4,        /* DeliverWebhook */
   2,        /* DisablePlugin */
   1,        /* EnablePlugin */
   0,        /* ListPluginTypes */
@@ -1097,7 +1387,7 @@ const ProtobufCServiceDescriptor metagov__v1__plugins__descriptor =
   "Plugins",
   "Metagov__V1__Plugins",
   "metagov.v1",
-  4,
+  5,
   metagov__v1__plugins__method_descriptors,
   metagov__v1__plugins__method_indices_by_name
 };
@@ -1132,6 +1422,14 @@ void metagov__v1__plugins__list_plugins(ProtobufCService *service,
 {
   assert(service->descriptor == &metagov__v1__plugins__descriptor);
   service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void metagov__v1__plugins__deliver_webhook(ProtobufCService *service,
+                                           const Metagov__V1__DeliverWebhookRequest *input,
+                                           Metagov__V1__DeliverWebhookResponse_Closure closure,
+                                           void *closure_data)
+{
+  assert(service->descriptor == &metagov__v1__plugins__descriptor);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void metagov__v1__plugins__init (Metagov__V1__Plugins_Service *service,
                                  Metagov__V1__Plugins_ServiceDestroy destroy)

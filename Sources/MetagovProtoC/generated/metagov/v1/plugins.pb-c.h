@@ -27,6 +27,9 @@ typedef struct Metagov__V1__DisablePluginRequest Metagov__V1__DisablePluginReque
 typedef struct Metagov__V1__DisablePluginResponse Metagov__V1__DisablePluginResponse;
 typedef struct Metagov__V1__ListPluginsRequest Metagov__V1__ListPluginsRequest;
 typedef struct Metagov__V1__ListPluginsResponse Metagov__V1__ListPluginsResponse;
+typedef struct Metagov__V1__DeliverWebhookRequest Metagov__V1__DeliverWebhookRequest;
+typedef struct Metagov__V1__DeliverWebhookRequest__HeadersEntry Metagov__V1__DeliverWebhookRequest__HeadersEntry;
+typedef struct Metagov__V1__DeliverWebhookResponse Metagov__V1__DeliverWebhookResponse;
 
 
 /* --- enums --- */
@@ -156,6 +159,47 @@ struct  Metagov__V1__ListPluginsResponse
 #define METAGOV__V1__LIST_PLUGINS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&metagov__v1__list_plugins_response__descriptor) \
     , 0,NULL }
+
+
+struct  Metagov__V1__DeliverWebhookRequest__HeadersEntry
+{
+  ProtobufCMessage base;
+  char *key;
+  char *value;
+};
+#define METAGOV__V1__DELIVER_WEBHOOK_REQUEST__HEADERS_ENTRY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&metagov__v1__deliver_webhook_request__headers_entry__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Metagov__V1__DeliverWebhookRequest
+{
+  ProtobufCMessage base;
+  char *community;
+  char *plugin;
+  /*
+   * Header names (any case) and values, as the platform sent them.
+   */
+  size_t n_headers;
+  Metagov__V1__DeliverWebhookRequest__HeadersEntry **headers;
+  ProtobufCBinaryData body;
+  char *community_platform_id;
+};
+#define METAGOV__V1__DELIVER_WEBHOOK_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&metagov__v1__deliver_webhook_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, {0,NULL}, (char *)protobuf_c_empty_string }
+
+
+struct  Metagov__V1__DeliverWebhookResponse
+{
+  ProtobufCMessage base;
+  protobuf_c_boolean receiver_ran;
+  size_t n_process_ids;
+  int64_t *process_ids;
+};
+#define METAGOV__V1__DELIVER_WEBHOOK_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&metagov__v1__deliver_webhook_response__descriptor) \
+    , 0, 0,NULL }
 
 
 /* Metagov__V1__ListPluginTypesRequest methods */
@@ -348,6 +392,47 @@ Metagov__V1__ListPluginsResponse *
 void   metagov__v1__list_plugins_response__free_unpacked
                      (Metagov__V1__ListPluginsResponse *message,
                       ProtobufCAllocator *allocator);
+/* Metagov__V1__DeliverWebhookRequest__HeadersEntry methods */
+void   metagov__v1__deliver_webhook_request__headers_entry__init
+                     (Metagov__V1__DeliverWebhookRequest__HeadersEntry         *message);
+/* Metagov__V1__DeliverWebhookRequest methods */
+void   metagov__v1__deliver_webhook_request__init
+                     (Metagov__V1__DeliverWebhookRequest         *message);
+size_t metagov__v1__deliver_webhook_request__get_packed_size
+                     (const Metagov__V1__DeliverWebhookRequest   *message);
+size_t metagov__v1__deliver_webhook_request__pack
+                     (const Metagov__V1__DeliverWebhookRequest   *message,
+                      uint8_t             *out);
+size_t metagov__v1__deliver_webhook_request__pack_to_buffer
+                     (const Metagov__V1__DeliverWebhookRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Metagov__V1__DeliverWebhookRequest *
+       metagov__v1__deliver_webhook_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   metagov__v1__deliver_webhook_request__free_unpacked
+                     (Metagov__V1__DeliverWebhookRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Metagov__V1__DeliverWebhookResponse methods */
+void   metagov__v1__deliver_webhook_response__init
+                     (Metagov__V1__DeliverWebhookResponse         *message);
+size_t metagov__v1__deliver_webhook_response__get_packed_size
+                     (const Metagov__V1__DeliverWebhookResponse   *message);
+size_t metagov__v1__deliver_webhook_response__pack
+                     (const Metagov__V1__DeliverWebhookResponse   *message,
+                      uint8_t             *out);
+size_t metagov__v1__deliver_webhook_response__pack_to_buffer
+                     (const Metagov__V1__DeliverWebhookResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Metagov__V1__DeliverWebhookResponse *
+       metagov__v1__deliver_webhook_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   metagov__v1__deliver_webhook_response__free_unpacked
+                     (Metagov__V1__DeliverWebhookResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Metagov__V1__ListPluginTypesRequest_Closure)
@@ -380,6 +465,15 @@ typedef void (*Metagov__V1__ListPluginsRequest_Closure)
 typedef void (*Metagov__V1__ListPluginsResponse_Closure)
                  (const Metagov__V1__ListPluginsResponse *message,
                   void *closure_data);
+typedef void (*Metagov__V1__DeliverWebhookRequest__HeadersEntry_Closure)
+                 (const Metagov__V1__DeliverWebhookRequest__HeadersEntry *message,
+                  void *closure_data);
+typedef void (*Metagov__V1__DeliverWebhookRequest_Closure)
+                 (const Metagov__V1__DeliverWebhookRequest *message,
+                  void *closure_data);
+typedef void (*Metagov__V1__DeliverWebhookResponse_Closure)
+                 (const Metagov__V1__DeliverWebhookResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -403,6 +497,10 @@ struct Metagov__V1__Plugins_Service
                        const Metagov__V1__ListPluginsRequest *input,
                        Metagov__V1__ListPluginsResponse_Closure closure,
                        void *closure_data);
+  void (*deliver_webhook)(Metagov__V1__Plugins_Service *service,
+                          const Metagov__V1__DeliverWebhookRequest *input,
+                          Metagov__V1__DeliverWebhookResponse_Closure closure,
+                          void *closure_data);
 };
 typedef void (*Metagov__V1__Plugins_ServiceDestroy)(Metagov__V1__Plugins_Service *);
 void metagov__v1__plugins__init (Metagov__V1__Plugins_Service *service,
@@ -414,7 +512,8 @@ void metagov__v1__plugins__init (Metagov__V1__Plugins_Service *service,
       function_prefix__ ## list_plugin_types,\
       function_prefix__ ## enable_plugin,\
       function_prefix__ ## disable_plugin,\
-      function_prefix__ ## list_plugins  }
+      function_prefix__ ## list_plugins,\
+      function_prefix__ ## deliver_webhook  }
 void metagov__v1__plugins__list_plugin_types(ProtobufCService *service,
                                              const Metagov__V1__ListPluginTypesRequest *input,
                                              Metagov__V1__ListPluginTypesResponse_Closure closure,
@@ -431,6 +530,10 @@ void metagov__v1__plugins__list_plugins(ProtobufCService *service,
                                         const Metagov__V1__ListPluginsRequest *input,
                                         Metagov__V1__ListPluginsResponse_Closure closure,
                                         void *closure_data);
+void metagov__v1__plugins__deliver_webhook(ProtobufCService *service,
+                                           const Metagov__V1__DeliverWebhookRequest *input,
+                                           Metagov__V1__DeliverWebhookResponse_Closure closure,
+                                           void *closure_data);
 
 /* --- descriptors --- */
 
@@ -444,6 +547,9 @@ extern const ProtobufCMessageDescriptor metagov__v1__disable_plugin_request__des
 extern const ProtobufCMessageDescriptor metagov__v1__disable_plugin_response__descriptor;
 extern const ProtobufCMessageDescriptor metagov__v1__list_plugins_request__descriptor;
 extern const ProtobufCMessageDescriptor metagov__v1__list_plugins_response__descriptor;
+extern const ProtobufCMessageDescriptor metagov__v1__deliver_webhook_request__descriptor;
+extern const ProtobufCMessageDescriptor metagov__v1__deliver_webhook_request__headers_entry__descriptor;
+extern const ProtobufCMessageDescriptor metagov__v1__deliver_webhook_response__descriptor;
 extern const ProtobufCServiceDescriptor metagov__v1__plugins__descriptor;
 
 PROTOBUF_C__END_DECLS

@@ -1,0 +1,56 @@
+import MetagovCore
+import MetagovGRPC
+
+/// Plain HTTP on the API port (HTTP/1.1, or HTTP/2 without a gRPC content type):
+/// - `POST /api/hooks/{community}/{plugin}` and `POST /api/hooks/{plugin}` (Metagov's routes) hand a
+///   platform's webhook to the plugin: its signature check first (401 when it fails, nothing else happens),
+///   then its receiver and the `receive_webhook` of its pending processes. 200 with what ran; 404 for an
+///   unknown community or plugin or a plugin not enabled there; 413 over the size limit.
+/// - `GET /healthz` for load balancers: 200 while serving, 503 when shutting down.
+struct HTTPRoutes: PlainHTTPHandler {
+    let core: Metagov
+    let health: HealthStatus
+
+    func handles(path: String) -> Bool {
+        path.hasPrefix("/api/hooks/") || path == "/healthz" || path.hasPrefix("/healthz?")
+    }
+
+    func handle(_ request: PlainHTTPRequest) async -> PlainHTTPResponse {
+        let path = request.path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? request.path
+        if path == "/healthz" {
+            guard request.method == "GET" || request.method == "HEAD" else { return .text(405, "use GET\n") }
+            return self.health.status(of: "") == .serving ? .text(200, "ok\n") : .text(503, "shutting down\n")
+        }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        guard parts.count >= 3, parts.count <= 4, parts[0] == "api", parts[1] == "hooks" else {
+            return .json(404, #"{"error": "no such route"}"#)
+        }
+        guard request.method == "POST" else { return .json(405, #"{"error": "webhooks must be POSTed"}"#) }
+        let webhook = WebhookRequest(method: request.method, path: request.path, headers: request.headers, body: request.body)
+        do {
+            let delivered: WebhookDelivery
+            if parts.count == 4 {
+                delivered = try await self.core.webhooks.deliver(community: parts[2], plugin: parts[3], request: webhook)
+            } else {
+                delivered = try await self.core.webhooks.deliver(plugin: parts[2], request: webhook)
+            }
+            let body: JSONValue = [
+                "receiver_ran": .bool(delivered.receiverRan),
+                "process_ids": .array(delivered.processIDs.map { .integer(Int($0)) }),
+            ]
+            return .json(200, body.serialized(sortedKeys: true))
+        } catch let error as MetagovError {
+            let status: Int
+            switch error.code {
+            case .unauthenticated: status = 401
+            case .permissionDenied: status = 403
+            case .notFound, .failedPrecondition: status = 404
+            case .invalidArgument, .alreadyExists, .outOfRange: status = 400
+            case .internal: status = 500
+            }
+            return .json(status, JSONValue.object(["error": .string(error.message)]).serialized(sortedKeys: true))
+        } catch {
+            return .json(500, JSONValue.object(["error": .string("\(error)")]).serialized(sortedKeys: true))
+        }
+    }
+}
