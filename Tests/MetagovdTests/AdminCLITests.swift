@@ -98,7 +98,7 @@ import Testing
         let cli = try MetagovdRunner()
         let declaration = try cli.run(["config", "declaration"])
         #expect(declaration.status == 0)
-        #expect(declaration.stdout.contains("metagov.plugins = randomness poll inbound"))
+        #expect(declaration.stdout.contains("metagov.plugins = inbound poll randomness"))
         #expect(declaration.stdout.contains("# (type: int, default: 10)"))
         let config = try cli.file("metagov.ini", "metagov.hooks.max_attempts = lots\n")
         let invalid = try cli.run(["--config-file", config, "community", "list"])
