@@ -94,6 +94,12 @@ let package = Package(
         .testTarget(name: "MetagovProtoTests", dependencies: ["MetagovProto", "MetagovGRPC"]),
         .testTarget(
             name: "MetagovServerTests",
-            dependencies: ["MetagovClient", "MetagovProto", "MetagovProtoJSON", "MetagovGRPC", "MetagovCore"]),
+            dependencies: [
+                "MetagovClient", "MetagovProto", "MetagovProtoJSON", "MetagovGRPC", "MetagovCore", "MetagovDelivery",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
     ]
 )

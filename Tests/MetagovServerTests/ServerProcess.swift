@@ -31,6 +31,13 @@ final class ServerProcess: @unchecked Sendable {
         throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "\(name) not found near the tests"])
     }
 
+    /// Writes a configuration file (`key = value` lines) and returns the arguments that use it.
+    func configFile(_ lines: [String: String]) throws -> [String] {
+        let url = self.directory.appendingPathComponent("metagov.conf")
+        try lines.map { "\($0.key) = \($0.value)" }.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
+        return ["--config-file", url.path]
+    }
+
     /// Where a server with authentication writes its first admin token.
     var adminTokenPath: String { self.database + ".admin-token" }
 
