@@ -1,0 +1,1 @@
+"""Generated protobuf and gRPC stubs of metagov-swift (package metagov.v1)."""
