@@ -67,6 +67,12 @@ let package = Package(
         .target(name: "MetagovRPC", dependencies: ["MetagovCore", "MetagovProto", "MetagovProtoJSON", "MetagovGRPC"]),
         .target(name: "MetagovClient", dependencies: ["MetagovProto", "MetagovProtoJSON", "MetagovGRPC", "MetagovCore"]),
         .executableTarget(
+            name: "metagov-bench",
+            dependencies: [
+                "MetagovClient", "MetagovProto", "MetagovProtoJSON", "MetagovGRPC", "MetagovCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
             name: "metagov",
             dependencies: [
                 "MetagovClient", "MetagovProto", "MetagovProtoJSON", "MetagovGRPC", "MetagovCore",
