@@ -6,8 +6,9 @@ import MetagovCore
 import MetagovProto
 import MetagovProtoJSON
 
-/// `metagov-bench fanout`: event append and delivery rates and delivery latency with 0, 1, 10 and 100
-/// concurrent subscribers, against a running server (`--no-auth`).
+/// `metagov-bench`: event append and delivery rates and delivery latency with 0, 1, 10 and 100 concurrent
+/// subscribers, against a running server (`--no-auth`); each subscriber checks it receives every new event
+/// exactly once, in cursor order. Run by `bench/event-fanout`.
 @main
 struct EventFanout: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,10 +50,18 @@ struct EventFanout: AsyncParsableCommand {
                     group.addTask {
                         var samples: [Double] = []
                         samples.reserveCapacity(total)
+                        var previous = last
                         for try await event in receiver.events.subscribe(.init(community: "fanout", afterCursor: last)) {
+                            guard event.cursor > previous else {
+                                throw FanoutError("cursor \(event.cursor) after \(previous): out of order or duplicated")
+                            }
+                            previous = event.cursor
                             let sent = event.timestamp.map { $0.date.timeIntervalSince1970 } ?? 0
                             samples.append((Date().timeIntervalSince1970 - sent) * 1000)
                             if samples.count == total { break }
+                        }
+                        guard samples.count == total else {
+                            throw FanoutError("the stream ended after \(samples.count) of \(total) events")
                         }
                         return samples
                     }
@@ -61,6 +70,7 @@ struct EventFanout: AsyncParsableCommand {
                 for try await samples in group { all.append(samples) }
                 return all
             }
+            let voterPrefix = "r\(round)"
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (index, client) in writerClients.enumerated() {
                     let vote = votes[index]
@@ -70,7 +80,7 @@ struct EventFanout: AsyncParsableCommand {
                                 community: "fanout", plugin: "poll", action: "cast-vote",
                                 parameters: .init(fields: [
                                     "process_id": .init(json: .integer(Int(vote))),
-                                    "voter": .init(json: .string("r\(round)-\(n)")), "option": .init(json: "a"),
+                                    "voter": .init(json: .string("\(voterPrefix)-\(n)")), "option": .init(json: "a"),
                                 ])))
                         }
                     }
@@ -108,6 +118,12 @@ struct EventFanout: AsyncParsableCommand {
         } catch {}
         return cursor
     }
+}
+
+/// A subscriber saw something other than every new event once, in cursor order.
+struct FanoutError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 extension Duration {
