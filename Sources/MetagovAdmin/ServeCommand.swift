@@ -51,6 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "metagovd.serve")
+        let signals = ShutdownSignal.install()
         let core = try global.openCore()
         if noAuth {
             logger.warning("authentication is OFF (--no-auth): every caller is an administrator; never expose this server")
@@ -77,7 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let worker = DeliveryWorker(core: core)
         let delivery = Task { await worker.run() }
-        let signal = await ShutdownSignal.next()
+        let signal = await signals.next()
         logger.info("shutting down", metadata: ["signal": "\(signal)"])
         api.health.setAll(.notServing)
         scheduler.cancel()
@@ -111,44 +112,51 @@ extension ServeCommand {
     }
 }
 
-/// Waits for SIGINT or SIGTERM (handled, so the process is not killed by them).
-enum ShutdownSignal {
-    static func next() async -> String {
+/// SIGINT and SIGTERM, handled from the moment `install()` returns (so a signal that arrives while the server
+/// is starting is not lost and does not kill the process), awaited with `next()`.
+final class ShutdownSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var received: String?
+    private var waiter: CheckedContinuation<String, Never>?
+    private var sources: [any DispatchSourceSignal] = []
+
+    private init() {}
+
+    /// Ignores the default action of SIGINT and SIGTERM and starts recording them.
+    static func install() -> ShutdownSignal {
+        let signals = ShutdownSignal()
+        let queue = DispatchQueue(label: "metagovd.signals")
+        for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { [signals] in signals.record(name) }
+            source.resume()
+            signals.sources.append(source)
+        }
+        return signals
+    }
+
+    /// The first signal received, waiting for one if none has arrived yet.
+    func next() async -> String {
         await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
-            let once = Once()
-            let queue = DispatchQueue(label: "metagovd.signals")
-            var sources: [any DispatchSourceSignal] = []
-            for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-                source.setEventHandler {
-                    if once.claim() {
-                        continuation.resume(returning: name)
-                    }
-                }
-                source.resume()
-                sources.append(source)
-            }
-            Retained.keep(sources)
-        }
-    }
-
-    /// Resumes the continuation only once even if both signals arrive.
-    private final class Once: @unchecked Sendable {
-        private let lock = NSLock()
-        private var claimed = false
-        func claim() -> Bool {
             lock.lock()
-            defer { lock.unlock() }
-            if claimed { return false }
-            claimed = true
-            return true
+            if let received {
+                lock.unlock()
+                continuation.resume(returning: received)
+            } else {
+                waiter = continuation
+                lock.unlock()
+            }
         }
     }
 
-    /// Keeps the signal sources alive for the life of the process.
-    private enum Retained {
-        nonisolated(unsafe) static var sources: [any DispatchSourceSignal] = []
-        static func keep(_ new: [any DispatchSourceSignal]) { sources += new }
+    private func record(_ name: String) {
+        lock.lock()
+        guard received == nil else { return lock.unlock() }
+        received = name
+        let waiting = waiter
+        waiter = nil
+        lock.unlock()
+        waiting?.resume(returning: name)
     }
 }
