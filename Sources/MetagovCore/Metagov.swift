@@ -26,6 +26,8 @@ public final class Metagov: Sendable {
     let maxHookAttempts: Int
     /// Serializes repeated attempts of conflicting units of work per plugin instance.
     let retryTurns = KeyedAsyncLock()
+    /// Recently addressed plugin instances (see ``CoreConfig/instanceCacheSeconds``).
+    let instanceCache: InstanceCache
 
     /// Builds the core from loaded extensions: resolves plugin types, actions and their chains, auth
     /// functions, validators and signal subscriptions, and calls every ``Configurable``.
@@ -42,6 +44,8 @@ public final class Metagov: Sendable {
         self.clock = clock
         self.logger = logger
         self.maxHookAttempts = max(1, config.int(CoreConfig.hookAttempts) ?? 10)
+        let cacheSeconds = config.double(CoreConfig.instanceCacheSeconds) ?? 2
+        self.instanceCache = InstanceCache(ttl: cacheSeconds > 0 ? .milliseconds(Int64(cacheSeconds * 1000)) : nil)
         var formats: [String: NamedValidator] = [:]
         for provider in registry.implementations(of: (any ValidatorProvider).self) {
             formats.merge(provider.validators()) { _, later in later }

@@ -4,6 +4,10 @@ public enum CoreConfig {
     public static let plugins = "metagov.plugins"
     /// How often a plugin hook runs before a concurrent-write conflict is reported.
     public static let hookAttempts = "metagov.hooks.max_attempts"
+    /// Seconds a plugin instance looked up by an action, process or webhook call is reused without reading the
+    /// store (0: always read). Changes through this server apply at once; changes by another process (the admin
+    /// CLI on the same database) within this time.
+    public static let instanceCacheSeconds = "metagov.plugins.instance_cache_seconds"
     /// Events older than this many days are deleted by the scheduler (0: kept forever).
     public static let eventRetentionDays = "metagov.events.retention_days"
     /// At most this many events are kept, the newest (0: no limit).
@@ -33,6 +37,12 @@ public enum CoreConfig {
                 key: hookAttempts, type: .int, defaultValue: "10",
                 description: "How many times a plugin hook runs when concurrent writes to the same state conflict.",
                 validator: { Int($0.trimmed).map { $0 >= 1 ? nil : "must be at least 1" } ?? nil }),
+            section: "Core")
+        declaration.declare(
+            ConfigOption(
+                key: instanceCacheSeconds, type: .double, defaultValue: "2",
+                description: "Seconds a looked-up plugin instance is reused without reading the database (0: always read). Changes made by another process, such as the admin CLI on the same database, are seen within this time.",
+                validator: { Double($0.trimmed).map { $0 >= 0 && $0.isFinite ? nil : "must be ≥ 0" } ?? nil }),
             section: "Core")
         for (key, description) in [
             (eventRetentionDays, "Delete events older than this many days (0 keeps them forever). Subscribers resuming from a deleted cursor get OUT_OF_RANGE."),

@@ -28,20 +28,26 @@ extension Metagov {
         instance: PluginInstance, type: RegisteredPluginType, processID: Int64? = nil, newProcessID: Int64? = nil,
         _ body: (PluginContext, ProcessHandle?) async throws -> T
     ) async throws -> (T, CommitSummary) {
-        if let done = try await attemptUnitOfWork(instance, type, processID, newProcessID, body) { return done }
+        // Without contention a unit of work runs at once; once writers to this instance conflicted, everyone
+        // takes turns until the contention is over, so that fresh writers cannot starve the ones retrying.
+        if !retryTurns.isLocked(instance.id),
+            let done = try await attemptUnitOfWork(instance, type, processID, newProcessID, body)
+        {
+            return done
+        }
         await retryTurns.lock(instance.id)
         do {
             for _ in 1..<maxHookAttempts {
                 if let done = try await attemptUnitOfWork(instance, type, processID, newProcessID, body) {
-                    await retryTurns.unlock(instance.id)
+                    retryTurns.unlock(instance.id)
                     return done
                 }
             }
         } catch {
-            await retryTurns.unlock(instance.id)
+            retryTurns.unlock(instance.id)
             throw error
         }
-        await retryTurns.unlock(instance.id)
+        retryTurns.unlock(instance.id)
         throw MetagovError(.internal, "plugin '\(instance.name)': concurrent updates kept conflicting after \(maxHookAttempts) attempts")
     }
 

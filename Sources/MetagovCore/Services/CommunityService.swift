@@ -54,6 +54,7 @@ public struct CommunityService: Sendable {
             _ = try writer.deleteCommunity(slug: slug)
             return community
         }
+        core.instanceCache.invalidate()
         core.notify([Modification(kind: .deleted, object: .community(community))])
         return community
     }

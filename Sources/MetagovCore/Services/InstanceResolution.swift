@@ -9,33 +9,31 @@ extension Metagov {
         community: String, name: String, communityPlatformID: String? = nil, id: Int64? = nil,
         notEnabledCode: MetagovError.Code = .failedPrecondition
     ) throws -> PluginInstance {
-        try read { reader in
-            var found: PluginInstance?
-            if let id, id != 0 {
-                found = try reader.plugin(id: id).flatMap { $0.community == community && $0.name == name ? $0 : nil }
-            } else if let communityPlatformID, !communityPlatformID.isEmpty {
-                found = try reader.plugin(community: community, name: name, communityPlatformID: communityPlatformID)
-            } else {
-                let all = try reader.plugins(community: community, name: name)
-                if all.count > 1 {
-                    guard let plain = all.first(where: { $0.communityPlatformID == nil }) else {
-                        throw MetagovError.invalidArgument(
-                            "community '\(community)' has \(all.count) instances of plugin '\(name)'; give community_platform_id or id")
-                    }
-                    found = plain
-                } else {
-                    found = all.first
-                }
-            }
-            if let found { return found }
-            guard try reader.community(slug: community) != nil else {
-                throw MetagovError.notFound("community '\(community)'")
-            }
-            var what = "plugin '\(name)'"
-            if let id, id != 0 { what += " (id \(id))" }
-            else if let communityPlatformID, !communityPlatformID.isEmpty { what += " (community_platform_id '\(communityPlatformID)')" }
-            throw MetagovError(notEnabledCode, "\(what) is not enabled for community '\(community)'")
+        let all = try instanceCache.instances(community: community, name: name) {
+            try read { try $0.plugins(community: community, name: name) }
         }
+        var found: PluginInstance?
+        if let id, id != 0 {
+            found = all.first { $0.id == id }
+        } else if let communityPlatformID, !communityPlatformID.isEmpty {
+            found = all.first { $0.communityPlatformID == communityPlatformID }
+        } else if all.count > 1 {
+            guard let plain = all.first(where: { $0.communityPlatformID == nil }) else {
+                throw MetagovError.invalidArgument(
+                    "community '\(community)' has \(all.count) instances of plugin '\(name)'; give community_platform_id or id")
+            }
+            found = plain
+        } else {
+            found = all.first
+        }
+        if let found { return found }
+        guard try read({ try $0.community(slug: community) }) != nil else {
+            throw MetagovError.notFound("community '\(community)'")
+        }
+        var what = "plugin '\(name)'"
+        if let id, id != 0 { what += " (id \(id))" }
+        else if let communityPlatformID, !communityPlatformID.isEmpty { what += " (community_platform_id '\(communityPlatformID)')" }
+        throw MetagovError(notEnabledCode, "\(what) is not enabled for community '\(community)'")
     }
 
     /// Validates `value` against `schema` filling defaults; failures are INVALID_ARGUMENT "Validation error".

@@ -28,6 +28,7 @@ public struct PluginService: Sendable {
             }
             return (try writer.insertPlugin(community: community, name: name, communityPlatformID: platformID, config: config), true)
         }
+        core.instanceCache.invalidate()
         guard created else {
             core.notify([Modification(kind: .changed, object: .plugin(instance))])
             return instance
@@ -39,6 +40,7 @@ public struct PluginService: Sendable {
                 }
             } catch {
                 _ = try? core.write { try $0.deletePlugin(id: instance.id) }
+                core.instanceCache.invalidate()
                 throw error
             }
         }
@@ -55,6 +57,7 @@ public struct PluginService: Sendable {
         let instance = try core.resolveInstance(
             community: community, name: name, communityPlatformID: communityPlatformID, id: id, notEnabledCode: .notFound)
         _ = try core.write { try $0.deletePlugin(id: instance.id) }
+        core.instanceCache.invalidate()
         core.notify([Modification(kind: .deleted, object: .plugin(instance))])
         return instance
     }

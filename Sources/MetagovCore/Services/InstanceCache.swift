@@ -1,0 +1,55 @@
+/// The plugin instances of recently addressed (community, plugin type) pairs, so that the hot path of an
+/// action or a webhook does not read the store for them on every call.
+///
+/// Changes made through this core (enable, reconfigure, disable, community deletion) invalidate the cache
+/// at once; changes made by another process on the same database (the admin CLI) are seen within `ttl`.
+/// A read that raced with an invalidation is not cached (generation check), so a stale list is never stored.
+final class InstanceCache: Sendable {
+    private struct Key: Hashable, Sendable {
+        let community: String
+        let name: String
+    }
+
+    private struct Entry: Sendable {
+        let instances: [PluginInstance]
+        let loadedAt: ContinuousClock.Instant
+    }
+
+    private struct Contents: Sendable {
+        var entries: [Key: Entry] = [:]
+        var generation: UInt64 = 0
+    }
+
+    private let contents = Locked(Contents())
+    private let ttl: Duration?
+
+    /// - Parameter ttl: how long an entry is trusted; `nil` disables caching.
+    init(ttl: Duration?) { self.ttl = ttl }
+
+    /// The instances of plugin type `name` in `community`: cached, or loaded with `load` (and cached when
+    /// there are any).
+    func instances(community: String, name: String, load: () throws -> [PluginInstance]) rethrows -> [PluginInstance] {
+        guard let ttl else { return try load() }
+        let key = Key(community: community, name: name)
+        let now = ContinuousClock.now
+        let (cached, generation) = contents.withLock { contents -> ([PluginInstance]?, UInt64) in
+            guard let entry = contents.entries[key], now - entry.loadedAt < ttl else { return (nil, contents.generation) }
+            return (entry.instances, contents.generation)
+        }
+        if let cached { return cached }
+        let loaded = try load()
+        guard !loaded.isEmpty else { return loaded }
+        contents.withLock { contents in
+            if contents.generation == generation { contents.entries[key] = Entry(instances: loaded, loadedAt: now) }
+        }
+        return loaded
+    }
+
+    /// Forgets everything; called after any change to plugin instances or communities.
+    func invalidate() {
+        contents.withLock { contents in
+            contents.entries.removeAll(keepingCapacity: true)
+            contents.generation &+= 1
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import MetagovCore
+import MetagovTestSupport
+import Testing
+
+/// Plugin instances are cached for the hot path; these check that nobody sees a stale instance longer than
+/// the rules say: changes through the same core at once, changes by another process within the TTL.
+@Suite struct InstanceCacheTests {
+    @Test func changesThroughTheSameCoreApplyAtOnce() async throws {
+        let core = try makeCore()
+        _ = try core.communities.create(slug: "c", readableName: "C")
+        _ = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "one"])
+        #expect(try core.plugins.get(community: "c", name: "widget").config["token"] == "one")
+        _ = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "two"])
+        #expect(try core.plugins.get(community: "c", name: "widget").config["token"] == "two")
+        try core.plugins.disable(community: "c", name: "widget")
+        let disabled = await metagovError { _ = try await core.actions.perform(community: "c", plugin: "widget", action: "bump") }
+        #expect(disabled?.code == .failedPrecondition)
+        _ = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "three"])
+        #expect(try await core.actions.perform(community: "c", plugin: "widget", action: "bump") == ["count": 1])
+        try core.communities.delete("c")
+        let gone = await metagovError { _ = try core.plugins.get(community: "c", name: "widget") }
+        #expect(gone?.code == .notFound)
+        #expect(gone?.message.contains("community 'c'") == true)
+    }
+
+    @Test func anotherProcessesChangesAreSeenWithinTheTTL() async throws {
+        let database = try TemporaryDatabase()
+        let server = try makeCore(database: database, raw: ["metagov.plugins.instance_cache_seconds": "0.3"])
+        let admin = try makeCore(database: database)
+        _ = try admin.communities.create(slug: "c", readableName: "C")
+        _ = try await admin.plugins.enable(community: "c", name: "widget", config: ["token": "old"])
+        #expect(try server.plugins.get(community: "c", name: "widget").config["token"] == "old")
+        _ = try await admin.plugins.enable(community: "c", name: "widget", config: ["token": "new"])
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(try server.plugins.get(community: "c", name: "widget").config["token"] == "new")
+        try admin.plugins.disable(community: "c", name: "widget")
+        try await Task.sleep(for: .milliseconds(400))
+        let disabled = await metagovError { _ = try await server.actions.perform(community: "c", plugin: "widget", action: "bump") }
+        #expect(disabled?.code == .failedPrecondition)
+    }
+
+    @Test func zeroSecondsReadsTheStoreEveryTime() async throws {
+        let database = try TemporaryDatabase()
+        let server = try makeCore(database: database, raw: ["metagov.plugins.instance_cache_seconds": "0"])
+        let admin = try makeCore(database: database)
+        _ = try admin.communities.create(slug: "c", readableName: "C")
+        _ = try await admin.plugins.enable(community: "c", name: "widget", config: ["token": "old"])
+        #expect(try server.plugins.get(community: "c", name: "widget").config["token"] == "old")
+        _ = try await admin.plugins.enable(community: "c", name: "widget", config: ["token": "new"])
+        #expect(try server.plugins.get(community: "c", name: "widget").config["token"] == "new")
+    }
+
+    @Test func aNegativeTTLIsRefusedNamingTheKey() throws {
+        #expect(throws: (any Error).self) {
+            _ = try makeCore(raw: ["metagov.plugins.instance_cache_seconds": "-1"])
+        }
+    }
+}
