@@ -8,7 +8,7 @@ struct MetagovCommand: AsyncParsableCommand {
         abstract: "Call a metagov-swift server over gRPC (one JSON document per line on standard output).",
         subcommands: [
             CommunityCommand.self, PluginCommand.self, ActionCommand.self, ProcessCommand.self, EventsCommand.self,
-            IdentityCommand.self, HealthCommand.self,
+            WebhookCommand.self, IdentityCommand.self, HealthCommand.self,
         ])
 
     /// Runs with the process's arguments; client options given before the subcommand

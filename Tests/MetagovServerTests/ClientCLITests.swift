@@ -60,4 +60,66 @@ struct ClientCLITests {
             #expect(lines == [#"{"status":"SERVING"}"#])
         }
     }
+
+    @Test("webhook create, list, update, deliveries, redeliver, delete; bad options fail before calling")
+    func webhookCommands() async throws {
+        let receiver = WebhookReceiver()
+        try receiver.start()
+        defer { receiver.stop() }
+        try await withServer { server, client in
+            let address = ["--server", "127.0.0.1:\(server.port)"]
+            _ = try await client.communities.createCommunity(.init(slug: "hooks", readableName: "Hooks"))
+            _ = try await client.plugins.enablePlugin(.init(community: "hooks", name: "poll"))
+            var (status, lines, error) = try metagov(address + [
+                "webhook", "create", "--community", "hooks", "--url", receiver.url, "--event-type", "nothing-matches",
+            ])
+            #expect(status == 0)
+            let created = try JSONValue(parsing: lines[0])
+            let id = try #require(created["id"]?.intValue)
+            #expect(created["event_types"] == ["nothing-matches"])
+            (status, lines, _) = try metagov(address + ["webhook", "update", "\(id)", "--every-event-type", "--secret", "k"])
+            #expect(status == 0)
+            #expect(try JSONValue(parsing: lines[0])["event_types"] == [])
+            (status, lines, _) = try metagov(address + ["webhook", "list", "--community", "hooks"])
+            #expect(try JSONValue(parsing: lines[0])["webhooks"]?.arrayValue?.count == 1)
+
+            (status, lines, _) = try metagov(address + [
+                "process", "start", "--community", "hooks", "poll.vote", "--parameters", #"{"title":"T","options":["a","b"]}"#,
+            ])
+            let poll = try #require(try JSONValue(parsing: lines[0])["id"]?.intValue)
+            (status, _, _) = try metagov(address + [
+                "action", "perform", "--community", "hooks", "poll.cast-vote",
+                "--parameters", #"{"process_id":\#(poll),"voter":"v","option":"a"}"#,
+            ])
+            #expect(status == 0)
+            let first = try await receiver.waitFor(1)
+            #expect(first.count == 1)
+            #expect(first.first?.headers["x-metagov-signature"]?.hasPrefix("sha256=") == true)
+            var deliveries: [JSONValue] = []
+            for _ in 0..<100 {
+                (status, lines, _) = try metagov(address + ["webhook", "deliveries", "--webhook", "\(id)", "--status", "delivered"])
+                deliveries = try JSONValue(parsing: lines[0])["deliveries"]?.arrayValue ?? []
+                if !deliveries.isEmpty { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let delivery = try #require(deliveries.first?["id"]?.intValue)
+            (status, lines, _) = try metagov(address + ["webhook", "redeliver", "\(delivery)"])
+            #expect(status == 0)
+            let again = try await receiver.waitFor(2)
+            #expect(again.count == 2)
+            #expect(again.map { $0.headers["x-metagov-event-id"] }.allSatisfy { $0 == first.first?.headers["x-metagov-event-id"] })
+
+            (status, _, error) = try metagov(address + ["webhook", "update", "\(id)"])
+            #expect(status != 0)
+            #expect(error.contains("nothing to change"))
+            (status, _, error) = try metagov(address + ["webhook", "deliveries", "--status", "sideways"])
+            #expect(status != 0)
+            #expect(error.contains("--status must be pending, delivered or failed"))
+            (status, _, _) = try metagov(address + ["webhook", "delete", "\(id)"])
+            #expect(status == 0)
+            (status, _, error) = try metagov(address + ["webhook", "delete", "\(id)"])
+            #expect(status == 1)
+            #expect(error.hasPrefix("NOT_FOUND"))
+        }
+    }
 }
