@@ -51,7 +51,7 @@ public final class Metagov: Sendable {
             formats.merge(provider.validators()) { _, later in later }
         }
         self.catalog = try PluginCatalog(registry: registry, formats: formats)
-        self.auth = AuthTable(registry: registry)
+        self.auth = AuthTable(registry: registry, catalog: catalog)
         self.observers = registry.implementations(of: (any ModificationObserver).self)
         let authentication = registry.implementations(of: (any AuthenticationProvider).self)
         self.tokenCodec = authentication.compactMap { $0.tokenCodec() }.last ?? MetagovTokenCodec()

@@ -7,17 +7,31 @@ struct AuthTable: Sendable {
 
     private var base: [String: AuthFunction] = [:]
     private var chains: [String: [ChainedAuthFunction]] = [:]
+    /// Every plugin action (`plugin.slug`) resolved once: their checks are on the hot path of every call.
+    private var pluginActions: [String: Resolved] = [:]
 
-    init(registry: ExtensionRegistry) {
+    /// Without an extension's function, public plugin actions are open to everyone and everything else needs
+    /// an authenticated caller.
+    init(registry: ExtensionRegistry, catalog: PluginCatalog) {
         for provider in registry.implementations(of: (any AuthFunctionProvider).self) {
             base.merge(provider.authFunctions()) { _, later in later }
             for chained in provider.chainedAuthFunctions() { chains[chained.action, default: []].append(chained) }
         }
+        for type in catalog.types.values {
+            for (slug, action) in type.actions {
+                let name = "\(type.type.name).\(slug)"
+                pluginActions[name] = compose(name, fallback: Self.allowAll(anonymous: action.definition.isPublic))
+            }
+        }
     }
 
-    /// The function deciding `action`: an extension's, or `fallback`, wrapped by every chained function;
+    /// The function deciding `action`: an extension's, or the default, wrapped by every chained function;
     /// the one registered last is called first.
-    func resolve(_ action: String, fallback: AuthFunction) -> Resolved {
+    func resolve(_ action: String) -> Resolved {
+        pluginActions[action] ?? compose(action, fallback: Self.allowAll(anonymous: false))
+    }
+
+    private func compose(_ action: String, fallback: AuthFunction) -> Resolved {
         let function = base[action] ?? fallback
         var resolved = Resolved(allowsAnonymous: function.allowsAnonymous, check: function.check)
         for chained in chains[action] ?? [] {
@@ -27,5 +41,9 @@ struct AuthTable: Sendable {
             if let anonymous = chained.allowsAnonymous { resolved.allowsAnonymous = anonymous }
         }
         return resolved
+    }
+
+    private static func allowAll(anonymous: Bool) -> AuthFunction {
+        AuthFunction(allowsAnonymous: anonymous) { _, _ in .allow }
     }
 }

@@ -1,10 +1,18 @@
 /// An action ready to run: its definition, its chain of wrappers composed, its schemas compiled.
-struct ResolvedAction: Sendable {
-    var pluginType: String
-    var definition: ActionDefinition
-    var handler: ActionHandler
-    var input: JSONSchema?
-    var output: JSONSchema?
+final class ResolvedAction: Sendable {
+    let pluginType: String
+    let definition: ActionDefinition
+    let handler: ActionHandler
+    let input: JSONSchema?
+    let output: JSONSchema?
+
+    init(pluginType: String, definition: ActionDefinition, handler: @escaping ActionHandler, input: JSONSchema?, output: JSONSchema?) {
+        self.pluginType = pluginType
+        self.definition = definition
+        self.handler = handler
+        self.input = input
+        self.output = output
+    }
 }
 
 /// A process type with its input schema compiled.
@@ -13,14 +21,27 @@ struct RegisteredProcessType: Sendable {
     var input: JSONSchema?
 }
 
-/// A plugin type with everything compiled for fast calls.
-struct RegisteredPluginType: Sendable {
-    var type: PluginType
-    var config: JSONSchema
-    var actions: [String: ResolvedAction]
-    var processes: [String: RegisteredProcessType]
-    var eventTypes: Set<String>
-    var info: PluginTypeInfo
+/// A plugin type with everything compiled for fast calls (a class: it is looked up on every call and never
+/// changes, so it is shared rather than copied).
+final class RegisteredPluginType: Sendable {
+    let type: PluginType
+    let config: JSONSchema
+    let actions: [String: ResolvedAction]
+    let processes: [String: RegisteredProcessType]
+    let eventTypes: Set<String>
+    let info: PluginTypeInfo
+
+    init(
+        type: PluginType, config: JSONSchema, actions: [String: ResolvedAction],
+        processes: [String: RegisteredProcessType], eventTypes: Set<String>, info: PluginTypeInfo
+    ) {
+        self.type = type
+        self.config = config
+        self.actions = actions
+        self.processes = processes
+        self.eventTypes = eventTypes
+        self.info = info
+    }
 }
 
 /// Every plugin type of the loaded extensions, built once at start-up.

@@ -10,7 +10,7 @@ public struct AuthorizationService: Sendable {
     /// Throws UNAUTHENTICATED when an anonymous caller reaches a function that does not allow anonymous
     /// access, and PERMISSION_DENIED when the function denies the call.
     public func check(_ action: String, context: AuthContext, data: JSONValue = [:]) async throws {
-        let resolved = core.auth.resolve(action, fallback: defaultFunction(for: action))
+        let resolved = core.auth.resolve(action)
         if context.isAnonymous && !resolved.allowsAnonymous {
             throw MetagovError(.unauthenticated, "'\(action)' requires an authenticated caller")
         }
@@ -28,11 +28,5 @@ public struct AuthorizationService: Sendable {
         } catch {
             return false
         }
-    }
-
-    private func defaultFunction(for action: String) -> AuthFunction {
-        let parts = action.split(separator: ".", maxSplits: 1).map(String.init)
-        let isPublic = parts.count == 2 && core.catalog.types[parts[0]]?.actions[parts[1]]?.definition.isPublic == true
-        return AuthFunction(allowsAnonymous: isPublic) { _, _ in .allow }
     }
 }

@@ -37,11 +37,11 @@ extension Metagov {
     }
 
     /// Validates `value` against `schema` filling defaults; failures are INVALID_ARGUMENT "Validation error".
-    func validated(_ value: JSONValue, _ schema: JSONSchema?, subject: String) throws -> JSONValue {
+    func validated(_ value: JSONValue, _ schema: JSONSchema?, subject: @autoclosure () -> String) throws -> JSONValue {
         guard let schema else { return value }
         switch schema.validateFillingDefaults(value) {
         case .success(let filled): return filled
-        case .failure(let errors): throw MetagovError.validation(subject, errors.errors)
+        case .failure(let errors): throw MetagovError.validation(subject(), errors.errors)
         }
     }
 }

@@ -37,7 +37,8 @@ enum DelayedStochasticVote {
 
     @Sendable static func close(_ context: ProcessContext) async throws {
         let options = context.process.state("options")?.arrayValue ?? []
-        context.process.outcome = ["winner": options.randomElement() ?? .null]
+        var generator = KernelRandom()
+        context.process.outcome = ["winner": options.randomElement(using: &generator) ?? .null]
         context.process.status = .completed
     }
 }

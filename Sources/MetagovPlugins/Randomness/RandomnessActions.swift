@@ -44,6 +44,7 @@ enum RandomnessActions {
         guard low < high else {
             throw PluginError.invalidInput("low (\(low)) must be less than high (\(high))")
         }
-        return ["value": .integer(Int.random(in: low..<high))]
+        var generator = KernelRandom()
+        return ["value": .integer(Int.random(in: low..<high, using: &generator))]
     }
 }

@@ -63,6 +63,8 @@ enum ProtobufC {
     static func nestsDeeperThan(
         _ limit: Int, _ bytes: UnsafeBufferPointer<UInt8>, _ root: UnsafePointer<ProtobufCMessageDescriptor>
     ) -> Bool {
+        // Every level of nesting takes at least two bytes (a tag and a length).
+        guard bytes.count > 2 * limit else { return false }
         var ends: [(end: Int, descriptor: UnsafePointer<ProtobufCMessageDescriptor>)] = []
         var descriptor = root
         var end = bytes.count
@@ -267,7 +269,14 @@ public struct ProtoReader {
 
     /// A map field (repeated entry messages); a later entry with the same key wins, as in protobuf.
     public func map<Key: Hashable, Value>(_ index: Int, _ entry: (ProtoReader) -> (Key, Value)) -> [Key: Value] {
-        Dictionary(self.repeatedMessages(index, entry), uniquingKeysWith: { _, last in last })
+        let entries = self.array(index, as: UnsafeRawPointer?.self)
+        var result: [Key: Value] = [:]
+        result.reserveCapacity(entries.count)
+        for case let message? in entries {
+            let (key, value) = entry(ProtoReader(message: message))
+            result[key] = value
+        }
+        return result
     }
 }
 

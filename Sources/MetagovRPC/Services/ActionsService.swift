@@ -11,13 +11,13 @@ struct ActionsService: Metagov_V1_ActionsService {
     func performAction(_ request: Metagov_V1_PerformActionRequest, context: ServerCallContext) async throws
         -> Metagov_V1_PerformActionResponse
     {
+        let parameters = request.parameters.json
         try await self.access.authorize(
-            context, "\(request.plugin).\(request.action)", community: request.community,
-            data: request.parameters.json ?? [:])
+            context, "\(request.plugin).\(request.action)", community: request.community, data: parameters ?? [:])
         return try await rpc {
             let result = try await self.core.actions.perform(
                 community: request.community, plugin: request.plugin, action: request.action,
-                parameters: request.parameters.json, communityPlatformID: request.communityPlatformId.nonEmpty)
+                parameters: parameters, communityPlatformID: request.communityPlatformId.nonEmpty)
             return Metagov_V1_PerformActionResponse(result: .wrapping(result))
         }
     }
