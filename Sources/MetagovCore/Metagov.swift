@@ -28,6 +28,8 @@ public final class Metagov: Sendable {
     let retryTurns = KeyedAsyncLock()
     /// Recently addressed plugin instances (see ``CoreConfig/instanceCacheSeconds``).
     let instanceCache: InstanceCache
+    /// The newest committed events, for subscribers that keep up.
+    let eventTail = EventTail()
 
     /// Builds the core from loaded extensions: resolves plugin types, actions and their chains, auth
     /// functions, validators and signal subscriptions, and calls every ``Configurable``.

@@ -36,6 +36,32 @@ import Testing
         #expect(Set(cursors).count == cursors.count)
     }
 
+    @Test func eventsWrittenByAnotherProcessAreNotSkippedByLiveSubscribers() async throws {
+        let database = try TemporaryDatabase()
+        let server = try makeCore(database: database)
+        _ = try server.communities.create(slug: "c", readableName: "C")
+        _ = try await server.plugins.enable(community: "c", name: "widget", config: ["token": "t"])
+        let admin = try makeCore(database: database)
+        try await bump(server)
+        let start = try server.events.list()[0].cursor
+        var stream = server.subscribe(EventFilter(community: "c"), afterCursor: start).makeAsyncIterator()
+        // The other process's events leave gaps in what this server committed itself; they are picked up when
+        // this server's next commit wakes the stream.
+        var expected: [Int64] = []
+        for round in 0..<100 {
+            let external = round % 3 == 1
+            if external { try await bump(admin) }
+            try await bump(server)
+            for _ in 0..<(external ? 2 : 1) {
+                let event = try #require(try await stream.next())
+                expected.append(event.cursor)
+            }
+        }
+        let stored = try server.events.list(afterCursor: start, limit: 1000).map(\.cursor)
+        #expect(expected == stored)
+        #expect(expected.count == 133)
+    }
+
     @Test func filtersApplyAndStalledSubscribersDelayNobody() async throws {
         let core = try await core()
         let stalled = core.subscribe(EventFilter(community: "c")).makeAsyncIterator()

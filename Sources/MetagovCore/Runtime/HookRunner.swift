@@ -144,6 +144,7 @@ extension Metagov {
             }
         }
         notify(modifications)
+        eventTail.append(summary.events)
         if signals.hasSubscribers(SignalName.eventCreated) {
             for event in summary.events {
                 signals.send(Signal(name: SignalName.eventCreated, sender: event.source, payload: .event(event)))

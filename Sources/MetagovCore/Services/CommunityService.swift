@@ -55,6 +55,7 @@ public struct CommunityService: Sendable {
             return community
         }
         core.instanceCache.invalidate()
+        core.eventTail.clear()
         core.notify([Modification(kind: .deleted, object: .community(community))])
         return community
     }

@@ -13,7 +13,7 @@ extension Metagov {
     public func subscribe(_ filter: EventFilter = EventFilter(), afterCursor: Int64 = 0) -> AsyncThrowingStream<Event, any Error> {
         let notifier = ChangeNotifier()
         let connection = SignalConnection(signals, SignalSubscription(signal: SignalName.eventCreated) { _ in notifier.notify() })
-        let reader = LogReader(events: events, filter: filter, cursor: afterCursor)
+        let reader = LogReader(events: events, tail: eventTail, filter: filter, cursor: afterCursor)
         return AsyncThrowingStream(unfolding: {
             _ = connection
             while !Task.isCancelled {
@@ -68,14 +68,17 @@ private final class SignalConnection: Sendable {
     deinit { bus.disconnect(token) }
 }
 
-/// Reads the log in batches after a moving cursor.
+/// Reads the log in batches after a moving cursor: from the in-memory tail when it covers the cursor (a
+/// subscriber keeping up), else from the store (one catching up, or resuming).
 private final class LogReader: Sendable {
     private let events: EventService
+    private let tail: EventTail
     private let filter: EventFilter
     private let state: Locked<(cursor: Int64, batch: [Event])>
 
-    init(events: EventService, filter: EventFilter, cursor: Int64) {
+    init(events: EventService, tail: EventTail, filter: EventFilter, cursor: Int64) {
         self.events = events
+        self.tail = tail
         self.filter = filter
         state = Locked((cursor, []))
     }
@@ -84,12 +87,19 @@ private final class LogReader: Sendable {
     func next() throws -> Event? {
         if let event = state.withLock({ $0.batch.isEmpty ? nil : $0.batch.removeFirst() }) { return event }
         let cursor = state.value.cursor
-        let batch = try events.resume(filter, afterCursor: cursor, limit: EventService.streamBatch)
-        guard let first = batch.first, let last = batch.last else { return nil }
-        state.withLock {
-            $0.cursor = last.cursor
-            $0.batch = Array(batch.dropFirst())
+        var batch: [Event]
+        var through: Int64
+        // Cursor 0 means "from the oldest event kept", which only the store knows.
+        if cursor > 0, case .events(let events, let last) = tail.read(after: cursor, matching: filter, limit: EventService.streamBatch) {
+            (batch, through) = (events, last)
+        } else {
+            batch = try events.resume(filter, afterCursor: cursor, limit: EventService.streamBatch)
+            through = batch.last?.cursor ?? cursor
         }
+        state.withLock { $0.cursor = through }
+        guard !batch.isEmpty else { return nil }
+        let first = batch.removeFirst()
+        state.withLock { $0.batch = batch }
         return first
     }
 }

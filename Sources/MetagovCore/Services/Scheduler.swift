@@ -58,7 +58,9 @@ public struct Scheduler: Sendable {
         let count = core.config.int(CoreConfig.eventRetentionCount) ?? 0
         guard days > 0 || count > 0 else { return 0 }
         let before = days > 0 ? core.now().addingTimeInterval(-Double(days) * 86_400) : nil
-        return try core.write { try $0.pruneEvents(before: before, keepNewest: count > 0 ? count : nil) }
+        let pruned = try core.write { try $0.pruneEvents(before: before, keepNewest: count > 0 ? count : nil) }
+        if pruned > 0 { core.eventTail.clear() }
+        return pruned
     }
 
     /// Runs a pass every `interval` until the task is cancelled; a failing pass is logged and the loop goes on.
