@@ -530,6 +530,11 @@ def render_json_mapping(files, registry):
         lines.append("extension %s: JSONRepresentableMessage {" % swift)
         lines.append("    /// The message as JSON, keyed by the .proto field names.")
         lines.append("    public var json: JSONValue {")
+        if not msg.field:
+            lines.append("        .object([:])")
+            lines.append("    }")
+            lines.append("}")
+            continue
         lines.append("        var object: [String: JSONValue] = [:]")
         for f in sorted(msg.field, key=lambda x: x.number):
             prop = camel(f.name)

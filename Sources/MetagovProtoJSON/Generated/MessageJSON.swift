@@ -559,8 +559,7 @@ extension Metagov_V1_ListDeliveriesResponse: JSONRepresentableMessage {
 extension Metagov_V1_ListPluginTypesRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        return .object(object)
+        .object([:])
     }
 }
 
@@ -760,8 +759,7 @@ extension Metagov_V1_UnlinkAccountRequest: JSONRepresentableMessage {
 extension Metagov_V1_UnlinkAccountResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        return .object(object)
+        .object([:])
     }
 }
 
