@@ -28,18 +28,19 @@ struct EventFanout: AsyncParsableCommand {
         let setup = try await MetagovClient.connect(host: host, port: port)
         _ = try await setup.communities.createCommunity(.init(slug: "fanout", readableName: "Fan-out"))
         _ = try await setup.plugins.enablePlugin(.init(community: "fanout", name: "poll"))
-        var votes: [Int64] = []
-        for n in 0..<writers {
-            votes.append(try await setup.processes.startProcess(.init(
-                community: "fanout", plugin: "poll", process: "vote",
-                parameters: .init(fields: ["title": .init(json: .string("w\(n)")), "options": .init(json: ["a", "b"])]))).id)
-        }
         let writerClients = try await (0..<writers).asyncMap { _ in try await MetagovClient.connect(host: host, port: port) }
         print(["subscribers", "appended/s", "delivered/s", "p50 ms", "p99 ms", "appended vs first"].map { $0.padding(toLength: 18, withPad: " ", startingAt: 0) }.joined())
         var reference: Double?
         var round = 0
         for count in subscribers.split(separator: ",").compactMap({ Int($0) }) {
             round += 1
+            // Fresh polls every round: a poll's state grows with its votes, which would slow later rounds down.
+            var votes: [Int64] = []
+            for n in 0..<writers {
+                votes.append(try await setup.processes.startProcess(.init(
+                    community: "fanout", plugin: "poll", process: "vote",
+                    parameters: .init(fields: ["title": .init(json: .string("r\(round)w\(n)")), "options": .init(json: ["a", "b"])]))).id)
+            }
             let last = try await lastCursor(setup)
             let perWriter = events / writers
             let total = perWriter * writers
