@@ -35,7 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("shutdown-grace"), help: "Seconds in-flight calls may take to finish on shutdown.")
     var shutdownGrace: Double = 10
 
-    @Option(name: .customLong("event-loop-threads"), help: "Event loop threads (default: one per core).")
+    @Option(name: .customLong("event-loop-threads"), help: "Event loop threads (default: one per processor this process may run on, see taskset).")
     var eventLoopThreads: Int?
 
     @Flag(name: .customLong("no-auth"), help: "Accept every call without a token, as an administrator (local development only).")

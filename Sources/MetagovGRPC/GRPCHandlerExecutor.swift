@@ -6,7 +6,7 @@ import NIOPosix
 /// Where the server runs handler tasks (everything except `.unaryOnLoop`, which runs on the
 /// event loop).
 public enum GRPCHandlerExecution: Sendable, Hashable {
-    /// A process-wide pool of worker threads (one per core), shared by all servers, that batches
+    /// A process-wide pool of worker threads (one per available processor), shared by all servers, that batches
     /// its hand-offs with the event loops: workers are woken once per event-loop tick rather
     /// than once per request, and a worker wakes the event loops it produced responses for once
     /// per batch of jobs. Under load this saves a context switch or two per call.
@@ -26,7 +26,7 @@ public enum GRPCHandlerExecution: Sendable, Hashable {
 /// `GRPCHandlerExecution.sharedThreadPool`). Handlers must not block these threads for long,
 /// exactly as with Swift's cooperative pool.
 final class GRPCHandlerExecutor: TaskExecutor, @unchecked Sendable {
-    static let shared = GRPCHandlerExecutor(threadCount: System.coreCount)
+    static let shared = GRPCHandlerExecutor(threadCount: AvailableProcessors.count)
 
     private let condition = NSCondition()
     // Guarded by `condition`.

@@ -170,8 +170,8 @@ public struct GRPCServerConfiguration: Sendable {
     public var maxConcurrentStreams = 1000
     /// How long `shutdown()` lets in-flight calls run before closing connections.
     public var shutdownGracePeriod: Duration = .seconds(10)
-    /// Number of event loop threads.
-    public var eventLoopThreads = System.coreCount
+    /// Number of event loop threads (default: the processors this process may run on).
+    public var eventLoopThreads = AvailableProcessors.count
     /// Response compression policy (default: off).
     public var responseCompression: GRPCResponseCompression = .disabled
     /// Per-stream HTTP/2 receive window advertised to clients.

@@ -6,6 +6,17 @@ import Testing
 
 @Suite("Codec helpers")
 struct CodecTests {
+    @Test("CPU lists from the affinity mask are counted; malformed ones are refused")
+    func cpuLists() {
+        #expect(AvailableProcessors.cpuCount(list: "0") == 1)
+        #expect(AvailableProcessors.cpuCount(list: "\t0-1") == 2)
+        #expect(AvailableProcessors.cpuCount(list: "0,2-3,8") == 4)
+        #expect(AvailableProcessors.cpuCount(list: "3-1") == nil)
+        #expect(AvailableProcessors.cpuCount(list: "") == nil)
+        #expect(AvailableProcessors.cpuCount(list: "a-b") == nil)
+        #expect(AvailableProcessors.count >= 1 && AvailableProcessors.count <= System.coreCount)
+    }
+
     @Test("grpc-timeout parsing and encoding")
     func timeout() {
         #expect(GRPCTimeout.parse("1S") == 1_000_000_000)
