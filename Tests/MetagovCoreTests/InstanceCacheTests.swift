@@ -24,14 +24,22 @@ import Testing
         #expect(gone?.message.contains("community 'c'") == true)
     }
 
-    @Test func anotherProcessesChangesAreSeenWithinTheTTL() async throws {
+    /// A server core with `ttl` and an admin core on the same database; the admin enabled widget (token "old"),
+    /// the server looked it up (and cached it), then the admin reconfigured it (token "new").
+    private func reconfiguredByAnotherProcess(ttl: String) async throws -> (server: Metagov, admin: Metagov, TemporaryDatabase) {
         let database = try TemporaryDatabase()
-        let server = try makeCore(database: database, raw: ["metagov.plugins.instance_cache_seconds": "0.3"])
+        let server = try makeCore(database: database, raw: ["metagov.plugins.instance_cache_seconds": ttl])
         let admin = try makeCore(database: database)
         _ = try admin.communities.create(slug: "c", readableName: "C")
         _ = try await admin.plugins.enable(community: "c", name: "widget", config: ["token": "old"])
         #expect(try server.plugins.get(community: "c", name: "widget").config["token"] == "old")
         _ = try await admin.plugins.enable(community: "c", name: "widget", config: ["token": "new"])
+        return (server, admin, database)
+    }
+
+    @Test func anotherProcessesChangesAreSeenWithinTheTTL() async throws {
+        let (server, admin, database) = try await reconfiguredByAnotherProcess(ttl: "0.3")
+        defer { withExtendedLifetime(database) {} }
         try await Task.sleep(for: .milliseconds(400))
         #expect(try server.plugins.get(community: "c", name: "widget").config["token"] == "new")
         try admin.plugins.disable(community: "c", name: "widget")
@@ -41,13 +49,8 @@ import Testing
     }
 
     @Test func zeroSecondsReadsTheStoreEveryTime() async throws {
-        let database = try TemporaryDatabase()
-        let server = try makeCore(database: database, raw: ["metagov.plugins.instance_cache_seconds": "0"])
-        let admin = try makeCore(database: database)
-        _ = try admin.communities.create(slug: "c", readableName: "C")
-        _ = try await admin.plugins.enable(community: "c", name: "widget", config: ["token": "old"])
-        #expect(try server.plugins.get(community: "c", name: "widget").config["token"] == "old")
-        _ = try await admin.plugins.enable(community: "c", name: "widget", config: ["token": "new"])
+        let (server, _, database) = try await reconfiguredByAnotherProcess(ttl: "0")
+        defer { withExtendedLifetime(database) {} }
         #expect(try server.plugins.get(community: "c", name: "widget").config["token"] == "new")
     }
 
