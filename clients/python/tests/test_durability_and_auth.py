@@ -151,3 +151,22 @@ def test_retention_out_of_range(make_server):
         assert error.code == grpc.StatusCode.OUT_OF_RANGE and "oldest cursor available is 3" in error.details
         with client.subscribe(after_cursor=3) as stream:
             assert [e["data"]["voter"] for e in take(stream, 2)] == ["v3", "v4"]
+
+
+def test_restart_then_resume_with_the_last_cursor(make_server):
+    server = make_server(auth=False)
+    with server.client() as client:
+        process = start_poll(client)
+        for voter in ["a", "b"]:
+            vote(client, process["id"], voter)
+        with client.subscribe(community="c") as stream:
+            last = take(stream, 2)[-1]["cursor"]
+        vote(client, process["id"], "missed-1")
+    server.restart()
+    with server.client() as client:
+        vote(client, process["id"], "missed-2")
+        with client.subscribe(community="c", after_cursor=last) as stream:
+            missed = take(stream, 2)
+            assert [e["data"]["voter"] for e in missed] == ["missed-1", "missed-2"]
+            vote(client, process["id"], "live")
+            assert take(stream, 1)[0]["data"]["voter"] == "live"

@@ -108,3 +108,57 @@ def test_cancel_while_blocked_in_another_thread(client):
     vote(client, process["id"], "second")
     with client.subscribe(community="c", after_cursor=received[0]["cursor"]) as again:
         assert take(again, 1)[0]["data"]["voter"] == "second"
+
+
+def test_hand_over_under_concurrent_writes_counts_every_event_once(client):
+    """Subscribers resuming at different cursors while 4 threads vote: each sees every later event once."""
+    process = start_poll(client)
+    for n in range(10):
+        vote(client, process["id"], f"early{n}")
+    with client.subscribe(community="c") as stream:
+        early = [e["cursor"] for e in take(stream, 10)]
+    resume_points = [0, early[0], early[4], early[9]]
+    streams = [client.subscribe(community="c", after_cursor=cursor) for cursor in resume_points]
+    errors = []
+
+    def writer(w):
+        try:
+            for n in range(25):
+                vote(client, process["id"], f"w{w}-{n}")
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    writers = [threading.Thread(target=writer, args=(w,)) for w in range(4)]
+    for thread in writers:
+        thread.start()
+    try:
+        expected_total = 10 + 100
+        results = []
+        for cursor, stream in zip(resume_points, streams):
+            expected = expected_total - (early.index(cursor) + 1 if cursor else 0)
+            results.append([e["cursor"] for e in take(stream, expected, timeout=60)])
+    finally:
+        for thread in writers:
+            thread.join()
+        for stream in streams:
+            stream.cancel()
+    assert not errors
+    everything = results[0]
+    assert len(everything) == 110 and len(set(everything)) == 110 and everything == sorted(everything)
+    for cursor, seen in zip(resume_points, results):
+        assert seen == [c for c in everything if c > cursor]
+
+
+def test_a_stalled_subscriber_delays_nobody(client):
+    process = start_poll(client)
+    stalled = client.subscribe(community="c")  # never read
+    try:
+        with client.subscribe(community="c") as live:
+            for n in range(200):
+                vote(client, process["id"], f"v{n}")
+            seen = take(live, 200, timeout=60)
+        assert len({e["cursor"] for e in seen}) == 200
+        # The stalled one still gets everything, from the log, when it finally reads.
+        assert len(take(stalled, 200, timeout=60)) == 200
+    finally:
+        stalled.cancel()

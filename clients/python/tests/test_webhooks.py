@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import http.server
 import json
+import subprocess
 import threading
 import urllib.error
 import urllib.request
@@ -151,3 +152,27 @@ def test_incoming_webhook_over_http1(server, client):
         assert response.status == 200
     # gRPC keeps working on the same port.
     assert client.get_community("c")["slug"] == "c"
+
+
+def test_incoming_webhook_over_http2(server, client, tmp_path):
+    """The same route over cleartext HTTP/2 (prior knowledge), with nghttp from nghttp2-client."""
+    client.create_community("C", slug="c")
+    client.enable_plugin("c", "inbound", {"secret": "k"})
+    body = b'{"over": "h2"}'
+    (tmp_path / "body.json").write_bytes(body)
+
+    def post(signature, path="/api/hooks/c/inbound"):
+        result = subprocess.run(
+            ["nghttp", "-v", "-d", str(tmp_path / "body.json"), "-H", f"x-hub-signature-256: {signature}",
+             f"http://{server.target}{path}"], capture_output=True, text=True, timeout=20)
+        statuses = [line.split(":status:")[1].strip() for line in result.stdout.splitlines() if ":status:" in line]
+        assert statuses, result.stdout + result.stderr
+        return int(statuses[-1])
+
+    good = "sha256=" + hmac.new(b"k", body, hashlib.sha256).hexdigest()
+    assert post(good) == 200
+    assert post("sha256=00") == 401
+    assert post(good, "/api/hooks/zz/inbound") == 404
+    with client.subscribe(community="c") as stream:
+        [event] = take(stream, 1)
+    assert event["event_type"] == "webhook_received" and event["data"]["body"] == {"over": "h2"}
