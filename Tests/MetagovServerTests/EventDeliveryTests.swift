@@ -136,15 +136,16 @@ struct EventDeliveryTests {
         // A fresh database: the six events get cursors 1...6.
         for n in 0..<6 { try await castVote(client, vote, "v\(n)") }
         let firstCursor: UInt64 = 1
-        // The scheduler (every 0.2 s here) prunes all but the newest 3.
+        // The scheduler (every 0.2 s here) prunes all but the newest 3; a pass may have run while the votes
+        // were cast (then fewer were deleted yet), so wait for the pass after the sixth.
+        let oldest = firstCursor + 2  // six events: the first three are deleted
         var outOfRange: GRPCStatus?
         for _ in 0..<100 {
             outOfRange = await status { for try await _ in client.events.subscribe(.init(afterCursor: firstCursor)) { break } }
-            if outOfRange != nil { break }
+            if outOfRange?.message.contains("oldest cursor available is \(oldest)") == true { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(outOfRange?.code == .outOfRange)
-        let oldest = firstCursor + 2  // six events: the first three were deleted
         #expect(outOfRange?.message.contains("oldest cursor available is \(oldest)") == true)
         var kept: [String] = []
         for try await event in client.events.subscribe(.init(afterCursor: oldest)) {
