@@ -93,6 +93,9 @@ import Testing
         let again = await metagovError { _ = try core.plugins.disable(community: "c", name: "widget") }
         #expect(again?.code == .notFound)
         #expect(again?.message == "plugin 'widget' is not enabled for community 'c'")
+        let unknownType = await metagovError { _ = try core.plugins.disable(community: "c", name: "gadget") }
+        #expect(unknownType?.code == .notFound)
+        #expect(unknownType?.message == "plugin type 'gadget' not found")
     }
 
     @Test func typesDescribeSchemasActionsAndProcesses() throws {
