@@ -109,3 +109,11 @@ let package = Package(
             ]),
     ]
 )
+
+// The modules on the per-call path of the API: their nonisolated async functions run on the caller's executor
+// (the handler thread pool) instead of switching executors at every call (SE-0461); about 9% more
+// PerformAction calls per second under h2load (A/B against the same commit without it).
+let callPathModules = ["MetagovCore", "MetagovRPC", "MetagovPlugins", "MetagovGRPC", "MetagovProto", "MetagovProtoJSON"]
+for target in package.targets where callPathModules.contains(target.name) {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
+}

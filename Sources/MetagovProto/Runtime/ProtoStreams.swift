@@ -34,7 +34,7 @@ public struct ProtoMessageStream<Message: ProtoMessage>: AsyncSequence, Sendable
         var base: RequestStream.AsyncIterator
 
         public mutating func next() async throws -> Message? {
-            guard let bytes = try await self.base.next() else { return nil }
+            guard let bytes = try await self.base.next(isolation: #isolation) else { return nil }
             return try Message(requestBytes: bytes)
         }
     }
@@ -63,7 +63,7 @@ public struct ProtoResponseStream<Message: ProtoMessage>: AsyncSequence, Sendabl
         var base: AsyncThrowingStream<[UInt8], any Error>.AsyncIterator
 
         public mutating func next() async throws -> Message? {
-            guard let bytes = try await self.base.next() else { return nil }
+            guard let bytes = try await self.base.next(isolation: #isolation) else { return nil }
             return try Message(responseBytes: bytes)
         }
     }
