@@ -100,7 +100,7 @@ extension ServeCommand {
         guard try !core.tokens.any() else { return }
         let path = adminTokenPath(databasePath: databasePath)
         let (token, _) = try core.tokens.create(scope: .admin, name: "bootstrap-admin")
-        FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         guard let handle = FileHandle(forWritingAtPath: path) else {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])

@@ -120,4 +120,34 @@ struct IncomingWebhookTests {
         let unknown = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/nothing"), timeout: .seconds(10))
         #expect(unknown.status.code == 404)
     }
+
+    @Test("malformed HTTP/1.1 gets 400 and a closed connection; 'Connection: close' is honoured")
+    func malformedAndClosingHTTP1() async throws {
+        let server = try ServerProcess()
+        try server.start()
+        defer { server.stop() }
+        // Raw bytes over a socket (bash's /dev/tcp); `cat` returns only once the server closes the connection.
+        func exchange(_ request: String) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = ["-c", "exec 3<>/dev/tcp/127.0.0.1/\(server.port); printf '%s' \"$1\" >&3; timeout 10 cat <&3", "_", request]
+            let out = Pipe()
+            process.standardOutput = out
+            try process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "the server did not close the connection")
+            return String(decoding: data, as: UTF8.self)
+        }
+        let malformed = try exchange("GARBAGE \u{1}\r\n\r\n")
+        #expect(malformed.hasPrefix("HTTP/1.1 400"))
+        let closing = try exchange("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        #expect(closing.hasPrefix("HTTP/1.1 200"))
+        #expect(closing.lowercased().contains("connection: close"))
+        #expect(closing.hasSuffix("ok\n"))
+        // The server goes on serving gRPC.
+        let client = try await server.client()
+        #expect(try await client.health.check(.init()).status == .serving)
+        await client.close()
+    }
 }
