@@ -1,3 +1,4 @@
+import Foundation
 import MetagovGRPC
 import MetagovProto
 
@@ -19,11 +20,14 @@ public struct MetagovClient: Sendable {
     public let identity: Metagov_V1_IdentityClient
     public let health: Grpc_Health_V1_HealthClient
 
-    /// Wraps an open connection. `token`, when given, is sent as `authorization: Bearer TOKEN` on every call;
+    /// Wraps an open connection. `token`, when given, is sent as `authorization: Bearer TOKEN` on every call
+    /// (surrounding whitespace, such as the newline of a token file, removed; an empty token sends none);
     /// `timeout` is the default deadline of each call.
     public init(connection: GRPCClient, token: String? = nil, timeout: Duration? = nil) {
         var options = GRPCCallOptions()
-        if let token { options.metadata.add("authorization", "Bearer \(token)") }
+        if let token = token?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty {
+            options.metadata.add("authorization", "Bearer \(token)")
+        }
         options.timeout = timeout
         self.connection = connection
         self.communities = .init(connection: connection, defaultOptions: options)

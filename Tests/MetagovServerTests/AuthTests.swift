@@ -23,6 +23,13 @@ struct AuthTests {
         #expect(noToken?.code == .unauthenticated)
         let forged = try await server.client(token: admin + "x")
         #expect(await status { _ = try await forged.communities.listCommunities(.init()) }?.code == .unauthenticated)
+        // An empty token sends none; a token read with its newline still works.
+        let empty = try await server.client(token: "")
+        #expect(await status { _ = try await empty.communities.listCommunities(.init()) }?.code == .unauthenticated)
+        await empty.close()
+        let fromFile = try await server.client(token: admin + "\n")
+        _ = try await fromFile.communities.listCommunities(.init())
+        await fromFile.close()
         let garbage = try await server.client(token: "hello")
         #expect(await status { _ = try await garbage.plugins.listPluginTypes(.init()) }?.code == .unauthenticated)
         // Health and reflection need no token.
