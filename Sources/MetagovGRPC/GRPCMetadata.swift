@@ -155,11 +155,12 @@ public struct GRPCMetadata: Sendable, Hashable, Sequence, CustomStringConvertibl
         return true
     }
 
+    /// Printable ASCII without leading or trailing spaces (HTTP/2 peers reset streams carrying such values).
     static func isValidTextValue(_ value: String) -> Bool {
         for byte in value.utf8 where byte < 0x20 || byte > 0x7E {
             return false
         }
-        return true
+        return value.utf8.first != UInt8(ascii: " ") && value.utf8.last != UInt8(ascii: " ")
     }
 }
 

@@ -99,6 +99,22 @@ struct UnaryTests {
         }
     }
 
+    @Test("metadata values HTTP/2 forbids (padded with spaces, control characters) are not sent; the call works")
+    func invalidMetadataValuesAreDropped() async throws {
+        try await withTestServer { server in
+            let client = try await server.client()
+            defer { Task { await client.close() } }
+            for bad in ["Bearer ", " padded", "line\nbreak"] {
+                var options = GRPCCallOptions()
+                options.metadata.add("x-text", bad)
+                options.metadata.add("x-multi", "kept")
+                let (_, metadata) = try await client.unary("/test.Echo/Metadata", [], options: options)
+                #expect(metadata["x-echo-text"] == "<none>")
+                #expect(metadata["x-count"] == "1")
+            }
+        }
+    }
+
     @Test("peer and deadline are visible in the call context")
     func contextFields() async throws {
         try await withTestServer { server in
