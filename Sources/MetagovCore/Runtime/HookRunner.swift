@@ -30,24 +30,17 @@ extension Metagov {
     ) async throws -> (T, CommitSummary) {
         // Without contention a unit of work runs at once; once writers to this instance conflicted, everyone
         // takes turns until the contention is over, so that fresh writers cannot starve the ones retrying.
-        if !retryTurns.isLocked(instance.id),
-            let done = try await attemptUnitOfWork(instance, type, processID, newProcessID, body)
-        {
-            return done
+        var attempts = 0
+        if !retryTurns.isLocked(instance.id) {
+            attempts += 1
+            if let done = try await attemptUnitOfWork(instance, type, processID, newProcessID, body) { return done }
         }
         await retryTurns.lock(instance.id)
-        do {
-            for _ in 1..<maxHookAttempts {
-                if let done = try await attemptUnitOfWork(instance, type, processID, newProcessID, body) {
-                    retryTurns.unlock(instance.id)
-                    return done
-                }
-            }
-        } catch {
-            retryTurns.unlock(instance.id)
-            throw error
+        defer { retryTurns.unlock(instance.id) }
+        while attempts < maxHookAttempts {
+            attempts += 1
+            if let done = try await attemptUnitOfWork(instance, type, processID, newProcessID, body) { return done }
         }
-        retryTurns.unlock(instance.id)
         throw MetagovError(.internal, "plugin '\(instance.name)': concurrent updates kept conflicting after \(maxHookAttempts) attempts")
     }
 
