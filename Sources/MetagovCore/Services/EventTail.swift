@@ -81,7 +81,7 @@ final class EventTail: Sendable {
         while let last = state.last, let next = state.pending.removeValue(forKey: last + 1) {
             state.run.append(next)
         }
-        if let last = state.last { state.pending = state.pending.filter { $0.key > last } }
+        if let last = state.last, !state.pending.isEmpty { state.pending = state.pending.filter { $0.key > last } }
     }
 
     /// Gives up on a gap: the run starts again at the lowest pending cursor.
