@@ -67,3 +67,10 @@ func structArgument(_ text: String?, option: String) throws -> Google_Protobuf_S
     guard case .object(let fields) = value else { throw ValidationError("--\(option) must be a JSON object") }
     return Google_Protobuf_Struct(fields: fields)
 }
+
+/// The enum value a lower-case `--status` names (the .proto name is `prefix` + the upper-cased text), or a
+/// validation error listing `choices`.
+func statusArgument<Status>(_ text: String, prefix: String, parse: (String) -> Status?, choices: String) throws -> Status {
+    guard let value = parse(prefix + text.uppercased()) else { throw ValidationError("--status must be \(choices)") }
+    return value
+}

@@ -62,10 +62,9 @@ struct ProcessCommand: AsyncParsableCommand {
             var filter = Metagov_V1_ListProcessesRequest(
                 community: community, plugin: plugin, process: process, pageSize: pageSize, pageToken: pageToken)
             if let status {
-                guard let value = Metagov_V1_ProcessStatus(name: "PROCESS_STATUS_" + status.uppercased()) else {
-                    throw ValidationError("--status must be created, pending or completed")
-                }
-                filter.status = value
+                filter.status = try statusArgument(
+                    status, prefix: "PROCESS_STATUS_", parse: Metagov_V1_ProcessStatus.init(name:),
+                    choices: "created, pending or completed")
             }
             try await client.withClient { emit(try await $0.processes.listProcesses(filter)) }
         }

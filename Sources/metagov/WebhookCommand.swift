@@ -89,10 +89,9 @@ struct WebhookCommand: AsyncParsableCommand {
             request.pageSize = pageSize
             request.pageToken = pageToken
             if let status {
-                guard let value = Metagov_V1_DeliveryStatus(name: "DELIVERY_STATUS_" + status.uppercased()) else {
-                    throw ValidationError("--status must be pending, delivered or failed")
-                }
-                request.status = value
+                request.status = try statusArgument(
+                    status, prefix: "DELIVERY_STATUS_", parse: Metagov_V1_DeliveryStatus.init(name:),
+                    choices: "pending, delivered or failed")
             }
             try await client.withClient { emit(try await $0.events.listDeliveries(request)) }
         }
