@@ -5,12 +5,16 @@ let package = Package(
     name: "metagov-swift",
     platforms: [.macOS(.v15)],
     products: [
+        // Build your own server with your extensions: `await MetagovServer.main(extensions: [...])`.
+        .library(name: "MetagovServer", targets: ["MetagovServer"]),
+        // Write plugins and extensions against the core.
         .library(name: "MetagovCore", targets: ["MetagovCore"]),
         .library(name: "MetagovSQLite", targets: ["MetagovSQLite"]),
         .library(name: "MetagovPlugins", targets: ["MetagovPlugins"]),
+        // Call a gateway from Swift (no core, no database, no crypto).
+        .library(name: "MetagovClient", targets: ["MetagovClient"]),
         .executable(name: "metagovd", targets: ["metagovd"]),
         .executable(name: "metagov", targets: ["metagov"]),
-        .library(name: "MetagovClient", targets: ["MetagovClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,21 +26,19 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
     ],
     targets: [
+        // MARK: Core
+        .target(name: "MetagovJSON"),
         .target(
             name: "MetagovCore",
             dependencies: [
-                .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
-            ]
-        ),
-        .target(
-            name: "MetagovSQLite",
-            dependencies: ["MetagovCore", .product(name: "GRDB", package: "GRDB.swift")]
-        ),
-        .target(
-            name: "MetagovPlugins",
-            dependencies: ["MetagovCore", .product(name: "Crypto", package: "swift-crypto")]),
-        .systemLibrary(
-            name: "CNGHTTP2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
+                "MetagovJSON", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .target(name: "MetagovSQLite", dependencies: ["MetagovCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "MetagovPlugins", dependencies: ["MetagovCore", .product(name: "Crypto", package: "swift-crypto")]),
+
+        // MARK: Transport
+        .systemLibrary(name: "CNGHTTP2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
         .target(
             name: "MetagovHTTP2",
             dependencies: [
@@ -44,18 +46,29 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]),
         .target(
-            name: "MetagovGRPC",
+            name: "MetagovHTTP",
             dependencies: [
                 "MetagovHTTP2", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        .target(
+            name: "MetagovGRPC",
+            dependencies: [
+                "MetagovHTTP2", "MetagovHTTP", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]),
+
+        // MARK: Codec
         .target(
             name: "MetagovProtoC",
-            exclude: [],
             cSettings: [.headerSearchPath("generated")],
             linkerSettings: [.linkedLibrary("protobuf-c")]),
-        .target(name: "MetagovProto", dependencies: ["MetagovProtoC", "MetagovGRPC"]),
+        .target(name: "MetagovProto", dependencies: ["MetagovProtoC"]),
+        .target(name: "MetagovProtoGRPC", dependencies: ["MetagovProto", "MetagovGRPC"]),
+        .target(name: "MetagovProtoJSON", dependencies: ["MetagovJSON", "MetagovProto"]),
+
+        // MARK: Services and the server
         .target(
             name: "MetagovDelivery",
             dependencies: [
@@ -63,30 +76,39 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
-        .target(name: "MetagovProtoJSON", dependencies: ["MetagovCore", "MetagovProto"]),
-        .target(name: "MetagovRPC", dependencies: ["MetagovCore", "MetagovProto", "MetagovProtoJSON", "MetagovGRPC"]),
-        .target(name: "MetagovClient", dependencies: ["MetagovProto", "MetagovProtoJSON", "MetagovGRPC", "MetagovCore"]),
-        .executableTarget(
-            name: "metagov-bench",
-            dependencies: [
-                "MetagovClient", "MetagovProto", "MetagovProtoJSON", "MetagovGRPC", "MetagovCore",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
-        .executableTarget(
-            name: "metagov",
-            dependencies: [
-                "MetagovClient", "MetagovProto", "MetagovProtoJSON", "MetagovGRPC", "MetagovCore",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+        .target(
+            name: "MetagovRPC",
+            dependencies: ["MetagovCore", "MetagovProto", "MetagovProtoGRPC", "MetagovProtoJSON", "MetagovGRPC", "MetagovHTTP"]),
         .target(
             name: "MetagovAdmin",
             dependencies: [
-                "MetagovCore", "MetagovSQLite", "MetagovPlugins", "MetagovRPC", "MetagovGRPC", "MetagovDelivery",
+                "MetagovCore", "MetagovSQLite", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .target(
+            name: "MetagovServer",
+            dependencies: [
+                "MetagovAdmin", "MetagovCore", "MetagovPlugins", "MetagovRPC", "MetagovGRPC", "MetagovDelivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        .executableTarget(name: "metagovd", dependencies: ["MetagovAdmin"]),
+            ]),
+        .executableTarget(name: "metagovd", dependencies: ["MetagovServer"]),
+
+        // MARK: Clients
+        .target(name: "MetagovClient", dependencies: ["MetagovJSON", "MetagovProto", "MetagovProtoGRPC", "MetagovProtoJSON", "MetagovGRPC"]),
+        .executableTarget(
+            name: "metagov",
+            dependencies: [
+                "MetagovClient", "MetagovProto", "MetagovProtoGRPC", "MetagovProtoJSON", "MetagovGRPC", "MetagovJSON",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "metagov-bench",
+            dependencies: [
+                "MetagovClient", "MetagovProto", "MetagovProtoGRPC", "MetagovProtoJSON", "MetagovGRPC", "MetagovJSON",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // MARK: Tests
         .target(
             name: "MetagovTestSupport", dependencies: ["MetagovCore", "MetagovSQLite"], path: "Tests/MetagovTestSupport"),
         .testTarget(name: "MetagovCoreTests", dependencies: ["MetagovCore", "MetagovSQLite", "MetagovTestSupport"]),
@@ -96,12 +118,13 @@ let package = Package(
         .testTarget(
             name: "ThirdPartyPluginTests", dependencies: ["MetagovCore", "MetagovPlugins", "MetagovTestSupport"]),
         .testTarget(name: "MetagovdTests", dependencies: ["MetagovCore"]),
-        .testTarget(name: "MetagovGRPCTests", dependencies: ["MetagovGRPC", "MetagovHTTP2"]),
-        .testTarget(name: "MetagovProtoTests", dependencies: ["MetagovProto", "MetagovGRPC"]),
+        .testTarget(name: "MetagovGRPCTests", dependencies: ["MetagovGRPC", "MetagovHTTP2", "MetagovHTTP"]),
+        .testTarget(name: "MetagovProtoTests", dependencies: ["MetagovProto", "MetagovProtoGRPC", "MetagovGRPC"]),
         .testTarget(
             name: "MetagovServerTests",
             dependencies: [
-                "MetagovClient", "MetagovProto", "MetagovProtoJSON", "MetagovGRPC", "MetagovCore", "MetagovDelivery",
+                "MetagovClient", "MetagovProto", "MetagovProtoGRPC", "MetagovProtoJSON", "MetagovGRPC", "MetagovCore",
+                "MetagovDelivery",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -113,7 +136,9 @@ let package = Package(
 // The modules on the per-call path of the API: their nonisolated async functions run on the caller's executor
 // (the handler thread pool) instead of switching executors at every call (SE-0461); about 9% more
 // PerformAction calls per second under h2load (A/B against the same commit without it).
-let callPathModules = ["MetagovCore", "MetagovRPC", "MetagovPlugins", "MetagovGRPC", "MetagovProto", "MetagovProtoJSON"]
+let callPathModules = [
+    "MetagovCore", "MetagovRPC", "MetagovPlugins", "MetagovGRPC", "MetagovProto", "MetagovProtoGRPC", "MetagovProtoJSON",
+]
 for target in package.targets where callPathModules.contains(target.name) {
     target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
 }

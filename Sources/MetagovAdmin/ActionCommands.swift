@@ -1,8 +1,9 @@
 import ArgumentParser
 import MetagovCore
 
-struct ActionCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct ActionCommand: ParsableCommand {
+    package init() {}
+    package static let configuration = CommandConfiguration(
         commandName: "action", abstract: "Perform plugin actions.", subcommands: [Perform.self])
 
     struct Perform: AsyncParsableCommand {

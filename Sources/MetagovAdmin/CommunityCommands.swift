@@ -1,8 +1,9 @@
 import ArgumentParser
 import MetagovCore
 
-struct CommunityCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct CommunityCommand: ParsableCommand {
+    package init() {}
+    package static let configuration = CommandConfiguration(
         commandName: "community", abstract: "Create, show, list, rename and delete communities.",
         subcommands: [Create.self, Show.self, List.self, Update.self, Delete.self])
 

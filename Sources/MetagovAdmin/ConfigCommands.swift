@@ -1,8 +1,9 @@
 import ArgumentParser
 import MetagovCore
 
-struct ConfigCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct ConfigCommand: ParsableCommand {
+    package init() {}
+    package static let configuration = CommandConfiguration(
         commandName: "config", abstract: "Configuration tools.", subcommands: [Declaration.self, Check.self])
 
     struct Declaration: ParsableCommand {

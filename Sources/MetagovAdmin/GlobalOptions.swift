@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import MetagovCore
-import MetagovPlugins
 import MetagovSQLite
 
 /// Options every `metagovd` command accepts: where the database and the configuration file are.
@@ -33,25 +32,5 @@ public struct GlobalOptions: ParsableArguments {
     /// Opens the core on the database with extensions already loaded.
     public func openCore(registry: ExtensionRegistry, config: MetagovConfig) throws -> Metagov {
         try Metagov(store: SQLiteStore(path: databasePath), registry: registry, config: config)
-    }
-}
-
-/// Start-up shared by every command: extensions, configuration, the core.
-public enum CoreBootstrap {
-    /// Every extension `metagovd` can load.
-    public static func availableExtensions() -> [any MetagovExtension] { BuiltinExtensions.all() }
-
-    /// Reads and validates the configuration, then loads the configured extensions in order. An invalid
-    /// value stops start-up with a ``ConfigError`` naming the key.
-    public static func load(configPath: String?) throws -> (ExtensionRegistry, MetagovConfig) {
-        let registry = try ExtensionRegistry(available: availableExtensions())
-        let preliminary = Metagov.configDeclaration(registry: registry)
-        let raw = try ConfigSource.load(path: configPath, declaration: preliminary)
-        let names = try MetagovConfig(declaration: preliminary, raw: raw).list(CoreConfig.plugins) ?? registry.availableNames
-        try registry.load(names)
-        // Loaded extensions may declare more options; validate against the full declaration.
-        let declaration = Metagov.configDeclaration(registry: registry)
-        let config = try MetagovConfig(declaration: declaration, raw: ConfigSource.load(path: configPath, declaration: declaration))
-        return (registry, config)
     }
 }

@@ -3,14 +3,14 @@ import Foundation
 import MetagovCore
 
 /// How `metagovd` writes results: JSON on standard output.
-enum Output {
-    static func print(_ value: JSONValue) {
+package enum Output {
+    package static func print(_ value: JSONValue) {
         Swift.print(value.serialized(sortedKeys: true, pretty: true))
     }
 
-    static func print(_ value: some JSONRepresentable) { print(value.json) }
+    package static func print(_ value: some JSONRepresentable) { print(value.json) }
 
-    static func print(_ values: [some JSONRepresentable]) { print(.array(values.map(\.json))) }
+    package static func print(_ values: [some JSONRepresentable]) { print(.array(values.map(\.json))) }
 }
 
 /// Parses a command-line JSON argument, naming the option on failure.

@@ -1,8 +1,9 @@
 import ArgumentParser
 import MetagovCore
 
-struct PluginGroupCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct PluginGroupCommand: ParsableCommand {
+    package init() {}
+    package static let configuration = CommandConfiguration(
         commandName: "plugin", abstract: "List plugin types; enable, disable and list plugin instances.",
         subcommands: [Types.self, Enable.self, Disable.self, List.self])
 

@@ -3,8 +3,9 @@ import MetagovCore
 
 extension ProcessStatus: ExpressibleByArgument {}
 
-struct ProcessCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct ProcessCommand: ParsableCommand {
+    package init() {}
+    package static let configuration = CommandConfiguration(
         commandName: "process", abstract: "Start, show, close and list governance processes.",
         subcommands: [Start.self, Show.self, Close.self, List.self])
 

@@ -1,8 +1,9 @@
 import ArgumentParser
 import MetagovCore
 
-struct SchemaCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct SchemaCommand: ParsableCommand {
+    package init() {}
+    package static let configuration = CommandConfiguration(
         commandName: "schema", abstract: "JSON-Schema (draft 7) tools.", subcommands: [Validate.self])
 
     struct Validate: ParsableCommand {

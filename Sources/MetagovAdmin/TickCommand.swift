@@ -1,12 +1,13 @@
 import ArgumentParser
 import MetagovCore
 
-struct TickCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct TickCommand: AsyncParsableCommand {
+    package init() {}
+    package static let configuration = CommandConfiguration(
         commandName: "tick", abstract: "Run one scheduler pass: periodic tasks, then update() of pending processes.")
     @OptionGroup var global: GlobalOptions
 
-    func run() async throws {
+    package func run() async throws {
         let report = try await global.openCore().scheduler.tick()
         Output.print(["tasks_run": .integer(report.tasksRun), "processes_updated": .integer(report.processesUpdated),
                       "processes_completed": .integer(report.processesCompleted), "events_pruned": .integer(report.eventsPruned),

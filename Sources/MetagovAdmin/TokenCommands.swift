@@ -3,8 +3,9 @@ import Foundation
 import MetagovCore
 
 /// `metagovd token create|list|revoke`: API tokens, managed on the database directly.
-struct TokenCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct TokenCommand: ParsableCommand {
+    package init() {}
+    package static let configuration = CommandConfiguration(
         commandName: "token", abstract: "Create, list and revoke API tokens.",
         subcommands: [Create.self, List.self, Revoke.self])
 

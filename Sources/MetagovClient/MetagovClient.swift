@@ -1,6 +1,7 @@
 import Foundation
 import MetagovGRPC
 import MetagovProto
+import MetagovProtoGRPC
 
 /// A connection to a metagov-swift server with a typed stub per service.
 ///

@@ -1,3 +1,4 @@
+import MetagovHTTP
 import MetagovHTTP2
 import NIOCore
 

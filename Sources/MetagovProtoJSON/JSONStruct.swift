@@ -1,5 +1,5 @@
 import Foundation
-import MetagovCore
+import MetagovJSON
 import MetagovProto
 
 // Free-form JSON travels as google.protobuf.Struct / Value. Integers become doubles on the wire (protobuf's

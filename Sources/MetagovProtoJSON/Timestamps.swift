@@ -1,5 +1,5 @@
 import Foundation
-import MetagovCore
+import MetagovJSON
 import MetagovProto
 
 extension Google_Protobuf_Timestamp: JSONRepresentableMessage {

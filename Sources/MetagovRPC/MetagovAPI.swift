@@ -1,6 +1,8 @@
 import MetagovCore
 import MetagovGRPC
+import MetagovHTTP
 import MetagovProto
+import MetagovProtoGRPC
 import MetagovProtoJSON
 
 /// The gRPC API of a `Metagov` core: the six `metagov.v1` services plus the standard health and reflection

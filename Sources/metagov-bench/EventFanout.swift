@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import MetagovClient
 import MetagovGRPC
-import MetagovCore
+import MetagovJSON
 import MetagovProto
+import MetagovProtoGRPC
 import MetagovProtoJSON
 
 /// `metagov-bench`: event append and delivery rates and delivery latency with 0, 1, 10 and 100 concurrent

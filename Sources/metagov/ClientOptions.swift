@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import MetagovClient
-import MetagovCore
+import MetagovJSON
 import MetagovGRPC
 import MetagovProto
+import MetagovProtoGRPC
 import MetagovProtoJSON
 
 /// Where the server is and how to call it; every `metagov` command takes these.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MetagovProto
+import MetagovProtoGRPC
 
 struct CommunityCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

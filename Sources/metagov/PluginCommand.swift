@@ -1,5 +1,6 @@
 import ArgumentParser
 import MetagovProto
+import MetagovProtoGRPC
 
 struct PluginCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MetagovProto
+import MetagovProtoGRPC
 
 struct ProcessCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MetagovProto
+import MetagovProtoGRPC
 
 /// `metagov webhook ...`: webhook subscriptions and the outbox of their deliveries.
 struct WebhookCommand: AsyncParsableCommand {

@@ -1,3 +1,3 @@
-import MetagovAdmin
+import MetagovServer
 
-await MetagovdCommand.entryPoint()
+await MetagovServer.main()

@@ -1,5 +1,6 @@
 import MetagovGRPC
 import MetagovProto
+import MetagovProtoGRPC
 import Testing
 
 @Suite("protobuf-c codec")

@@ -1,4 +1,5 @@
 import MetagovProto
+import MetagovProtoGRPC
 
 /// A message value with its reference encoding (see Generated/MessageSamples.swift).
 struct MessageSample: Sendable, CustomStringConvertible {

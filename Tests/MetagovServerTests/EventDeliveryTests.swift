@@ -3,6 +3,7 @@ import MetagovClient
 import MetagovCore
 import MetagovGRPC
 import MetagovProto
+import MetagovProtoGRPC
 import MetagovProtoJSON
 import Testing
 

@@ -1,6 +1,7 @@
 import MetagovClient
 import MetagovGRPC
 import MetagovProto
+import MetagovProtoGRPC
 import Testing
 
 @Suite("metagovd serve: identity")

@@ -5,6 +5,7 @@ import MetagovClient
 import MetagovCore
 import MetagovGRPC
 import MetagovProto
+import MetagovProtoGRPC
 import MetagovProtoJSON
 import NIOCore
 import Testing

@@ -4,6 +4,7 @@ import MetagovCore
 import MetagovDelivery
 import MetagovGRPC
 import MetagovProto
+import MetagovProtoGRPC
 import MetagovProtoJSON
 import Testing
 

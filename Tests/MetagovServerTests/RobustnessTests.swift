@@ -2,6 +2,7 @@ import Foundation
 import MetagovClient
 import MetagovGRPC
 import MetagovProto
+import MetagovProtoGRPC
 import Testing
 
 @Suite("metagovd serve: protocol robustness, health, reflection, restart")

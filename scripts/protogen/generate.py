@@ -33,6 +33,7 @@ SYSTEM_INCLUDE = "/usr/include"
 WELL_KNOWN = ["google/protobuf/struct.proto", "google/protobuf/timestamp.proto"]
 C_OUT = "Sources/MetagovProtoC/generated"
 SWIFT_OUT = "Sources/MetagovProto/Generated"
+SERVICES_OUT = "Sources/MetagovProtoGRPC/Generated"
 SAMPLES_OUT = "Tests/MetagovProtoTests/Generated"
 JSON_OUT = "Sources/MetagovProtoJSON/Generated"
 
@@ -226,8 +227,8 @@ class SwiftFileWriter:
         plain = [f for f in msg.field if not (f.HasField("oneof_index"))]
 
         self.emit(doc(["`%s`" % full_name[1:]], i).rstrip("\n"))
-        self.emit("%spublic struct %s: ProtoMessage {" % (i, short))
-        self.emit('%s    public static let protoDescriptor = ProtoDescriptor(fullName: "%s")' % (i, full_name[1:]))
+        self.emit("%spublic struct %s: ProtoMessage, ProtoCodable {" % (i, short))
+        self.emit('%s    package static let protoDescriptor = ProtoDescriptor(fullName: "%s")' % (i, full_name[1:]))
         self.emit("")
         for f in plain:
             self.emit("%s    /// `%s` = %d" % (i, f.name, f.number))
@@ -265,7 +266,15 @@ class SwiftFileWriter:
             self.emit("%s    }" % i)
         # Reader
         self.emit("")
-        self.emit("%s    public init(protoReader reader: ProtoReader) {" % i)
+        self.emit("%s    /// Decodes the protobuf encoding `bytes`." % i)
+        self.emit("%s    public init(serializedBytes bytes: [UInt8]) throws(ProtoDecodingError) {" % i)
+        self.emit("%s        self = try ProtobufC.decodeMessage(bytes)" % i)
+        self.emit("%s    }" % i)
+        self.emit("")
+        self.emit("%s    /// The protobuf encoding (fields in number order; maps in key order)." % i)
+        self.emit("%s    public func serializedBytes() -> [UInt8] { ProtobufC.encodeMessage(self) }" % i)
+        self.emit("")
+        self.emit("%s    package init(protoReader reader: ProtoReader) {" % i)
         for f in plain:
             self.emit("%s        self.%s = %s" % (i, camel(f.name), self.read_expr(f, index_of[f.number], "reader")))
         for idx, members in sorted(oneofs.items()):
@@ -282,7 +291,7 @@ class SwiftFileWriter:
         self.emit("%s    }" % i)
         # Writer
         self.emit("")
-        self.emit("%s    public func write(to writer: inout ProtoWriter) {" % i)
+        self.emit("%s    package func write(to writer: inout ProtoWriter) {" % i)
         for f in plain:
             self.write_stmt(f, index_of[f.number], "self." + camel(f.name), i + "        ")
         for idx, members in sorted(oneofs.items()):
@@ -441,7 +450,7 @@ class SwiftFileWriter:
         self.emit("public struct %sClient: Sendable {" % base)
         self.emit("    /// The connection calls go over.")
         self.emit("    public let connection: GRPCClient")
-        self.emit("    /// Options used when a call passes none (metadata such as `authorization`, timeout).")
+        self.emit("    /// Options of every call (metadata such as `authorization`, timeout); a call's own options are merged over them.")
         self.emit("    public var defaultOptions: GRPCCallOptions")
         self.emit("")
         self.emit("    public init(connection: GRPCClient, defaultOptions: GRPCCallOptions = .init()) {")
@@ -454,18 +463,18 @@ class SwiftFileWriter:
             if kind == "unary":
                 self.emit("    public func %s(_ request: %s, options: GRPCCallOptions? = nil) async throws -> %s {" % (name, req, resp))
                 self.emit("        let (bytes, _) = try await self.connection.unary(")
-                self.emit("            %s.Method.%s, request.serializedBytes(), options: options ?? self.defaultOptions)" % (base, ident(name)))
+                self.emit("            %s.Method.%s, request.serializedBytes(), options: self.defaultOptions.merging(options))" % (base, ident(name)))
                 self.emit("        return try %s(responseBytes: bytes)" % resp)
             elif kind == "serverStreaming":
                 self.emit("    public func %s(_ request: %s, options: GRPCCallOptions? = nil) -> ProtoResponseStream<%s> {" % (name, req, resp))
                 self.emit("        ProtoResponseStream(self.connection.serverStreaming(")
-                self.emit("            %s.Method.%s, request.serializedBytes(), options: options ?? self.defaultOptions))" % (base, ident(name)))
+                self.emit("            %s.Method.%s, request.serializedBytes(), options: self.defaultOptions.merging(options)))" % (base, ident(name)))
             elif kind == "clientStreaming":
                 self.emit("    public func %s(" % name)
                 self.emit("        options: GRPCCallOptions? = nil, requests: @Sendable (ProtoStreamWriter<%s>) async throws -> Void" % req)
                 self.emit("    ) async throws -> %s {" % resp)
                 self.emit("        let bytes = try await self.connection.clientStreaming(")
-                self.emit("            %s.Method.%s, options: options ?? self.defaultOptions) { writer in" % (base, ident(name)))
+                self.emit("            %s.Method.%s, options: self.defaultOptions.merging(options)) { writer in" % (base, ident(name)))
                 self.emit("            try await requests(ProtoStreamWriter(writer))")
                 self.emit("        }")
                 self.emit("        return try %s(responseBytes: bytes)" % resp)
@@ -474,16 +483,18 @@ class SwiftFileWriter:
                 self.emit("        options: GRPCCallOptions? = nil, requests: @escaping @Sendable (ProtoStreamWriter<%s>) async throws -> Void" % req)
                 self.emit("    ) -> ProtoResponseStream<%s> {" % resp)
                 self.emit("        ProtoResponseStream(self.connection.bidirectional(")
-                self.emit("            %s.Method.%s, options: options ?? self.defaultOptions) { writer in" % (base, ident(name)))
+                self.emit("            %s.Method.%s, options: self.defaultOptions.merging(options)) { writer in" % (base, ident(name)))
                 self.emit("            try await requests(ProtoStreamWriter(writer))")
                 self.emit("        })")
             self.emit("    }")
         self.emit("}")
 
-    def render(self):
-        self.emit(HEADER.format(source="proto/" + self.file.name if not self.file.name.startswith("google/") else self.file.name).rstrip("\n"))
-        self.emit("")
-        self.emit("import MetagovGRPC")
+    def header(self):
+        return HEADER.format(source="proto/" + self.file.name if not self.file.name.startswith("google/") else self.file.name).rstrip("\n")
+
+    def render_messages(self):
+        """The message and enum types (module MetagovProto: no transport)."""
+        self.out = [self.header()]
         prefix = package_prefix(self.file.package)
         for e in self.file.enum_type:
             self.emit("")
@@ -491,6 +502,13 @@ class SwiftFileWriter:
         for m in self.file.message_type:
             self.emit("")
             self.write_message(m, ".%s.%s" % (self.file.package, m.name), prefix + m.name, "")
+        return "\n".join(self.out) + "\n"
+
+    def render_services(self):
+        """The service protocols, method registration and client stubs (module MetagovProtoGRPC), or None."""
+        if not self.file.service:
+            return None
+        self.out = [self.header(), "", "import MetagovGRPC", "import MetagovProto"]
         for s in self.file.service:
             self.emit("")
             self.write_service(s)
@@ -503,7 +521,7 @@ def render_json_mapping(files, registry):
     special = {".google.protobuf.Struct", ".google.protobuf.Value", ".google.protobuf.ListValue",
                ".google.protobuf.Timestamp"}
     lines = [HEADER.format(source="every message in proto/").rstrip("\n"), "",
-             "import MetagovCore", "import MetagovProto"]
+             "import MetagovJSON", "import MetagovProto"]
 
     def value_expr(field, v):
         if field.type == FDP.TYPE_MESSAGE:
@@ -694,15 +712,21 @@ def main():
         swift_out = os.path.join(args.out, SWIFT_OUT)
         samples_out = os.path.join(args.out, SAMPLES_OUT)
         json_out = os.path.join(args.out, JSON_OUT)
-        for d in (c_out, swift_out, samples_out, json_out):
+        services_out = os.path.join(args.out, SERVICES_OUT)
+        for d in (c_out, swift_out, services_out, samples_out, json_out):
             shutil.rmtree(d, ignore_errors=True)
             os.makedirs(d)
         shutil.copytree(c_tmp, c_out, dirs_exist_ok=True)
         with open(os.path.join(c_out, "descriptor_table.c"), "w") as fh:
             fh.write(render_descriptor_table(c_out))
         for f in files:
+            writer = SwiftFileWriter(registry, f)
             with open(os.path.join(swift_out, swift_file_name(f.name)), "w") as fh:
-                fh.write(SwiftFileWriter(registry, f).render())
+                fh.write(writer.render_messages())
+            services = writer.render_services()
+            if services:
+                with open(os.path.join(services_out, swift_file_name(f.name).replace(".pb.swift", ".grpc.swift")), "w") as fh:
+                    fh.write(services)
         with open(os.path.join(swift_out, "ProtoFiles.swift"), "w") as fh:
             fh.write(render_file_registry(files))
         with open(os.path.join(json_out, "MessageJSON.swift"), "w") as fh:

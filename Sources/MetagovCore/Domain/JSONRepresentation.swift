@@ -1,17 +1,7 @@
 import Foundation
 
-/// Domain objects as the JSON drivers see (the admin CLI prints it; process callbacks post it). Keys use
-/// Metagov's snake_case names; times are RFC 3339 with fractional seconds.
-public protocol JSONRepresentable {
-    var json: JSONValue { get }
-}
-
-extension Date {
-    /// RFC 3339 / ISO 8601 text with milliseconds, in UTC.
-    public var rfc3339: String {
-        formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
-}
+// The JSON forms of domain objects, as drivers see them (the admin CLI prints them; process callbacks post
+// them): Metagov's snake_case keys, RFC 3339 times.
 
 extension Optional where Wrapped == String {
     fileprivate var json: JSONValue { map(JSONValue.string) ?? .null }

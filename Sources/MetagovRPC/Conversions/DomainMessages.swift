@@ -1,5 +1,6 @@
 import MetagovCore
 import MetagovProto
+import MetagovProtoGRPC
 import MetagovProtoJSON
 
 // Domain values of the core → their API messages.

@@ -1,5 +1,6 @@
 import MetagovCore
 import MetagovProto
+import MetagovProtoGRPC
 import MetagovProtoJSON
 
 extension Metagov_V1_Webhook {

@@ -1,6 +1,7 @@
 import MetagovCore
 import MetagovGRPC
 import MetagovProto
+import MetagovProtoGRPC
 import MetagovProtoJSON
 
 /// `metagov.v1.Processes` on the core.

@@ -1,5 +1,6 @@
 import MetagovCore
 import MetagovGRPC
+import MetagovHTTP
 
 /// Plain HTTP on the API port (HTTP/1.1, or HTTP/2 without a gRPC content type):
 /// - `POST /api/hooks/{community}/{plugin}` and `POST /api/hooks/{plugin}` (Metagov's routes) hand a

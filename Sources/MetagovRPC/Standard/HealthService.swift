@@ -1,5 +1,6 @@
 import MetagovGRPC
 import MetagovProto
+import MetagovProtoGRPC
 import MetagovProtoJSON
 import Synchronization
 

@@ -1,4 +1,5 @@
 import MetagovProto
+import MetagovProtoGRPC
 import MetagovProtoJSON
 
 /// What server reflection answers, independent of the protocol version (v1 or v1alpha).

@@ -1,5 +1,6 @@
 import MetagovGRPC
 import MetagovProto
+import MetagovProtoGRPC
 import MetagovProtoJSON
 
 /// `grpc.reflection.v1.ServerReflection`.

@@ -1,0 +1,2 @@
+/// Plugin code, extensions and transports use JSONValue with the core: importing MetagovCore brings it.
+@_exported import MetagovJSON

@@ -1,0 +1,6 @@
+import NIOCore
+import Synchronization
+
+protocol GRPCMessageSink: AnyObject, Sendable {
+    func writeMessage(_ message: [UInt8]) async throws
+}

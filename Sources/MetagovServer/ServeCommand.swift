@@ -1,0 +1,114 @@
+import MetagovAdmin
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import MetagovCore
+import MetagovDelivery
+import MetagovGRPC
+import MetagovRPC
+
+/// `metagovd serve`: the gRPC API and the scheduler, until SIGINT or SIGTERM.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the gRPC API (and run the scheduler) until SIGINT or SIGTERM.",
+        discussion: """
+            Prints 'metagovd serving on HOST:PORT' on standard output once it listens (with --port 0, the port \
+            the system picked). On SIGINT/SIGTERM: health turns NOT_SERVING, connections get GOAWAY, in-flight \
+            calls may finish within --shutdown-grace seconds, then the process exits 0.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "TCP port (0: any free port).")
+    var port = 50051
+
+    @Option(name: .customLong("scheduler-interval"), help: "Seconds between scheduler passes (periodic tasks, update() of pending processes); 0 disables.")
+    var schedulerInterval: Double = 15
+
+    @Option(name: .customLong("max-message-size"), help: "Largest request or response message, in bytes.")
+    var maxMessageSize = 4 * 1024 * 1024
+
+    @Option(name: .customLong("shutdown-grace"), help: "Seconds in-flight calls may take to finish on shutdown.")
+    var shutdownGrace: Double = 10
+
+    @Option(name: .customLong("event-loop-threads"), help: "Event loop threads (default: one per processor this process may run on, see taskset).")
+    var eventLoopThreads: Int?
+
+    @Flag(name: .customLong("no-auth"), help: "Accept every call without a token, as an administrator (local development only).")
+    var noAuth = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard schedulerInterval >= 0, schedulerInterval.isFinite else { throw ValidationError("--scheduler-interval must be ≥ 0") }
+        guard maxMessageSize >= 1024 else { throw ValidationError("--max-message-size must be at least 1024 bytes") }
+        guard shutdownGrace >= 0, shutdownGrace.isFinite else { throw ValidationError("--shutdown-grace must be ≥ 0") }
+        if let threads = eventLoopThreads, threads < 1 { throw ValidationError("--event-loop-threads must be ≥ 1") }
+    }
+
+    func run() async throws {
+        let logger = Logger(label: "metagovd.serve")
+        let signals = ShutdownSignal.install()
+        let core = try global.openCore()
+        if noAuth {
+            logger.warning("authentication is OFF (--no-auth): every caller is an administrator; never expose this server")
+        } else {
+            try Self.bootstrapAdminToken(core: core, databasePath: global.databasePath, logger: logger)
+        }
+        let api = MetagovAPI(core: core, requireAuthentication: !noAuth)
+        var configuration = GRPCServerConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.maxReceiveMessageSize = maxMessageSize
+        configuration.maxSendMessageSize = maxMessageSize
+        configuration.shutdownGracePeriod = .milliseconds(Int64(shutdownGrace * 1000))
+        if let eventLoopThreads { configuration.eventLoopThreads = eventLoopThreads }
+        let server = GRPCServer(configuration: configuration, methods: api.methods, plainHTTP: api.http)
+        let boundPort = try await server.start()
+        logger.info("listening", metadata: ["host": "\(host)", "port": "\(boundPort)", "database": "\(global.databasePath)"])
+        FileHandle.standardOutput.write(Data("metagovd serving on \(host):\(boundPort)\n".utf8))
+
+        let interval = schedulerInterval
+        let scheduler = Task { [core] in
+            guard interval > 0 else { return }
+            await core.scheduler.run(every: .milliseconds(Int64(interval * 1000)))
+        }
+        let worker = DeliveryWorker(core: core)
+        let delivery = Task { await worker.run() }
+        let signal = await signals.next()
+        logger.info("shutting down", metadata: ["signal": "\(signal)"])
+        api.health.setAll(.notServing)
+        scheduler.cancel()
+        await server.shutdown()
+        delivery.cancel()
+        await scheduler.value
+        await delivery.value
+        logger.info("stopped")
+    }
+}
+
+extension ServeCommand {
+    /// Where the first admin token is written: next to the database, readable only by its owner.
+    static func adminTokenPath(databasePath: String) -> String { databasePath + ".admin-token" }
+
+    /// On a database without any token, creates an admin token and writes it to a file only the owner can
+    /// read, so a fresh server is secure by default and still usable.
+    static func bootstrapAdminToken(core: Metagov, databasePath: String, logger: Logger) throws {
+        guard try !core.tokens.any() else { return }
+        let path = adminTokenPath(databasePath: databasePath)
+        let (token, _) = try core.tokens.create(scope: .admin, name: "bootstrap-admin")
+        _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+        }
+        handle.write(Data((token + "\n").utf8))
+        try handle.close()
+        logger.notice("created the first admin token", metadata: ["file": "\(path)"])
+        FileHandle.standardError.write(Data("metagovd: the first admin token is in \(path) (mode 0600)\n".utf8))
+    }
+}

@@ -1,0 +1,58 @@
+import MetagovAdmin
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import MetagovCore
+import MetagovDelivery
+import MetagovGRPC
+import MetagovRPC
+
+/// SIGINT and SIGTERM, handled from the moment `install()` returns (so a signal that arrives while the server
+/// is starting is not lost and does not kill the process), awaited with `next()`.
+final class ShutdownSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var received: String?
+    private var waiter: CheckedContinuation<String, Never>?
+    private var sources: [any DispatchSourceSignal] = []
+
+    private init() {}
+
+    /// Ignores the default action of SIGINT and SIGTERM and starts recording them.
+    static func install() -> ShutdownSignal {
+        let signals = ShutdownSignal()
+        let queue = DispatchQueue(label: "metagovd.signals")
+        for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { [signals] in signals.record(name) }
+            source.resume()
+            signals.sources.append(source)
+        }
+        return signals
+    }
+
+    /// The first signal received, waiting for one if none has arrived yet.
+    func next() async -> String {
+        await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
+            lock.lock()
+            if let received {
+                lock.unlock()
+                continuation.resume(returning: received)
+            } else {
+                waiter = continuation
+                lock.unlock()
+            }
+        }
+    }
+
+    private func record(_ name: String) {
+        lock.lock()
+        guard received == nil else { return lock.unlock() }
+        received = name
+        let waiting = waiter
+        waiter = nil
+        lock.unlock()
+        waiting?.resume(returning: name)
+    }
+}
