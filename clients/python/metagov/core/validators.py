@@ -7,11 +7,12 @@ from typing import Any, Dict, Iterator
 from jsonschema import Draft7Validator, validators
 
 
-class SaferDraft7Validator(Draft7Validator):
-    """Checks schemas more strictly than draft 7: a schema's top level may hold only draft-7 keywords, so a
-    misspelt keyword fails when the plugin is registered instead of being ignored."""
-
-    META_SCHEMA = {**Draft7Validator.META_SCHEMA, "additionalProperties": False}
+SaferDraft7Validator = validators.create(
+    meta_schema={**Draft7Validator.META_SCHEMA, "additionalProperties": False},
+    validators=Draft7Validator.VALIDATORS, type_checker=Draft7Validator.TYPE_CHECKER,
+    format_checker=Draft7Validator.FORMAT_CHECKER)
+"""Draft 7, but ``check_schema`` accepts only draft-7 keywords (at every level of the schema), so a misspelt
+keyword fails when the plugin is registered instead of being ignored."""
 
 
 def _fill_defaults(validator: Any, properties: Dict[str, Any], instance: Any, schema: Dict[str, Any]) -> Iterator[Any]:
