@@ -130,7 +130,8 @@ class Registry:
 
     @staticmethod
     def action(slug: str, description: str, input_schema: Optional[Dict[str, Any]] = None,
-               output_schema: Optional[Dict[str, Any]] = None, is_public: bool = False) -> Callable[[Callable], Callable]:
+               output_schema: Optional[Dict[str, Any]] = None,
+               is_public: bool = False) -> Callable[[Callable], Callable]:
         """Makes a plugin method the action ``PLUGIN.SLUG``. It is called with the validated parameters as
         keyword arguments and returns the result (any JSON value). ``is_public``: callers need no token."""
 
@@ -196,7 +197,8 @@ def _register_method(cls: type, method_name: str, method: Any) -> None:
         cls._event_schemas.extend(method._meta_task.event_schemas)
     if hasattr(method, "_meta_webhook_receiver"):
         if cls._webhook_receiver_function:
-            raise Exception(f"'{cls.name}' has two webhook receivers: {cls._webhook_receiver_function} and {method_name}")
+            raise Exception(f"'{cls.name}' has two webhook receivers: {cls._webhook_receiver_function} and "
+                            f"{method_name}")
         cls._webhook_receiver_function = method_name
         cls._event_schemas.extend(method._meta_webhook_receiver.event_schemas)
     if hasattr(method, "_meta_webhook_verifier"):

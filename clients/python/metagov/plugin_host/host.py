@@ -7,7 +7,7 @@ import os
 import socket
 import threading
 import time
-from typing import Callable, List, Mapping, Optional, Sequence
+from typing import Callable, List, Mapping, Optional, Sequence, Tuple
 
 from metagov.plugin_host.backoff import Backoff
 from metagov.plugin_host.connection import DEFAULT_CHANNEL_OPTIONS, GatewayConnection
@@ -22,7 +22,10 @@ class PluginHost:
 
     def __init__(self, servers: Sequence[str], token: str, plugin_types: Mapping[str, type], max_in_flight: int = 8,
                  host_name: Optional[str] = None, backoff: Callable[[], Backoff] = Backoff,
-                 channel_options=DEFAULT_CHANNEL_OPTIONS):
+                 channel_options: Sequence[Tuple[str, int]] = DEFAULT_CHANNEL_OPTIONS):
+        """``token``: a plugin-host token (sent as ``authorization: Bearer``). ``host_name`` names the host in
+        the gateways' logs (default "hostname:pid"). ``backoff`` makes each connection's reconnection delays;
+        ``channel_options`` are grpcio channel options."""
         if not servers:
             raise ValueError("a plugin host needs at least one server")
         if not plugin_types:

@@ -22,7 +22,8 @@ _STATUS_VALUES = {"created": common_pb2.PROCESS_STATUS_CREATED, "pending": commo
                   "completed": common_pb2.PROCESS_STATUS_COMPLETED}
 
 
-def answer(invocation: pb.Invocation, plugin_types: Mapping[str, type], max_result_bytes: int = 0) -> pb.InvocationResult:
+def answer(invocation: pb.Invocation, plugin_types: Mapping[str, type],
+           max_result_bytes: int = 0) -> pb.InvocationResult:
     """Runs the invocation's hook and returns its result with the effects, or the PluginError it raised (then
     without effects). A result larger than ``max_result_bytes`` (0: no limit) becomes an INTERNAL error."""
     try:

@@ -8,7 +8,7 @@ from metagov.plugin_host import PluginLoadError, load_plugins
 from metagov.plugin_host.registration import register_message
 from metagov.v1 import plugin_host_pb2 as pb
 from metagov_client.convert import to_python
-from plugin_host_fixtures import PLUGINS, plugin_types  # noqa: F401
+from sdk_helpers import PLUGINS
 
 
 def test_packages_load_as_metagov_plugins(plugin_types):

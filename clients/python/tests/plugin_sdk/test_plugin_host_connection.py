@@ -7,9 +7,8 @@ import threading
 import grpc
 
 from fake_gateway import FakeGateway, wait_until
-from plugin_host_fixtures import (TOKEN, forum, gateway, invocation, plugin_snapshot, plugin_types,  # noqa: F401
-                                  result_value, start_host, townhall_config)
 from metagov.v1 import plugin_host_pb2 as pb
+from sdk_helpers import TOKEN, invocation, plugin_snapshot, result_value, townhall_config
 
 
 def _post(invocation_id, forum):

@@ -6,12 +6,11 @@ import datetime
 import decimal
 
 from fake_gateway import wait_until
-from plugin_host_fixtures import (forum, gateway, invocation, plugin_snapshot, plugin_types,  # noqa: F401
-                                  process_snapshot, result_value, start_host, state_values, townhall_config,
-                                  webhook)
 from metagov.v1 import common_pb2
 from metagov.v1 import plugin_host_pb2 as pb
 from metagov_client.convert import to_python
+from sdk_helpers import (invocation, plugin_snapshot, process_snapshot, result_value, state_values, townhall_config,
+                         webhook)
 
 
 def _session(gateway, start_host):

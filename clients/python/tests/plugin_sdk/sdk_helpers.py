@@ -1,6 +1,4 @@
-"""Fixtures and message builders for the plugin SDK tests (no metagovd needed): the test plugins, a forum
-stand-in, a fake gateway, and a plugin host serving the test plugins to it. Test modules import the fixtures
-they use."""
+"""Constants and protocol message builders shared by the plugin SDK tests."""
 
 from __future__ import annotations
 
@@ -8,59 +6,20 @@ import hashlib
 import hmac
 import json
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional
 
-import pytest
 from google.protobuf import struct_pb2
 
-from fake_gateway import FakeGateway
 from forum_standin import API_KEY, ForumStandIn
 from metagov.core import state_encoding
-from metagov.plugin_host import PluginHost, load_plugins
-from metagov.plugin_host.backoff import Backoff
 from metagov.v1 import common_pb2
 from metagov.v1 import plugin_host_pb2 as pb
 from metagov_client.convert import to_python, to_struct, to_value
 
 PLUGINS = Path(__file__).resolve().parent / "plugins"
+"""The test plugins' directory."""
 WEBHOOK_SECRET = "hook-secret"
 TOKEN = "host-token"
-
-
-@pytest.fixture(scope="session")
-def plugin_types() -> Dict[str, type]:
-    """The test plugins, loaded as the host loads them."""
-    return load_plugins(str(PLUGINS))
-
-
-@pytest.fixture
-def forum() -> Iterator[ForumStandIn]:
-    stand_in = ForumStandIn()
-    yield stand_in
-    stand_in.close()
-
-
-@pytest.fixture
-def gateway() -> Iterator[FakeGateway]:
-    fake = FakeGateway(token=TOKEN)
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def start_host(plugin_types) -> Iterator[Callable[..., PluginHost]]:
-    """Starts plugin hosts on demand (fast reconnection); each is drained at the end and must drain cleanly."""
-    hosts = []
-
-    def start(*servers: str, token: str = TOKEN, max_in_flight: int = 4) -> PluginHost:
-        host = PluginHost(list(servers), token, plugin_types, max_in_flight=max_in_flight, host_name="test-host",
-                          backoff=lambda: Backoff(initial=0.05, maximum=0.2))
-        hosts.append(host)
-        return host.start()
-
-    yield start
-    for host in hosts:
-        assert host.stop(timeout=15.0), "the plugin host did not drain"
 
 
 def townhall_config(forum: ForumStandIn, **extra: Any) -> Dict[str, Any]:

@@ -6,9 +6,8 @@ import socket
 import subprocess
 import sys
 
-from plugin_host_fixtures import (PLUGINS, TOKEN, forum, gateway, invocation, plugin_snapshot,  # noqa: F401
-                                  result_value, townhall_config)
 from metagov.v1 import plugin_host_pb2 as pb
+from sdk_helpers import PLUGINS, TOKEN, invocation, plugin_snapshot, result_value, townhall_config
 
 EXIT_TIMEOUT = 30
 

@@ -3,10 +3,10 @@
 import pytest
 
 from fake_gateway import FakeGateway
-from plugin_host_fixtures import gateway, invocation, plugin_snapshot, plugin_types, start_host  # noqa: F401
 from metagov.core.errors import APIException, PluginAuthError, PluginErrorInternal
 from metagov.plugin_host.errors import plugin_error
 from metagov.v1 import plugin_host_pb2 as pb
+from sdk_helpers import invocation, plugin_snapshot
 
 LEDGER = {"book": "b", "currency": "EUR"}
 

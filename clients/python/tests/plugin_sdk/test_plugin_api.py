@@ -12,7 +12,6 @@ from metagov.core.models import Community, GovernanceProcess, LinkQuality, LinkT
 from metagov.core.plugin_manager import AuthorizationType, Parameters, Registry, VotingStandard
 from metagov.core.state_encoding import encode
 from metagov.plugin_host.request import WebhookRequest
-from plugin_host_fixtures import plugin_types  # noqa: F401
 
 
 def test_the_registry_records_what_metagov_records(plugin_types):
