@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Iterator, Mapping, Optional, Sequence, Tuple
 
@@ -35,8 +36,9 @@ _END = None
 
 class GatewayConnection:
     """Connects to one gateway, registers, runs the invocations it sends on a pool of ``max_in_flight``
-    threads (never on the thread reading the stream), answers pings at once, and reconnects with backoff
-    whenever the stream ends, until ``drain()`` or a refusal (``fatal_error``)."""
+    threads (never on the thread reading the stream; one that waited for a thread past its deadline is not
+    run), answers pings at once, and reconnects with backoff whenever the stream ends, until ``drain()`` or a
+    refusal (``fatal_error``)."""
 
     def __init__(self, target: str, token: str, register: pb.Register, plugin_types: Mapping[str, type],
                  backoff: Optional[Backoff] = None,
@@ -142,7 +144,7 @@ class GatewayConnection:
         for message in call:
             kind = message.WhichOneof("message")
             if kind == "invocation":
-                self._executor.submit(self._serve, message.invocation, outbound, max_result_bytes)
+                self._executor.submit(self._serve, message.invocation, outbound, max_result_bytes, time.monotonic())
             elif kind == "ping":
                 outbound.put(pb.PluginHostMessage(pong=pb.Pong(nonce=message.ping.nonce)))
             elif kind == "registered" and not self.registered.is_set():
@@ -162,7 +164,13 @@ class GatewayConnection:
                     ", ".join(registered.plugin_types))
 
     def _serve(self, invocation: pb.Invocation, outbound: "queue.Queue[Optional[pb.PluginHostMessage]]",
-               max_result_bytes: int) -> None:
+               max_result_bytes: int, received: float) -> None:
+        waited_ms = (time.monotonic() - received) * 1000
+        if invocation.deadline_ms and waited_ms >= invocation.deadline_ms:
+            # The gateway gave up on it already: running it would only make platform calls nobody records.
+            logger.warning("invocation %d waited %.0f ms for a free worker, past its deadline; not run",
+                           invocation.id, waited_ms)
+            return
         outbound.put(pb.PluginHostMessage(result=answer(invocation, self._plugin_types, max_result_bytes)))
 
     def _failed(self, error: grpc.RpcError) -> None:

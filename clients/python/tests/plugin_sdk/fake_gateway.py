@@ -2,7 +2,7 @@
 metagovd: a grpcio server that checks the token, records each host's Register, answers Registered (or
 refuses), and lets a test send invocations and pings on a host's stream and wait for the answers. It
 implements Draining as the protocol says: no more invocations, then the call ends once every outstanding
-one is answered."""
+one is answered or past its deadline."""
 
 from __future__ import annotations
 
@@ -34,14 +34,15 @@ class HostSession:
         self.pongs: List[int] = []
         self.draining = threading.Event()
         self.ended = threading.Event()
-        self._outstanding = set()
+        self._outstanding: Dict[int, float] = {}  # invocation id → when the gateway stops waiting
         self._changed = threading.Condition()
 
     def send(self, invocation: pb.Invocation) -> None:
         """Sends an invocation (refused once the host is draining, as the gateway would)."""
         with self._changed:
             assert not self.draining.is_set(), "the host is draining"
-            self._outstanding.add(invocation.id)
+            wait = invocation.deadline_ms / 1000 if invocation.deadline_ms else float("inf")
+            self._outstanding[invocation.id] = time.monotonic() + wait
         self.outbound.put(pb.GatewayMessage(invocation=invocation))
 
     def result(self, invocation_id: int, timeout: float = WAIT) -> pb.InvocationResult:
@@ -66,19 +67,23 @@ class HostSession:
         """Ends the stream with OK, as a gateway shutting down does."""
         self.outbound.put(_END)
 
+    def drained(self) -> bool:
+        """Whether the host is draining and nothing it was sent is still awaited."""
+        with self._changed:
+            now = time.monotonic()
+            return self.draining.is_set() and all(expiry <= now for expiry in self._outstanding.values())
+
     def received(self, message: pb.PluginHostMessage) -> None:
         kind = message.WhichOneof("message")
         with self._changed:
             if kind == "result":
                 self.results[message.result.id] = message.result
-                self._outstanding.discard(message.result.id)
+                self._outstanding.pop(message.result.id, None)
             elif kind == "pong":
                 self.pongs.append(message.pong.nonce)
             elif kind == "draining":
                 self.draining.set()
             self._changed.notify_all()
-            if self.draining.is_set() and not self._outstanding:
-                self.outbound.put(_END)
 
 
 class FakeGateway(plugin_host_pb2_grpc.PluginHostServicer):
@@ -140,7 +145,7 @@ class FakeGateway(plugin_host_pb2_grpc.PluginHostServicer):
             host_id=f"host-{len(self.sessions)}", max_result_bytes=self.max_result_bytes,
             plugin_types=[t.name for t in first.register.plugin_types]))
         try:
-            while context.is_active():
+            while context.is_active() and not session.drained():
                 try:
                     message = session.outbound.get(timeout=0.05)
                 except queue.Empty:

@@ -3,6 +3,7 @@ backoff, refusals, several gateways, and draining."""
 
 import socket
 import threading
+import time
 
 import grpc
 
@@ -56,6 +57,25 @@ def test_runs_at_most_max_in_flight_invocations_at_once(gateway, start_host, for
     ids = sorted(result_value(session.result(n))["id"] for n in range(1, 8))
     assert ids == list(range(1, 8))
     assert forum.most_posting == 3
+
+
+def test_invocations_that_expire_while_queued_are_not_run(gateway, start_host, forum):
+    start_host(gateway.target, max_in_flight=1)
+    session = gateway.session()
+    forum.hold_posts()
+    session.send(_post(1, forum))
+    forum.wait_posting(1)
+    expiring = _post(2, forum)
+    expiring.deadline_ms = 1
+    session.send(expiring)
+    session.send(_post(3, forum))
+    session.ping(1)  # answered after the host read (and queued) 2 and 3
+    time.sleep(0.005)  # past the 1 ms deadline of 2
+    forum.release(2)
+    # One worker runs them in order: when 3 is answered, 2 was skipped, never posted.
+    assert result_value(session.result(3))["id"] == 2
+    assert result_value(session.result(1))["id"] == 1
+    assert 2 not in session.results and [m["text"] for m in forum.messages] == ["m1", "m3"]
 
 
 def test_reconnects_when_the_gateway_restarts(plugin_types, start_host, forum):
