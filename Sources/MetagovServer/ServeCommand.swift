@@ -67,7 +67,9 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maxSendMessageSize = maxMessageSize
         configuration.shutdownGracePeriod = .milliseconds(Int64(shutdownGrace * 1000))
         if let eventLoopThreads { configuration.eventLoopThreads = eventLoopThreads }
-        let server = GRPCServer(configuration: configuration, methods: api.methods, plainHTTP: api.http)
+        let interceptors = core.registry.implementations(of: (any InterceptorProvider).self).flatMap { $0.interceptors() }
+        let server = GRPCServer(
+            configuration: configuration, methods: api.methods, interceptors: interceptors, plainHTTP: api.http)
         let boundPort = try await server.start()
         logger.info("listening", metadata: ["host": "\(host)", "port": "\(boundPort)", "database": "\(global.databasePath)"])
         FileHandle.standardOutput.write(Data("metagovd serving on \(host):\(boundPort)\n".utf8))
