@@ -48,6 +48,7 @@ struct HTTPRoutes: PlainHTTPHandler {
             case .notFound, .failedPrecondition: status = 404
             case .invalidArgument, .alreadyExists, .outOfRange: status = 400
             case .internal: status = 500
+            case .unavailable: status = 503
             }
             return .json(status, JSONValue.object(["error": .string(error.message)]).serialized(sortedKeys: true))
         } catch {
