@@ -10,6 +10,7 @@ let package = Package(
         // Write plugins and extensions against the core.
         .library(name: "MetagovCore", targets: ["MetagovCore"]),
         .library(name: "MetagovSQLite", targets: ["MetagovSQLite"]),
+        .library(name: "MetagovPostgres", targets: ["MetagovPostgres"]),
         .library(name: "MetagovPlugins", targets: ["MetagovPlugins"]),
         // Call a gateway from Swift (no core, no database, no crypto).
         .library(name: "MetagovClient", targets: ["MetagovClient"]),
@@ -20,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
@@ -37,6 +39,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(name: "MetagovSQLite", dependencies: ["MetagovCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "MetagovPostgres",
+            dependencies: [
+                "MetagovCore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(name: "MetagovPlugins", dependencies: ["MetagovCore", .product(name: "Crypto", package: "swift-crypto")]),
 
         // MARK: Transport
@@ -84,7 +93,8 @@ let package = Package(
         .target(
             name: "MetagovAdmin",
             dependencies: [
-                "MetagovCore", "MetagovSQLite", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "MetagovCore", "MetagovSQLite", "MetagovPostgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(
             name: "MetagovServer",
@@ -112,9 +122,18 @@ let package = Package(
 
         // MARK: Tests
         .target(
-            name: "MetagovTestSupport", dependencies: ["MetagovCore", "MetagovSQLite"], path: "Tests/MetagovTestSupport"),
+            name: "MetagovTestSupport",
+            dependencies: [
+                "MetagovCore", "MetagovSQLite", "MetagovPostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/MetagovTestSupport"),
         .testTarget(name: "MetagovCoreTests", dependencies: ["MetagovCore", "MetagovSQLite", "MetagovTestSupport"]),
-        .testTarget(name: "MetagovSQLiteTests", dependencies: ["MetagovCore", "MetagovSQLite"]),
+        // The store tests: one suite, every case run against SQLite and PostgreSQL.
+        .testTarget(
+            name: "MetagovStoreTests",
+            dependencies: ["MetagovCore", "MetagovSQLite", "MetagovPostgres", "MetagovTestSupport"]),
         .testTarget(
             name: "MetagovPluginsTests", dependencies: ["MetagovCore", "MetagovPlugins", "MetagovTestSupport"]),
         .testTarget(
@@ -126,7 +145,7 @@ let package = Package(
             name: "MetagovServerTests",
             dependencies: [
                 "MetagovClient", "MetagovProto", "MetagovProtoGRPC", "MetagovProtoJSON", "MetagovGRPC", "MetagovCore",
-                "MetagovDelivery", .product(name: "GRDB", package: "GRDB.swift"),
+                "MetagovDelivery", "MetagovTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -31,6 +31,8 @@ public final class Metagov: Sendable {
     let instanceCache: InstanceCache
     /// The newest committed events, for subscribers that keep up.
     let eventTail = EventTail()
+    /// Event streams waiting for the log to grow, woken by other processes' commits.
+    let logWatchers = WatcherSet()
 
     /// Builds the core from loaded extensions: resolves plugin types, actions and their chains, auth
     /// functions, validators and signal subscriptions, and calls every ``Configurable``.
@@ -65,6 +67,26 @@ public final class Metagov: Sendable {
         }
         for configurable in registry.implementations(of: (any Configurable).self) {
             try configurable.configure(config)
+        }
+        store.observeChanges { [weak self] change in self?.apply(change) }
+    }
+
+    /// Catches up with a change another process committed: wakes event streams, drops stale caches.
+    func apply(_ change: StoreChange) {
+        switch change {
+        case .eventsAppended:
+            logWatchers.notifyAll()
+        case .eventsDeleted:
+            eventTail.clear()
+            logWatchers.notifyAll()
+        case .pluginInstancesChanged:
+            instanceCache.invalidate()
+        case .tokensChanged:
+            break
+        case .unknown:
+            instanceCache.invalidate()
+            eventTail.clear()
+            logWatchers.notifyAll()
         }
     }
 

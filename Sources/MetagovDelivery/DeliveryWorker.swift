@@ -7,9 +7,10 @@ import NIOCore
 /// Sends the outbox: every due delivery is POSTed (JSON, signed when its subscription has a secret); a 2xx
 /// answer marks it delivered, anything else (status, timeout, refused connection) schedules a retry with
 /// exponential backoff and jitter until the attempt limit marks it failed. Runs beside the API, never in it:
-/// a slow receiver delays only its own deliveries. Pending deliveries survive restarts (they are rows in
-/// SQLite); a delivery in flight when the process dies is sent again (at-least-once: receivers de-duplicate
-/// by `X-Metagov-Event-Id`).
+/// a slow receiver delays only its own deliveries. Pending deliveries survive restarts (they are rows in the
+/// database); each is claimed for a lease before it is sent, so that gateways sharing a database never attempt
+/// one at the same time, and one in flight when its gateway dies is sent again once the lease ends
+/// (at-least-once: receivers de-duplicate by `X-Metagov-Event-Id`).
 public final class DeliveryWorker: Sendable {
     private let core: Metagov
     private let client: HTTPClient
@@ -42,7 +43,7 @@ public final class DeliveryWorker: Sendable {
     public func sendDue() async -> Int {
         let due: [OutboundDelivery]
         do {
-            due = try await self.core.outbox.due(limit: self.concurrency)
+            due = try await self.core.outbox.claimDue(limit: self.concurrency)
         } catch {
             self.logger.error("cannot read the outbox", metadata: ["error": "\(error)"])
             return 0

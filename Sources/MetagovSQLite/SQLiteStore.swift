@@ -101,4 +101,9 @@ public final class SQLiteStore: Store {
     private func readNow<T>(_ body: (Database) throws -> T) throws -> T {
         try database.read(body)
     }
+
+    /// A synchronous read for exporting the data (`Export.swift`).
+    func exportSnapshot<T>(_ body: (Database) throws -> T) throws -> T {
+        try readNow(body)
+    }
 }

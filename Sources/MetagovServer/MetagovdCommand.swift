@@ -12,7 +12,7 @@ struct MetagovdCommand: AsyncParsableCommand {
         discussion: "Extensions may add more subcommands; 'metagovd plugin-commands' lists them.",
         subcommands: [
             ServeCommand.self, TokenCommand.self, CommunityCommand.self, PluginGroupCommand.self, ActionCommand.self, ProcessCommand.self, TickCommand.self,
-            SchemaCommand.self, ConfigCommand.self, PluginCommandsList.self,
+            SchemaCommand.self, ConfigCommand.self, MigrateDataCommand.self, PluginCommandsList.self,
         ])
 
     init() {}

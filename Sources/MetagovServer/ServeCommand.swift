@@ -42,6 +42,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-auth"), help: "Accept every call without a token, as an administrator (local development only).")
     var noAuth = false
 
+    @Option(
+        name: .customLong("admin-token-file"),
+        help: "Where the first admin token is written when the database has none (default: DATABASE.admin-token for SQLite, ./metagov-admin-token for PostgreSQL).")
+    var adminTokenFile: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard schedulerInterval >= 0, schedulerInterval.isFinite else { throw ValidationError("--scheduler-interval must be ≥ 0") }
@@ -53,11 +58,15 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = Logger(label: "metagovd.serve")
         let signals = ShutdownSignal.install()
-        let core = try global.openCore()
+        let (registry, config) = try CoreBootstrap.load(configPath: global.configPath)
+        let location = try global.location(config: config)
+        guard let store = try await Self.openStore(location, global: global, signals: signals, logger: logger) else { return }
+        let core = try Metagov(store: store, registry: registry, config: config)
         if noAuth {
             logger.warning("authentication is OFF (--no-auth): every caller is an administrator; never expose this server")
         } else {
-            try await Self.bootstrapAdminToken(core: core, databasePath: global.databasePath, logger: logger)
+            let tokenFile = adminTokenFile ?? Self.adminTokenPath(location)
+            try await Self.bootstrapAdminToken(core: core, path: tokenFile, logger: logger)
         }
         let api = MetagovAPI(core: core, requireAuthentication: !noAuth)
         var configuration = GRPCServerConfiguration()
@@ -71,7 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
         let server = GRPCServer(
             configuration: configuration, methods: api.methods, interceptors: interceptors, plainHTTP: api.http)
         let boundPort = try await server.start()
-        logger.info("listening", metadata: ["host": "\(host)", "port": "\(boundPort)", "database": "\(global.databasePath)"])
+        logger.info("listening", metadata: ["host": "\(host)", "port": "\(boundPort)", "database": "\(location)"])
         FileHandle.standardOutput.write(Data("metagovd serving on \(host):\(boundPort)\n".utf8))
 
         let interval = schedulerInterval
@@ -94,15 +103,51 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 extension ServeCommand {
-    /// Where the first admin token is written: next to the database, readable only by its owner.
-    static func adminTokenPath(databasePath: String) -> String { databasePath + ".admin-token" }
+    /// Where the first admin token is written by default: next to an SQLite database, in the working directory
+    /// for PostgreSQL; readable only by its owner.
+    static func adminTokenPath(_ location: DatabaseLocation) -> String {
+        switch location {
+        case .sqlite(let path): path + ".admin-token"
+        case .postgres: "./metagov-admin-token"
+        }
+    }
+
+    /// Opens the store; a database that cannot be reached yet (PostgreSQL starting, or down) is tried again
+    /// every two seconds, with a log line, until it answers or a signal stops the server (then `nil`).
+    static func openStore(
+        _ location: DatabaseLocation, global: GlobalOptions, signals: ShutdownSignal, logger: Logger
+    ) async throws -> (any Store)? {
+        let (busyTimeout, postgres) = (global.busyTimeout, global.postgresOptions)
+        var attempt = 0
+        while true {
+            do {
+                // Connecting and migrating block: not on the cooperative pool.
+                return try await Task.detached {
+                    try GlobalOptions.openStore(location, busyTimeout: busyTimeout, postgres: postgres)
+                }.value
+            } catch let error as StoreError {
+                guard case .unavailable(let message) = error else { throw error }
+                attempt += 1
+                if attempt == 1 || attempt % 30 == 0 {
+                    logger.warning("waiting for the database", metadata: ["database": "\(location)", "error": "\(message)"])
+                }
+                if await signals.next(within: .seconds(2)) != nil { return nil }
+            }
+        }
+    }
 
     /// On a database without any token, creates an admin token and writes it to a file only the owner can
-    /// read, so a fresh server is secure by default and still usable.
-    static func bootstrapAdminToken(core: Metagov, databasePath: String, logger: Logger) async throws {
+    /// read, so a fresh server is secure by default and still usable. When another gateway sharing the database
+    /// creates it first, this one leaves it to that one.
+    static func bootstrapAdminToken(core: Metagov, path: String, logger: Logger) async throws {
         guard try await !core.tokens.any() else { return }
-        let path = adminTokenPath(databasePath: databasePath)
-        let (token, _) = try await core.tokens.create(scope: .admin, name: "bootstrap-admin")
+        let token: String
+        do {
+            token = try await core.tokens.create(scope: .admin, name: "bootstrap-admin").token
+        } catch let error as MetagovError where error.code == .alreadyExists {
+            logger.notice("another gateway created the first admin token")
+            return
+        }
         _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         guard let handle = FileHandle(forWritingAtPath: path) else {

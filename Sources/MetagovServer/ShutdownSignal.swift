@@ -46,6 +46,16 @@ final class ShutdownSignal: @unchecked Sendable {
         }
     }
 
+    /// The first signal received, if one arrives within `duration` (looked at every 100 ms); nil otherwise.
+    func next(within duration: Duration) async -> String? {
+        let deadline = ContinuousClock.now + duration
+        while true {
+            if let name = lock.withLock({ received }) { return name }
+            guard ContinuousClock.now < deadline else { return nil }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
     private func record(_ name: String) {
         lock.lock()
         guard received == nil else { return lock.unlock() }

@@ -26,8 +26,8 @@ import Testing
 
     /// A server core with `ttl` and an admin core on the same database; the admin enabled widget (token "old"),
     /// the server looked it up (and cached it), then the admin reconfigured it (token "new").
-    private func reconfiguredByAnotherProcess(ttl: String) async throws -> (server: Metagov, admin: Metagov, TemporaryDatabase) {
-        let database = try TemporaryDatabase()
+    private func reconfiguredByAnotherProcess(ttl: String) async throws -> (server: Metagov, admin: Metagov, TestDatabase) {
+        let database = try TestDatabase()
         let server = try makeCore(database: database, raw: ["metagov.plugins.instance_cache_seconds": ttl])
         let admin = try makeCore(database: database)
         _ = try await admin.communities.create(slug: "c", readableName: "C")

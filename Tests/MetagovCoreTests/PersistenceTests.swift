@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct PersistenceTests {
     @Test func everythingSurvivesReopening() async throws {
-        let database = try TemporaryDatabase()
+        let database = try TestDatabase()
         var processID: Int64 = 0
         var externalID: Int64 = 0
         do {

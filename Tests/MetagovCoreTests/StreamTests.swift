@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func eventsWrittenByAnotherProcessAreNotSkippedByLiveSubscribers() async throws {
-        let database = try TemporaryDatabase()
+        let database = try TestDatabase()
         let server = try makeCore(database: database)
         _ = try await server.communities.create(slug: "c", readableName: "C")
         _ = try await server.plugins.enable(community: "c", name: "widget", config: ["token": "t"])

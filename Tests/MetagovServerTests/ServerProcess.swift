@@ -2,18 +2,25 @@ import Foundation
 import MetagovClient
 import MetagovGRPC
 
-/// A real `metagovd serve` on a free loopback port, on a database in a temporary directory.
+/// A real `metagovd serve` on a free loopback port, on a database in a temporary directory (or on a database
+/// given, such as a PostgreSQL URL that several servers share).
 final class ServerProcess: @unchecked Sendable {
     let directory: URL
-    var database: String { self.directory.appendingPathComponent("metagov.sqlite").path }
+    private let sharedDatabase: String?
+    var database: String { self.sharedDatabase ?? self.directory.appendingPathComponent("metagov.sqlite").path }
     private(set) var port = 0
     private var process: Process?
     private var stderr = Pipe()
+    private let log = Log()
 
-    init() throws {
+    init(database: String? = nil) throws {
+        self.sharedDatabase = database
         self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("metagovd-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
     }
+
+    /// What the server wrote to standard error so far (its log).
+    var logText: String { log.text }
 
     deinit {
         if let process, process.isRunning { process.terminate() }
@@ -75,6 +82,8 @@ final class ServerProcess: @unchecked Sendable {
         self.stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = self.stderr
+        let log = self.log
+        self.stderr.fileHandleForReading.readabilityHandler = { handle in log.append(handle.availableData) }
         try process.run()
         self.process = process
         var line = Data()
@@ -89,6 +98,17 @@ final class ServerProcess: @unchecked Sendable {
         else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "unexpected output: \(text)"]) }
         self.port = port
     }
+
+    /// Kills the server with SIGKILL (no shutdown of any kind) and waits until it is gone.
+    func kill() {
+        guard let process else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    /// Whether the server process is still running.
+    var isRunning: Bool { self.process?.isRunning ?? false }
 
     /// Sends SIGTERM and returns the exit status.
     @discardableResult
@@ -136,4 +156,14 @@ func status(of body: () async throws -> Void) async -> GRPCStatus? {
     } catch {
         return GRPCStatus(.unknown, "\(error)")
     }
+}
+
+/// Bytes a process writes to a pipe, kept as they arrive (so that the pipe never fills up and blocks it).
+private final class Log: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+
+    func append(_ chunk: Data) { lock.withLock { data.append(chunk) } }
+
+    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
 }

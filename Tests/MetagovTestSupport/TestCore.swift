@@ -1,6 +1,5 @@
 import Foundation
 import MetagovCore
-import MetagovSQLite
 
 /// A clock tests move by hand.
 public final class ManualClock: WallClock, @unchecked Sendable {
@@ -12,28 +11,15 @@ public final class ManualClock: WallClock, @unchecked Sendable {
     public func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
 }
 
-/// A temporary database file that is removed when the test ends.
-public final class TemporaryDatabase {
-    public let directory: URL
-    public var path: String { directory.appendingPathComponent("metagov.sqlite").path }
-
-    public init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("metagov-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: directory) }
-}
-
-/// Builds a core over a fresh database with the given extensions loaded in order.
+/// Builds a core over a fresh store (or a store opened on `database`) with the given extensions loaded in order.
 public func makeTestCore(
-    _ extensions: [any MetagovExtension], database: TemporaryDatabase? = nil,
+    _ extensions: [any MetagovExtension], backend: StoreBackend = .sqlite, database: TestDatabase? = nil,
     clock: ManualClock = ManualClock(), raw: [String: String] = [:]
 ) throws -> Metagov {
     let registry = try ExtensionRegistry(available: extensions)
     try registry.load(extensions.map(\.name))
     let config = try MetagovConfig(declaration: Metagov.configDeclaration(registry: registry), raw: raw)
-    let store: any Store = try database.map { try SQLiteStore(path: $0.path) } ?? SQLiteStore.inMemory()
+    let store = try database.map { try $0.openStore() } ?? backend.makeStore()
     return try Metagov(store: store, registry: registry, config: config, clock: clock)
 }
 

@@ -2,6 +2,9 @@
 public enum CoreConfig {
     /// Extensions to load, in order.
     public static let plugins = "metagov.plugins"
+    /// The database: an SQLite file, or a PostgreSQL URL (`postgres://USER[:PASSWORD]@HOST[:PORT]/DB`).
+    /// `metagovd --database` takes precedence; `METAGOV_DATABASE` overrides the file, as for every key.
+    public static let database = "metagov.database"
     /// How often a plugin hook runs before a concurrent-write conflict is reported.
     public static let hookAttempts = "metagov.hooks.max_attempts"
     /// Seconds a plugin instance looked up by an action, process or webhook call is reused without reading the
@@ -20,6 +23,9 @@ public enum CoreConfig {
     public static let deliveryMaxDelay = "metagov.delivery.max_delay_seconds"
     /// Seconds an outbound POST may take.
     public static let deliveryTimeout = "metagov.delivery.timeout_seconds"
+    /// Seconds a claimed delivery belongs to the gateway that claimed it; if that gateway dies, another one
+    /// attempts it after this time.
+    public static let deliveryLease = "metagov.delivery.lease_seconds"
 
     static func declare(_ declaration: inout ConfigDeclaration, available: [String]) {
         declaration.declare(
@@ -31,6 +37,11 @@ public enum CoreConfig {
                         .filter { !available.contains($0) }
                     return unknown.isEmpty ? nil : "unknown extension(s): \(unknown.joined(separator: ", "))"
                 }),
+            section: "Core")
+        declaration.declare(
+            ConfigOption(
+                key: database, type: .string, defaultValue: "./metagov.sqlite",
+                description: "The database: an SQLite file, or a PostgreSQL URL postgres://USER[:PASSWORD]@HOST[:PORT]/DB (several gateways may share one PostgreSQL database). The --database option takes precedence."),
             section: "Core")
         declaration.declare(
             ConfigOption(
@@ -64,6 +75,7 @@ public enum CoreConfig {
             (deliveryBaseDelay, "1", "Seconds before the first retry of a failed delivery; doubled per attempt, with jitter."),
             (deliveryMaxDelay, "3600", "Longest wait between delivery attempts, in seconds."),
             (deliveryTimeout, "10", "Seconds an outbound POST may take before it counts as failed."),
+            (deliveryLease, "60", "Seconds a delivery claimed by one gateway is left to it (at least twice the timeout); when that gateway dies, another one attempts it after this time."),
         ] {
             declaration.declare(
                 ConfigOption(

@@ -13,9 +13,11 @@ extension Metagov {
     public func subscribe(_ filter: EventFilter = EventFilter(), afterCursor: Int64 = 0) -> AsyncThrowingStream<Event, any Error> {
         let notifier = ChangeNotifier()
         let connection = SignalConnection(signals, SignalSubscription(signal: SignalName.eventCreated) { _ in notifier.notify() })
+        // Commits by other gateways on the same database wake it too (see ``Store/observeChanges(_:)``).
+        let watch = LogWatch(logWatchers, notifier)
         let reader = LogReader(events: events, tail: eventTail, filter: filter, cursor: afterCursor)
         return AsyncThrowingStream(unfolding: {
-            _ = connection
+            _ = (connection, watch)
             while !Task.isCancelled {
                 let seen = notifier.generation
                 if let event = try await reader.next() { return event }
@@ -66,6 +68,19 @@ private final class SignalConnection: Sendable {
     func close() { bus.disconnect(token) }
 
     deinit { bus.disconnect(token) }
+}
+
+/// A stream's registration for wake-ups from other processes' commits, removed with the stream.
+private final class LogWatch: Sendable {
+    private let watchers: WatcherSet
+    private let token: Int
+
+    init(_ watchers: WatcherSet, _ notifier: ChangeNotifier) {
+        self.watchers = watchers
+        token = watchers.add(notifier)
+    }
+
+    deinit { watchers.remove(token) }
 }
 
 /// Reads the log in batches after a moving cursor: from the in-memory tail when it covers the cursor (a

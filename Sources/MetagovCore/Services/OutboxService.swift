@@ -84,10 +84,14 @@ public struct OutboxService: Sendable {
         return delivery
     }
 
-    /// Pending deliveries due now.
-    public func due(limit: Int) async throws -> [OutboundDelivery] {
+    /// Claims up to `limit` pending deliveries due now for this sender, for the lease time
+    /// (`metagov.delivery.lease_seconds`): no other sender (another gateway on the same database) attempts them
+    /// meanwhile, and if this one dies they are due again when the lease ends. ``record(_:delivered:error:statusCode:)``
+    /// ends the lease.
+    public func claimDue(limit: Int) async throws -> [OutboundDelivery] {
         let now = core.now()
-        return try await core.read { try $0.dueDeliveries(now: now, limit: limit) }
+        let leaseUntil = now.addingTimeInterval(DeliverySettings(core.config).lease)
+        return try await core.write { try $0.claimDueDeliveries(now: now, limit: limit, leaseUntil: leaseUntil) }
     }
 
     /// Records the outcome of an attempt: delivered, or retried after an exponential backoff with jitter, or
@@ -125,12 +129,16 @@ public struct DeliverySettings: Sendable {
     public var baseDelay: Double
     public var maxDelay: Double
     public var timeout: Double
+    /// Seconds a claimed delivery belongs to its sender: at least twice the timeout, so that an attempt still
+    /// in flight is never claimed again by another sender.
+    public var lease: Double
 
     public init(_ config: MetagovConfig) {
         maxAttempts = max(1, config.int(CoreConfig.deliveryMaxAttempts) ?? 10)
         baseDelay = max(0.01, config.double(CoreConfig.deliveryBaseDelay) ?? 1)
         maxDelay = max(baseDelay, config.double(CoreConfig.deliveryMaxDelay) ?? 3600)
         timeout = max(0.1, config.double(CoreConfig.deliveryTimeout) ?? 10)
+        lease = max(2 * timeout, config.double(CoreConfig.deliveryLease) ?? 60)
     }
 
     /// Seconds to wait after the `attempt`-th failure: base × 2^(attempt−1), capped, with "equal jitter"

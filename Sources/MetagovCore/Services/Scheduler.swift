@@ -16,6 +16,9 @@ public struct TickReport: Sendable, Hashable {
 public struct Scheduler: Sendable {
     let core: Metagov
 
+    /// The cluster-wide role whose holder runs the passes.
+    public static let role = "scheduler"
+
     /// Runs one pass. A failing hook is logged and reported, and does not stop the pass.
     public func tick() async throws -> TickReport {
         var report = TickReport()
@@ -65,11 +68,21 @@ public struct Scheduler: Sendable {
     }
 
     /// Runs a pass every `interval` until the task is cancelled; a failing pass is logged and the loop goes on.
+    ///
+    /// Gateways sharing a database run the passes once for all of them: a pass runs only where the store says
+    /// this process holds the "scheduler" role (``Store/holdsRole(_:)``), asked again before every pass, so when
+    /// the holder dies another gateway takes over within two intervals.
     public func run(every interval: Duration, clock: ContinuousClock = ContinuousClock()) async {
         var next = clock.now
+        var leading = false
         while !Task.isCancelled {
             do {
-                _ = try await tick()
+                let holds = await core.store.holdsRole(Self.role)
+                if holds != leading {
+                    leading = holds
+                    core.logger.notice(holds ? "this gateway now runs the scheduler" : "another gateway runs the scheduler")
+                }
+                if holds { _ = try await tick() }
             } catch {
                 core.logger.error("scheduler pass failed", metadata: ["error": "\(error)"])
             }

@@ -9,8 +9,9 @@
 /// - The SQLite store (`MetagovSQLite`) runs read bodies inline on the calling thread (WAL snapshot readers
 ///   never wait for the writer) and hands write bodies to one dedicated writer thread that commits many units
 ///   of work together; the caller suspends until its unit is durable.
-/// - A client/server database (PostgreSQL) would run both kinds of bodies on a pool of blocking threads, the
-///   caller suspending meanwhile.
+/// - The PostgreSQL store (`MetagovPostgres`) runs read bodies on a pool of blocking threads, each with its own
+///   connection, and write bodies on a writer thread that commits queued units together; the caller suspends
+///   meanwhile.
 ///
 /// Either way a caller of ``write(_:)`` is answered only after its unit of work committed (or failed), and a
 /// body that waits on the database (another process holding a lock) never occupies a thread the API's handlers
@@ -21,6 +22,22 @@ public protocol Store: Sendable {
     /// Runs `body` as one unit of work in a write transaction; returns its result once the unit is committed,
     /// rethrows its error (nothing it wrote is kept) when it throws.
     func write<T: Sendable>(_ body: @Sendable (any StoreWriter) throws -> T) async throws -> T
+
+    /// Calls `handler` (on any thread, quickly) for every change other processes commit to the database, for a
+    /// store that several processes share as peers (several gateways on one PostgreSQL). Embedded stores report
+    /// nothing: another process there is an occasional admin command, which the caches' time limits cover.
+    func observeChanges(_ handler: @escaping @Sendable (StoreChange) -> Void)
+
+    /// Whether this process holds the cluster-wide role `role` (e.g. "scheduler") now, acquiring it when it is
+    /// free: work that must run once per cluster runs only where this is true. Embedded stores always hold it.
+    /// A holder that dies loses the role, which another process then acquires on its next call.
+    func holdsRole(_ role: String) async -> Bool
+}
+
+extension Store {
+    public func observeChanges(_ handler: @escaping @Sendable (StoreChange) -> Void) {}
+
+    public func holdsRole(_ role: String) async -> Bool { true }
 }
 
 /// Failures a store reports in terms of the domain.
@@ -31,8 +48,8 @@ public enum StoreError: Error, Sendable, Equatable {
     case conflict(String)
     /// A referenced object does not exist.
     case notFound(String)
-    /// The database could not take the write now (another process held its write lock past the busy timeout);
-    /// the caller may retry later. The message says what happened.
+    /// The database could not take the call now (another process held its write lock past the busy timeout, the
+    /// database server is down or unreachable); the caller may retry later. The message says what happened.
     case unavailable(String)
 }
 

@@ -114,8 +114,6 @@ public protocol StoreReader {
     func delivery(id: Int64) throws -> OutboundDelivery?
     /// Deliveries by id after `afterID`, optionally of one subscription and/or status.
     func deliveries(webhookID: Int64?, community: String?, status: DeliveryStatus?, afterID: Int64?, limit: Int) throws -> [OutboundDelivery]
-    /// Pending deliveries due at `now`, oldest first.
-    func dueDeliveries(now: Date, limit: Int) throws -> [OutboundDelivery]
 }
 
 /// Write operations, available inside ``Store/write(_:)`` only. Each write stamps `updatedAt` (and
@@ -177,6 +175,10 @@ public protocol StoreWriter: StoreReader {
     func deleteWebhookSubscription(id: Int64) throws -> Bool
     /// Adds deliveries to the outbox, due now.
     func enqueueDeliveries(_ deliveries: [NewDelivery]) throws
+    /// Claims up to `limit` pending deliveries due at `now`, oldest first, for one sender: their next attempt moves
+    /// to `leaseUntil`, so no other sender takes them meanwhile; a sender that dies leaves them due again then.
+    /// Deliveries another transaction is claiming are skipped, not waited for.
+    func claimDueDeliveries(now: Date, limit: Int, leaseUntil: Date) throws -> [OutboundDelivery]
     /// Records an attempt: delivered, rescheduled (`nextAttemptAt`) or failed for good.
     func recordDeliveryAttempt(
         id: Int64, status: DeliveryStatus, attempts: Int, nextAttemptAt: Date, error: String?, statusCode: Int?

@@ -71,14 +71,6 @@ extension SQLiteReading {
             "SELECT \(DeliveryRow.columns) FROM delivery WHERE \(conditions.sql) ORDER BY id LIMIT ?",
             conditions.arguments + [sqlLimit(limit)], DeliveryRow.decode)
     }
-
-    func dueDeliveries(now: Date, limit: Int) throws -> [OutboundDelivery] {
-        try fetchAll(
-            """
-            SELECT \(DeliveryRow.columns) FROM delivery
-            WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
-            """, [now.timeIntervalSince1970, sqlLimit(limit)], DeliveryRow.decode)
-    }
 }
 
 extension SQLiteWriter {
@@ -127,6 +119,18 @@ extension SQLiteWriter {
                 [delivery.kind.rawValue, delivery.webhookID, delivery.processID, delivery.community, delivery.eventID,
                  delivery.url, delivery.body, now, now])
         }
+    }
+
+    /// One statement: the one writer never competes with itself, so there is nothing to skip.
+    func claimDueDeliveries(now: Date, limit: Int, leaseUntil: Date) throws -> [OutboundDelivery] {
+        try fetchAll(
+            """
+            UPDATE delivery SET next_attempt_at = ?
+            WHERE id IN (SELECT id FROM delivery WHERE status = 'pending' AND next_attempt_at <= ?
+                         ORDER BY next_attempt_at, id LIMIT ?)
+            RETURNING \(DeliveryRow.columns)
+            """, [leaseUntil.timeIntervalSince1970, now.timeIntervalSince1970, sqlLimit(limit)], DeliveryRow.decode)
+        .sorted { $0.id < $1.id }
     }
 
     func recordDeliveryAttempt(

@@ -109,10 +109,11 @@ struct WidgetFault: Error, CustomStringConvertible {
     var description: String { "the widget broke" }
 }
 
-/// A core with the given extensions (by default just the widget plugin type) over a fresh database.
+/// A core with the given extensions (by default just the widget plugin type) over a fresh database (or a store
+/// opened on `database`).
 func makeCore(
-    _ extensions: [any MetagovExtension] = [WidgetExtension()], database: TemporaryDatabase? = nil,
-    clock: ManualClock = ManualClock(), raw: [String: String] = [:]
+    _ extensions: [any MetagovExtension] = [WidgetExtension()], backend: StoreBackend = .sqlite,
+    database: TestDatabase? = nil, clock: ManualClock = ManualClock(), raw: [String: String] = [:]
 ) throws -> Metagov {
-    try makeTestCore(extensions, database: database, clock: clock, raw: raw)
+    try makeTestCore(extensions, backend: backend, database: database, clock: clock, raw: raw)
 }

@@ -1,23 +1,15 @@
 import Foundation
 import MetagovCore
-@testable import MetagovSQLite
+import MetagovTestSupport
 import Testing
 
-@Suite struct FileStoreTests {
-    @Test func fileStoresUseWAL() async throws {
-        let file = try TemporaryDatabase()
-        let store = try SQLiteStore(path: file.path)
-        #expect(try store.journalMode() == "wal")
-        // A second store (as another process would) sees the mode persisted in the file.
-        let second = try SQLiteStore(path: file.path)
-        #expect(try second.journalMode() == "wal")
-        #expect(try SQLiteStore.inMemory().journalMode() == "memory")
-    }
-
-    @Test func dataSurvivesReopening() async throws {
-        let file = try TemporaryDatabase()
+/// Stores opened on one database one after the other (restarts) or at once (a server and the admin CLI, or
+/// several gateways on one PostgreSQL).
+@Suite struct SharedDatabaseTests {
+    @Test(arguments: StoreBackend.available) func dataSurvivesReopening(_ backend: StoreBackend) async throws {
+        let database = try TestDatabase(backend)
         let (plugin, process, events, id) = try await { () async throws -> (PluginInstance, GovernanceProcess, [Event], MetagovID) in
-            let store = try SQLiteStore(path: file.path)
+            let store = try database.openStore()
             let seed = try await Seed(store)
             return try await store.write { writer in
                 try writer.updatePluginState(
@@ -31,7 +23,7 @@ import Testing
         }()
         // The first store is closed; open the file again.
         try await { () async throws in
-            let reopened = try SQLiteStore(path: file.path)
+            let reopened = try database.openStore()
             try await reopened.read { reader throws in
                 #expect(try reader.community(slug: "c")?.readableName == "C")
                 #expect(try reader.plugin(id: plugin.id) == plugin)
@@ -46,7 +38,7 @@ import Testing
             #expect(try await reopened.write { try $0.deleteCommunity(slug: "c") })
         }()
         // After another restart, cursors still continue past every cursor ever issued.
-        let third = try SQLiteStore(path: file.path)
+        let third = try database.openStore()
         #expect(try await third.read { try $0.lastEventCursor() } == events[1].cursor)
         let seed = try await Seed(third)
         #expect(try await third.write { try $0.appendEvents([seed.event()]) }[0].cursor > events[1].cursor)
@@ -54,10 +46,10 @@ import Testing
         #expect(seed.plugin.id > plugin.id)
     }
 
-    @Test func twoStoresOnOneFileSeeEachOthersWrites() async throws {
-        let file = try TemporaryDatabase()
-        let server = try SQLiteStore(path: file.path)
-        let cli = try SQLiteStore(path: file.path)
+    @Test(arguments: StoreBackend.available) func twoStoresOnOneDatabaseSeeEachOthersWrites(_ backend: StoreBackend) async throws {
+        let database = try TestDatabase(backend)
+        let server = try database.openStore()
+        let cli = try database.openStore()
         _ = try await cli.write { try $0.insertCommunity(slug: "x", readableName: "X") }
         #expect(try await server.read { try $0.community(slug: "x") }?.readableName == "X")
         await #expect(throws: StoreError.alreadyExists("community 'x'")) {
@@ -65,9 +57,9 @@ import Testing
         }
     }
 
-    @Test func concurrentWritersGetDistinctIncreasingCursors() async throws {
-        let file = try TemporaryDatabase()
-        let store = try SQLiteStore(path: file.path)
+    @Test(arguments: StoreBackend.available) func concurrentWritersGetDistinctIncreasingCursors(_ backend: StoreBackend) async throws {
+        let database = try TestDatabase(backend)
+        let store = try database.openStore()
         let seed = try await Seed(store)
         let appended = Cursors()
         await withTaskGroup(of: Void.self) { group in
@@ -93,10 +85,10 @@ import Testing
         #expect(try await store.read { try $0.lastEventCursor() } == stored.last)
     }
 
-    @Test func writersThroughTwoConnectionsWaitForEachOther() async throws {
-        let file = try TemporaryDatabase()
-        let first = try SQLiteStore(path: file.path)
-        let second = try SQLiteStore(path: file.path)
+    @Test(arguments: StoreBackend.available) func writersThroughTwoConnectionsWaitForEachOther(_ backend: StoreBackend) async throws {
+        let database = try TestDatabase(backend)
+        let first = try database.openStore()
+        let second = try database.openStore()
         let seed = try await Seed(first)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for store in [first, second, first, second] {
@@ -110,9 +102,9 @@ import Testing
         #expect(cursors.count == 200 && Set(cursors).count == 200)
     }
 
-    @Test func readersSeeASnapshot() async throws {
-        let file = try TemporaryDatabase()
-        let store = try SQLiteStore(path: file.path)
+    @Test(arguments: StoreBackend.available) func readersSeeASnapshot(_ backend: StoreBackend) async throws {
+        let database = try TestDatabase(backend)
+        let store = try database.openStore()
         _ = try await store.write { try $0.insertCommunity(slug: "a", readableName: "A") }
         try await store.read { reader throws in
             #expect(try reader.communities(afterSlug: nil, limit: 10).count == 1)
@@ -120,7 +112,7 @@ import Testing
             // this read.
             let done = DispatchSemaphore(value: 0)
             DispatchQueue.global().async {
-                try? store.executeRawSQL("INSERT INTO community VALUES ('b', 'B', 0, 0)")
+                try? database.executeRawSQL("INSERT INTO community VALUES ('b', 'B', 0, 0)")
                 done.signal()
             }
             done.wait()

@@ -1,11 +1,11 @@
 import Foundation
 import MetagovCore
-import MetagovSQLite
+import MetagovTestSupport
 import Testing
 
 @Suite struct PluginTests {
-    @Test func insertAndLookUp() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func insertAndLookUp(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         let seed = try await Seed(store)
         let plugin = seed.plugin
         #expect(plugin.community == "c" && plugin.name == "p" && plugin.communityPlatformID == nil)
@@ -19,8 +19,8 @@ import Testing
         }
     }
 
-    @Test func uniquenessWithAndWithoutPlatformID() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func uniquenessWithAndWithoutPlatformID(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         _ = try await Seed(store, plugin: "randomness")
         await #expect(throws: StoreError.alreadyExists("plugin 'randomness' in community 'c'")) {
             try await store.write { _ = try $0.insertPlugin(community: "c", name: "randomness", communityPlatformID: nil, config: [:]) }
@@ -40,8 +40,8 @@ import Testing
         #expect(try await store.read { try $0.plugins(community: "c", name: "randomness") }.map(\.communityPlatformID) == [nil, "T1", "T2"])
     }
 
-    @Test func listingsAreOrderedByID() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func listingsAreOrderedByID(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         let c = try await Seed(store, slug: "c", plugin: "z")
         let d = try await Seed(store, slug: "d", plugin: "y")
         let more = try await store.write { writer in
@@ -54,8 +54,8 @@ import Testing
         #expect(try await store.read { try $0.allPlugins() }.map(\.id) == [c.plugin.id, d.plugin.id, more[0].id, more[1].id])
     }
 
-    @Test func update() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func update(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         let seed = try await Seed(store)
         let other = try await store.write { try $0.insertPlugin(community: "c", name: "p", communityPlatformID: "T1", config: [:]) }
         let updated = try await store.write { try $0.updatePlugin(id: seed.plugin.id, communityPlatformID: "T2", config: ["b": [1, 2]]) }
@@ -73,8 +73,8 @@ import Testing
         }
     }
 
-    @Test func deleteRemovesStateAndProcessesButKeepsEvents() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func deleteRemovesStateAndProcessesButKeepsEvents(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         let seed = try await Seed(store)
         let process = try await store.write { writer in
             try writer.updatePluginState(pluginID: seed.plugin.id, changes: ["k": "v"], expectedVersion: nil)
@@ -95,8 +95,8 @@ import Testing
         #expect(again.id > seed.plugin.id)
     }
 
-    @Test func stateVersionsAndConflicts() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func stateVersionsAndConflicts(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         let id = try await Seed(store).plugin.id
         #expect(try await store.read { try $0.pluginStateVersion(pluginID: id) } == 0)
         #expect(try await store.read { try $0.pluginState(pluginID: id) }.isEmpty)
@@ -124,8 +124,8 @@ import Testing
         #expect(try await store.read { try $0.pluginStateVersion(pluginID: 999) } == nil)
     }
 
-    @Test func stateOfDifferentPluginsIsSeparate() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func stateOfDifferentPluginsIsSeparate(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         let first = try await Seed(store).plugin.id
         let second = try await store.write { try $0.insertPlugin(community: "c", name: "q", communityPlatformID: nil, config: [:]) }.id
         try await store.write { writer in

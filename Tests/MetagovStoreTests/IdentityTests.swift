@@ -1,11 +1,11 @@
 import Foundation
 import MetagovCore
-import MetagovSQLite
+import MetagovTestSupport
 import Testing
 
 @Suite struct IdentityTests {
-    @Test func createdIDsAreDistinctPositiveAndJSONSafe() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func createdIDsAreDistinctPositiveAndJSONSafe(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         _ = try await Seed(store)
         let ids = try await store.write { try $0.createMetagovIDs(community: "c", count: 500) }
         #expect(ids.count == 500)
@@ -20,8 +20,8 @@ import Testing
         #expect(try await store.read { try $0.metagovID(externalID: 12345) } == nil)
     }
 
-    @Test func mergingGroups() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func mergingGroups(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         _ = try await Seed(store)
         _ = try await Seed(store, slug: "d")
         let ids = try await store.write { try $0.createMetagovIDs(community: "c", count: 4) }.map(\.externalID)
@@ -45,8 +45,8 @@ import Testing
         await #expect(throws: StoreError.notFound("metagov id 77")) { try await store.write { try $0.reassignPrimary(from: ids[3], to: 77) } }
     }
 
-    @Test func upsertInsertsThenReplacesByKey() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func upsertInsertsThenReplacesByKey(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         _ = try await Seed(store)
         let ids = try await store.write { try $0.createMetagovIDs(community: "c", count: 2) }.map(\.externalID)
         try await store.write { writer in
@@ -68,8 +68,8 @@ import Testing
         #expect(try await store.read { try $0.linkedAccounts(matching: AccountFilter(community: "c", communityPlatformID: "T1")) }.map(\.externalID) == [ids[0]])
     }
 
-    @Test func upsertRequiresAnIDOfTheSameCommunity() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func upsertRequiresAnIDOfTheSameCommunity(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         _ = try await Seed(store)
         _ = try await Seed(store, slug: "d")
         let elsewhere = try await store.write { try $0.createMetagovIDs(community: "d", count: 1) }[0].externalID
@@ -81,8 +81,8 @@ import Testing
         }
     }
 
-    @Test func accountFiltersAndOrdering() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func accountFiltersAndOrdering(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         _ = try await Seed(store)
         let ids = try await store.write { try $0.createMetagovIDs(community: "c", count: 2) }.map(\.externalID).sorted()
         try await store.write { writer in
@@ -109,8 +109,8 @@ import Testing
         #expect(try await store.read { try $0.linkedAccounts(externalIDs: [999]) }.isEmpty)
     }
 
-    @Test func deleteByKey() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func deleteByKey(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         _ = try await Seed(store)
         let id = try await store.write { try $0.createMetagovIDs(community: "c", count: 1) }[0].externalID
         try await store.write { writer in
@@ -125,8 +125,8 @@ import Testing
         #expect(try await store.read { try $0.linkedAccounts(externalIDs: [id]) }.isEmpty)
     }
 
-    @Test func everyLinkTypeAndQualityRoundTrips() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func everyLinkTypeAndQualityRoundTrips(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         _ = try await Seed(store)
         let id = try await store.write { try $0.createMetagovIDs(community: "c", count: 1) }[0].externalID
         let expected = try await store.write { writer -> [LinkedAccount] in

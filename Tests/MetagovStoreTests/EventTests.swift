@@ -1,11 +1,11 @@
 import Foundation
 import MetagovCore
-import MetagovSQLite
+import MetagovTestSupport
 import Testing
 
 @Suite struct EventTests {
-    @Test func appendReturnsIncreasingCursorsAndTimestamps() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func appendReturnsIncreasingCursorsAndTimestamps(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         let seed = try await Seed(store)
         #expect(try await store.read { try $0.lastEventCursor() } == 0)
         let before = Date()
@@ -20,8 +20,8 @@ import Testing
         #expect(try await store.write { try $0.appendEvents([]) }.isEmpty)
     }
 
-    @Test func appendingToAMissingCommunityFails() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func appendingToAMissingCommunityFails(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         let seed = try await Seed(store)
         var event = seed.event()
         event.community = "ghost"
@@ -30,8 +30,8 @@ import Testing
         #expect(try await store.read { try $0.events(matching: EventFilter(), afterCursor: 0, limit: 10) }.isEmpty)
     }
 
-    @Test func cursorsAreNeverReusedAfterDeletes() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func cursorsAreNeverReusedAfterDeletes(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         let seed = try await Seed(store)
         let first = try await store.write { try $0.appendEvents([seed.event(), seed.event()]) }
         #expect(try await store.write { try $0.deleteCommunity(slug: "c") })
@@ -44,8 +44,8 @@ import Testing
         #expect(try await store.read { try $0.lastEventCursor() } == later[0].cursor)
     }
 
-    @Test func filtersAndPaging() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func filtersAndPaging(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         let c = try await Seed(store)
         let d = try await Seed(store, slug: "d", plugin: "q")
         let events = try await store.write { writer in

@@ -1,11 +1,11 @@
 import Foundation
 import MetagovCore
-import MetagovSQLite
+import MetagovTestSupport
 import Testing
 
 @Suite struct TransactionTests {
-    @Test func aThrowingWriteRollsEverythingBack() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func aThrowingWriteRollsEverythingBack(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         let seed = try await Seed(store)
         await #expect(throws: Boom.self) {
             try await store.write { writer in
@@ -25,8 +25,8 @@ import Testing
         }
     }
 
-    @Test func aStoreErrorInsideAWriteRollsBackToo() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func aStoreErrorInsideAWriteRollsBackToo(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         _ = try await Seed(store)
         await #expect(throws: StoreError.alreadyExists("community 'c'")) {
             try await store.write { writer in
@@ -37,8 +37,8 @@ import Testing
         #expect(try await store.read { try $0.community(slug: "fresh") } == nil)
     }
 
-    @Test func aCaughtConstraintErrorLeavesTheTransactionUsable() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func aCaughtConstraintErrorLeavesTheTransactionUsable(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         _ = try await Seed(store)
         try await store.write { writer in
             _ = try writer.insertCommunity(slug: "first", readableName: "1")
@@ -52,8 +52,8 @@ import Testing
         #expect(try await store.read { try $0.community(slug: "c") }?.readableName == "C")
     }
 
-    @Test func writesSeeTheirOwnChangesAndReturnValues() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func writesSeeTheirOwnChangesAndReturnValues(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         let count = try await store.write { writer in
             _ = try writer.insertCommunity(slug: "a", readableName: "A")
             return try writer.communities(afterSlug: nil, limit: 10).count
@@ -61,8 +61,8 @@ import Testing
         #expect(count == 1)
     }
 
-    @Test func readBodiesGetNoWriter() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func readBodiesGetNoWriter(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         @Sendable func isWriter(_ reader: any StoreReader) -> Bool { reader is any StoreWriter }
         #expect(try await store.read { isWriter($0) } == false)
         #expect(try await store.write { isWriter($0) })

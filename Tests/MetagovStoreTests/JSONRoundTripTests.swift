@@ -1,6 +1,6 @@
 import Foundation
 import MetagovCore
-import MetagovSQLite
+import MetagovTestSupport
 import Testing
 
 @Suite struct JSONRoundTripTests {
@@ -22,8 +22,8 @@ import Testing
         .object(Dictionary(uniqueKeysWithValues: samples.enumerated().map { ("k\($0.offset)", $0.element) }))
     }
 
-    @Test(arguments: samples) func pluginConfigAndState(_ value: JSONValue) async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available, samples) func pluginConfigAndState(_ backend: StoreBackend, _ value: JSONValue) async throws {
+        let store = try backend.makeStore()
         _ = try await store.write { try $0.insertCommunity(slug: "c", readableName: "C") }
         let plugin = try await store.write { try $0.insertPlugin(community: "c", name: "p", communityPlatformID: nil, config: value) }
         _ = try await store.write { try $0.updatePluginState(pluginID: plugin.id, changes: ["v": value], expectedVersion: nil) }
@@ -33,9 +33,9 @@ import Testing
         #expect(identical(.object(state), ["v": value]), "state \(state) != \(value)")
     }
 
-    @Test func everyJSONColumn() async throws {
+    @Test(arguments: StoreBackend.available) func everyJSONColumn(_ backend: StoreBackend) async throws {
         let document = Self.document
-        let store = try SQLiteStore.inMemory()
+        let store = try backend.makeStore()
         let seed = try await Seed(store)
         let process = try await store.write {
             try $0.insertProcess(
@@ -62,8 +62,8 @@ import Testing
         }
     }
 
-    @Test func integersStayIntegersAndNumbersStayNumbers() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func integersStayIntegersAndNumbersStayNumbers(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         let seed = try await Seed(store)
         _ = try await store.write { try $0.updatePluginState(pluginID: seed.plugin.id, changes: ["i": 2, "n": 2.0], expectedVersion: nil) }
         let state = try await store.read { try $0.pluginState(pluginID: seed.plugin.id) }

@@ -1,27 +1,12 @@
 import Foundation
 import MetagovCore
-import MetagovSQLite
-
-/// A temporary directory holding a database file; removed (with the WAL and shared-memory files) on deinit.
-final class TemporaryDatabase {
-    let directory: URL
-
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("metagov-sqlite-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    var path: String { directory.appendingPathComponent("metagov.sqlite").path }
-
-    deinit { try? FileManager.default.removeItem(at: directory) }
-}
 
 /// A community "c" with one plugin "p" (no platform id).
 struct Seed {
     let community: Community
     let plugin: PluginInstance
 
-    init(_ store: SQLiteStore, slug: String = "c", plugin name: String = "p") async throws {
+    init(_ store: any Store, slug: String = "c", plugin name: String = "p") async throws {
         (community, plugin) = try await store.write { writer in
             let community = try writer.insertCommunity(slug: slug, readableName: slug.uppercased())
             let plugin = try writer.insertPlugin(community: slug, name: name, communityPlatformID: nil, config: ["a": 1])

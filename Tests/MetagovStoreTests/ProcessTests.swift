@@ -1,11 +1,11 @@
 import Foundation
 import MetagovCore
-import MetagovSQLite
+import MetagovTestSupport
 import Testing
 
 @Suite struct ProcessTests {
-    @Test func insertAndRead() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func insertAndRead(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         let seed = try await Seed(store)
         let process = try await store.write {
             try $0.insertProcess(
@@ -26,8 +26,8 @@ import Testing
         }
     }
 
-    @Test func optimisticConcurrency() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func optimisticConcurrency(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         let seed = try await Seed(store)
         let original = try await store.write { try $0.insertProcess(pluginID: seed.plugin.id) }
         var changed = original
@@ -59,9 +59,9 @@ import Testing
         await #expect(throws: StoreError.notFound("process \(original.id)")) { try await store.write { _ = try $0.updateProcess(third) } }
     }
 
-    @Test func concurrentUpdatesFromTheSameVersionLetOneWin() async throws {
-        let file = try TemporaryDatabase()
-        let store = try SQLiteStore(path: file.path)
+    @Test(arguments: StoreBackend.available) func concurrentUpdatesFromTheSameVersionLetOneWin(_ backend: StoreBackend) async throws {
+        let database = try TestDatabase(backend)
+        let store = try database.openStore()
         let seed = try await Seed(store)
         let process = try await store.write { try $0.insertProcess(pluginID: seed.plugin.id) }
         let outcomes = Results()
@@ -85,8 +85,8 @@ import Testing
         #expect(try await store.read { try $0.process(id: process.id) }?.version == 2)
     }
 
-    @Test func filtersAndPaging() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func filtersAndPaging(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         let seed = try await Seed(store)
         let other = try await Seed(store, slug: "d", plugin: "q")
         let processes = try await store.write { writer in

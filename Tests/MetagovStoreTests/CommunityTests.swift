@@ -1,11 +1,11 @@
 import Foundation
 import MetagovCore
-import MetagovSQLite
+import MetagovTestSupport
 import Testing
 
 @Suite struct CommunityTests {
-    @Test func insertReadAndDuplicate() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func insertReadAndDuplicate(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         let before = Date()
         let inserted = try await store.write { try $0.insertCommunity(slug: "x", readableName: "X") }
         #expect(inserted.slug == "x" && inserted.readableName == "X")
@@ -19,8 +19,8 @@ import Testing
         #expect(try await store.read { try $0.community(slug: "x") }?.readableName == "X")
     }
 
-    @Test func keysetPaging() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func keysetPaging(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         try await store.write { writer in
             for slug in ["d", "a", "c", "e", "b"] { _ = try writer.insertCommunity(slug: slug, readableName: slug) }
         }
@@ -33,8 +33,8 @@ import Testing
         #expect(try await store.read { try $0.communities(afterSlug: nil, limit: -1) }.isEmpty)
     }
 
-    @Test func update() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func update(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         let inserted = try await store.write { try $0.insertCommunity(slug: "x", readableName: "X") }
         let updated = try await store.write { try $0.updateCommunity(slug: "x", readableName: "Renamed") }
         #expect(updated.readableName == "Renamed")
@@ -46,8 +46,8 @@ import Testing
         }
     }
 
-    @Test func deleteCascadesToEverythingTheCommunityOwns() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available) func deleteCascadesToEverythingTheCommunityOwns(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
         let seed = try await Seed(store)
         let other = try await Seed(store, slug: "other")
         let (process, ids) = try await store.write { writer in

@@ -1,0 +1,108 @@
+import Logging
+import MetagovCore
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import Synchronization
+
+/// Tells this process about changes other gateways commit: `LISTEN` on a connection of its own for their
+/// notifications (``ChangeNotice``), which arrive as soon as they commit, and a check of the log's last cursor
+/// every poll interval, which catches events whose notification was missed. After a lost connection it
+/// reports ``StoreChange/unknown`` once it is back (notifications sent meanwhile are gone).
+final class ChangeListener: Sendable {
+    private let configuration: PostgresConnection.Configuration
+    private let origin: String
+    private let pollInterval: Double
+    private let queryTimeout: Double
+    private let logger: Logger
+    private let state = Mutex<(handlers: [@Sendable (StoreChange) -> Void], task: Task<Void, Never>?, lastCursor: Int64)>(
+        ([], nil, 0))
+
+    init(configuration: PostgresConnection.Configuration, origin: String, options: PostgresStoreOptions, logger: Logger) {
+        self.configuration = configuration
+        self.origin = origin
+        pollInterval = max(0.05, options.pollInterval)
+        queryTimeout = options.queryTimeout
+        self.logger = logger
+    }
+
+    /// Adds `handler`; the first one starts listening.
+    func start(_ handler: @escaping @Sendable (StoreChange) -> Void) {
+        let start = state.withLock { state -> Bool in
+            state.handlers.append(handler)
+            return state.task == nil
+        }
+        guard start else { return }
+        let task = Task { [self] in await listen() }
+        state.withLock { $0.task = task }
+    }
+
+    func stop() {
+        state.withLock { $0.task }?.cancel()
+    }
+
+    private func report(_ change: StoreChange) {
+        if case .eventsAppended(let cursor) = change {
+            let isNew = state.withLock { state -> Bool in
+                guard cursor > state.lastCursor else { return false }
+                state.lastCursor = cursor
+                return true
+            }
+            guard isNew else { return }
+        }
+        for handler in state.withLock({ $0.handlers }) { handler(change) }
+    }
+
+    private func listen() async {
+        var connected = false
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                let connection = try await PostgresConnection.connect(
+                    on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 0, logger: logger)
+                defer { connection.closeKeepingAlive() }
+                connection.addListener(channel: ChangeNotice.channel) { [self] _, message in
+                    guard let notice = ChangeNotice(payload: message.payload) else { return }
+                    for change in notice.changes {
+                        if notice.origin == origin {
+                            if case .eventsAppended(let cursor) = change { state.withLock { $0.lastCursor = max($0.lastCursor, cursor) } }
+                        } else {
+                            report(change)
+                        }
+                    }
+                }
+                _ = try await query(connection, "LISTEN \(ChangeNotice.channel)")
+                if connected {
+                    logger.notice("listening for other gateways' changes again")
+                    report(.unknown)
+                } else {
+                    state.withLock { $0.lastCursor = 0 }
+                }
+                connected = true
+                failures = 0
+                while !Task.isCancelled {
+                    let rows = try await query(connection, "SELECT last_cursor FROM event_log_state WHERE id = 1")
+                    if let cursor = try rows.first?.decode(Int64.self) { report(.eventsAppended(through: cursor)) }
+                    try await Task.sleep(for: .milliseconds(Int64(pollInterval * 1000)))
+                }
+            } catch {
+                guard !Task.isCancelled else { return }
+                failures += 1
+                if failures == 1 {
+                    logger.warning("not listening for other gateways' changes", metadata: ["error": "\(PostgresFailure.reason(error))"])
+                }
+                try? await Task.sleep(for: .milliseconds(Int64(min(5, pollInterval * Double(failures)) * 1000)))
+            }
+        }
+    }
+
+    /// Runs `sql`; a connection that does not answer within the query timeout is closed.
+    private func query(_ connection: PostgresConnection, _ sql: String) async throws -> [PostgresRow] {
+        let timeout = connection.eventLoop.scheduleTask(in: .milliseconds(Int64(queryTimeout * 1000))) {
+            connection.closeKeepingAlive()
+        }
+        defer { timeout.cancel() }
+        let result: EventLoopFuture<PostgresQueryResult> = connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        return try await result.get().rows
+    }
+}

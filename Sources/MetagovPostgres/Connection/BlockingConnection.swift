@@ -1,0 +1,171 @@
+import Dispatch
+import Logging
+import MetagovCore
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import Synchronization
+
+/// One PostgreSQL session driven from one blocking thread: every statement is sent through postgres-nio (whose
+/// event loop does the I/O) and the thread waits for its answer, so the store's synchronous transaction bodies
+/// run unchanged on PostgreSQL. It is never used from an event loop, and from one thread at a time.
+///
+/// Statements whose answer the caller does not need at once (`BEGIN`, `SAVEPOINT`, `RELEASE`) are *sent*:
+/// postgres-nio queues them on the connection and the next awaited statement waits for them too, so they cost
+/// no extra wake-up of the thread; a failure among them is reported by that next statement.
+///
+/// A connection that breaks, or does not answer within the query timeout, is closed: the statement fails with
+/// ``StoreError/unavailable(_:)`` and the next transaction connects again. A transaction is never moved to a
+/// new connection halfway.
+final class BlockingConnection: @unchecked Sendable {
+    private static let nextID = Atomic<Int>(0)
+
+    let url: PostgresURL
+    private let configuration: PostgresConnection.Configuration
+    private let connectTimeout: Double
+    private let queryTimeout: Double
+    private let logger: Logger
+    private let id: Int
+    // Touched by the owning thread only.
+    private var connection: PostgresConnection?
+    private var sent: [SentStatement] = []
+
+    /// - Parameter startup: server settings for the session (e.g. `lock_timeout`).
+    init(url: PostgresURL, options: PostgresStoreOptions, startup: [(String, String)] = [], logger: Logger) throws {
+        self.url = url
+        configuration = try url.configuration(
+            connectTimeout: options.connectTimeout, startup: [("application_name", "metagovd")] + startup)
+        connectTimeout = options.connectTimeout
+        queryTimeout = options.queryTimeout
+        self.logger = logger
+        id = Self.nextID.add(1, ordering: .relaxed).newValue
+    }
+
+    deinit { close() }
+
+    /// How many times the session was (re)established: session state (advisory locks, `LISTEN`) is lost when
+    /// it changes.
+    private(set) var generation = 0
+
+    /// Makes sure the session is open (connecting when needed) before a transaction starts.
+    func open() throws {
+        if let connection, !connection.isClosed { return }
+        drop()
+        let future = PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: id, logger: logger)
+        do {
+            connection = try wait(future, timeout: connectTimeout + 1, what: "connecting")
+            generation += 1
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.unavailable(
+                "cannot connect to PostgreSQL at \(url.endpoint) (database '\(url.database)'): \(PostgresFailure.reason(error))")
+        }
+    }
+
+    /// Sends `sql` without waiting for its answer. With `checked`, a failure is reported by the next awaited
+    /// statement; without it (a closing `ROLLBACK`), it is ignored.
+    func send(_ sql: String, _ binds: PostgresBindings = PostgresBindings(), checked: Bool = true) {
+        guard let connection, !connection.isClosed else { return }
+        let statement = SentStatement()
+        connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).whenFailure { statement.failed($0) }
+        if checked { sent.append(statement) }
+    }
+
+    /// Ends the transaction of a job with `sql` (`ROLLBACK`, or `COMMIT` of a read-only one), without waiting:
+    /// the next job's statements queue behind it. Failures of what the job sent are no longer of interest.
+    func finish(_ sql: String = "ROLLBACK") {
+        send(sql, checked: false)
+        sent.removeAll(keepingCapacity: true)
+    }
+
+    /// Runs `sql` with `binds` and returns its rows and command tag, after every statement sent before it.
+    @discardableResult
+    func run(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) throws -> PostgresQueryResult {
+        guard let connection, !connection.isClosed else {
+            drop()
+            throw StoreError.unavailable("the connection to PostgreSQL at \(url.endpoint) was lost; try again")
+        }
+        let future = connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+        let earlier = sent
+        sent.removeAll(keepingCapacity: true)
+        let result: PostgresQueryResult
+        do {
+            result = try wait(future, timeout: queryTimeout, what: "running a statement")
+        } catch {
+            // A statement sent earlier that failed is the cause (this one then fails as "transaction aborted").
+            throw failure(earlier.lazy.compactMap(\.error).first ?? error)
+        }
+        if let earlierFailure = earlier.lazy.compactMap(\.error).first { throw failure(earlierFailure) }
+        return result
+    }
+
+    /// Closes the session (a transaction in progress is rolled back by the server).
+    func close() {
+        if let connection { connection.closeKeepingAlive() }
+        drop()
+    }
+
+    private func drop() {
+        connection = nil
+        sent.removeAll()
+    }
+
+    /// `error` in the store's terms; a lost connection is closed so that the next transaction reconnects.
+    private func failure(_ error: any Error) -> any Error {
+        let translated = PostgresFailure.translate(error, url: url)
+        if PostgresFailure.losesConnection(error) { close() }
+        return translated
+    }
+
+    /// Blocks until `future` completes; past `timeout` the connection is closed (which fails the future) and the
+    /// call fails with ``StoreError/unavailable(_:)``.
+    private func wait<T: Sendable>(_ future: EventLoopFuture<T>, timeout: Double, what: String) throws -> T {
+        let semaphore = DispatchSemaphore(value: 0)
+        let outcome = Completion<T>()
+        future.whenComplete { result in
+            outcome.complete(result)
+            semaphore.signal()
+        }
+        if semaphore.wait(timeout: .now() + timeout) == .timedOut {
+            connection?.closeKeepingAlive()
+            _ = semaphore.wait(timeout: .now() + 5)
+            drop()
+            let seconds = timeout == timeout.rounded() ? String(Int(timeout)) : String(timeout)
+            throw StoreError.unavailable("PostgreSQL at \(url.endpoint) did not answer within \(seconds) s (\(what)); try again")
+        }
+        guard let result = outcome.result else {
+            throw StoreError.unavailable("PostgreSQL at \(url.endpoint) did not answer (\(what)); try again")
+        }
+        return try result.get()
+    }
+}
+
+/// A statement sent without waiting, and its failure once known. Its callback is registered before the statement
+/// can complete (both go through the connection's event loop in order), and statements complete in the order
+/// they were sent, so when a later statement's answer arrives the earlier ones' failures are recorded.
+private final class SentStatement: Sendable {
+    private let failure = Mutex<(any Error)?>(nil)
+
+    func failed(_ error: any Error) { failure.withLock { $0 = error } }
+
+    var error: (any Error)? { failure.withLock { $0 } }
+}
+
+/// The result of a future, handed from the event loop to the waiting thread.
+private final class Completion<T: Sendable>: Sendable {
+    private let value = Mutex<Result<T, any Error>?>(nil)
+
+    func complete(_ result: Result<T, any Error>) { value.withLock { $0 = result } }
+
+    var result: Result<T, any Error>? { value.withLock { $0 } }
+}
+
+extension PostgresConnection {
+    /// Closes the connection without waiting, keeping it alive until it is closed (postgres-nio insists that a
+    /// connection is closed before it is released).
+    func closeKeepingAlive() {
+        close().whenComplete { _ in withExtendedLifetime(self) {} }
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import MetagovCore
+import PostgresNIO
+
+/// Reading and appending to the `event` log.
+///
+/// Cursors come from the counter `event_log_state.last_cursor`, bumped in the statement that inserts the
+/// events. Every write transaction holds the cluster-wide write lock (see ``WriterThread``), so cursors are
+/// assigned in commit order: whoever reads cursor 12 will never later find a cursor-11 event committing after
+/// it, cursors are dense (a rolled-back unit gives its numbers back) and never reused.
+enum EventRow {
+    static let columns = "cursor, community, source, plugin_id, event_type, timestamp, data, initiator"
+
+    static func decode(_ row: PostgresRandomAccessRow) throws -> Event {
+        Event(
+            cursor: try row.value(0), community: try row.value(1), source: try row.value(2), pluginID: try row.value(3),
+            eventType: try row.value(4), timestamp: try row.date(5), data: try row.json(6), initiator: try row.json(7))
+    }
+}
+
+extension PostgresReading {
+    func events(matching filter: EventFilter, afterCursor: Int64, limit: Int) throws -> [Event] {
+        var conditions = Conditions()
+        conditions.add("cursor > ?", afterCursor)
+        conditions.add("community = ?", ifPresent: filter.community)
+        if !filter.sources.isEmpty { conditions.add("source = ANY(?::text[])", filter.sources.sorted()) }
+        if !filter.eventTypes.isEmpty { conditions.add("event_type = ANY(?::text[])", filter.eventTypes.sorted()) }
+        let limitParameter = conditions.next(sqlLimit(limit))
+        return try fetchAll(
+            "SELECT \(EventRow.columns) FROM event WHERE \(conditions.sql) ORDER BY cursor LIMIT \(limitParameter)",
+            conditions.binds, EventRow.decode)
+    }
+
+    /// The largest cursor ever issued: the counter, which deletions never lower.
+    func lastEventCursor() throws -> Int64 {
+        try fetchValue("SELECT last_cursor FROM event_log_state WHERE id = 1") ?? 0
+    }
+
+    func eventsPrunedThrough() throws -> Int64 {
+        try fetchValue("SELECT pruned_through FROM event_log_state WHERE id = 1") ?? 0
+    }
+}
+
+extension PostgresWriter {
+    /// One statement checks that every community exists, bumps the counter and inserts the events with the
+    /// cursors it reserved; with a missing community it changes nothing.
+    func appendEvents(_ events: [NewEvent]) throws -> [Event] {
+        guard !events.isEmpty else { return [] }
+        let appendedAt = StoredTime.now()
+        let times = events.map { $0.timestamp?.timeIntervalSince1970 ?? appendedAt }
+        let row = try fetchOne(
+            """
+            WITH missing AS (
+                SELECT c FROM unnest($2::text[]) AS m(c) WHERE NOT EXISTS (SELECT 1 FROM community WHERE slug = m.c) LIMIT 1
+            ), counter AS (
+                UPDATE event_log_state SET last_cursor = last_cursor + $1
+                WHERE id = 1 AND NOT EXISTS (SELECT 1 FROM missing) RETURNING last_cursor
+            ), inserted AS (
+                INSERT INTO event (cursor, community, source, plugin_id, event_type, timestamp, data, initiator)
+                SELECT counter.last_cursor - $1 + e.n, e.community, e.source, e.plugin_id, e.event_type, e.ts, e.data,
+                       e.initiator
+                FROM counter, unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::float8[], $7::text[], $8::text[])
+                    WITH ORDINALITY AS e(community, source, plugin_id, event_type, ts, data, initiator, n)
+                RETURNING cursor
+            )
+            SELECT (SELECT c FROM missing), (SELECT last_cursor FROM counter), (SELECT count(*) FROM inserted)
+            """,
+            binds(Int64(events.count), events.map(\.community), events.map(\.source), events.map(\.pluginID),
+                  events.map(\.eventType), times, events.map { StoredJSON.text($0.data) },
+                  events.map { StoredJSON.text($0.initiator) })
+        ) { (try $0.value(0, as: String?.self), try $0.value(1, as: Int64?.self)) }
+        if let missing = row?.0 { throw StoreError.notFound(CommunityRow.describe(missing)) }
+        guard let last = row?.1 else { throw PostgresStoreError.storedValue("event_log_state has no row") }
+        effects.lastCursor = last
+        let first = last - Int64(events.count) + 1
+        return events.enumerated().map { index, event in
+            Event(
+                cursor: first + Int64(index), community: event.community, source: event.source, pluginID: event.pluginID,
+                eventType: event.eventType, timestamp: StoredTime.date(times[index]), data: event.data,
+                initiator: event.initiator)
+        }
+    }
+
+    func pruneEvents(before: Date?, keepNewest: Int?) throws -> Int {
+        var deletedThrough: Int64 = 0
+        if let before {
+            deletedThrough = try fetchValue(
+                "SELECT max(cursor) FROM event WHERE timestamp < $1", binds(before.timeIntervalSince1970), as: Int64?.self)
+                .flatMap { $0 } ?? 0
+        }
+        if let keepNewest {
+            let beyondCount: Int64 = try fetchValue(
+                "SELECT cursor FROM event ORDER BY cursor DESC LIMIT 1 OFFSET $1", binds(Int64(max(0, keepNewest)))) ?? 0
+            deletedThrough = max(deletedThrough, beyondCount)
+        }
+        guard deletedThrough > 0 else { return 0 }
+        let deleted = try execute("DELETE FROM event WHERE cursor <= $1", binds(deletedThrough))
+        try execute(
+            "UPDATE event_log_state SET pruned_through = greatest(pruned_through, $1) WHERE id = 1", binds(deletedThrough))
+        if deleted > 0 { effects.eventsDeleted = true }
+        return deleted
+    }
+}
