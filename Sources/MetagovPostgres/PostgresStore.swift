@@ -13,7 +13,8 @@ import PostgresNIO
 /// - Each commit notifies the other gateways (`NOTIFY`), which wake their event subscribers and drop cached
 ///   plugin instances at once (``observeChanges(_:)``); a check every poll interval catches a missed
 ///   notification.
-/// - Cluster-wide roles (the scheduler) are session-level advisory locks (``holdsRole(_:)``).
+/// - Cluster-wide roles (the scheduler) and turns of retrying writers are session-level advisory locks
+///   (``holdsRole(_:)``, ``takingTurns(key:_:)``).
 /// - A database that is down or goes away fails calls with ``StoreError/unavailable(_:)``; connections are made
 ///   again on the next call, so the store recovers when the database is back.
 ///
@@ -24,6 +25,7 @@ public final class PostgresStore: Store {
     private let readers: ConnectionThreads
     private let writer: WriterThread
     private let roles: RoleHolder
+    private let turns: TurnTaker
     private let listener: ChangeListener
 
     /// Connects to the database at `url`, migrating it to the current schema. Throws
@@ -56,6 +58,7 @@ public final class PostgresStore: Store {
                 logger: logger),
             busyTimeout: options.busyTimeout, origin: origin)
         roles = RoleHolder(connection: try BlockingConnection(url: url, options: options, startup: session, logger: logger))
+        turns = TurnTaker(connection: try BlockingConnection(url: url, options: options, startup: session, logger: logger))
         listener = ChangeListener(
             configuration: try url.configuration(connectTimeout: options.connectTimeout, startup: [("application_name", "metagovd")]),
             origin: origin, options: options, logger: logger)
@@ -74,6 +77,7 @@ public final class PostgresStore: Store {
         readers.stop()
         writer.stop()
         roles.stop()
+        turns.stop()
         listener.stop()
     }
 
@@ -104,5 +108,10 @@ public final class PostgresStore: Store {
     /// Whether this gateway holds `role`, taking it when no live gateway does.
     public func holdsRole(_ role: String) async -> Bool {
         await roles.holds(role)
+    }
+
+    /// Runs `body` when no other gateway runs one for `key` (a cluster-wide turn).
+    public nonisolated(nonsending) func takingTurns<T: Sendable>(key: Int64, _ body: nonisolated(nonsending) () async throws -> T) async throws -> T {
+        try await turns.taking(key: key, body)
     }
 }

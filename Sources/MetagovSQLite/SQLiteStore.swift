@@ -97,6 +97,15 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// Always: an embedded database has no other gateway to share cluster-wide work with.
+    public func holdsRole(_ role: String) async -> Bool { true }
+
+    /// Runs `body` at once: the core already makes this process's writers take turns, and there is no other
+    /// gateway on an embedded database.
+    public nonisolated(nonsending) func takingTurns<T: Sendable>(key: Int64, _ body: nonisolated(nonsending) () async throws -> T) async throws -> T {
+        try await body()
+    }
+
     /// A synchronous read (GRDB's blocking `read`, chosen explicitly outside any async context).
     private func readNow<T>(_ body: (Database) throws -> T) throws -> T {
         try database.read(body)

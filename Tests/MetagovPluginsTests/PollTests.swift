@@ -5,8 +5,8 @@ import MetagovTestSupport
 import Testing
 
 @Suite struct PollTests {
-    private func core(_ clock: ManualClock = ManualClock()) async throws -> Metagov {
-        let core = try makeTestCore(BuiltinExtensions.all(), clock: clock)
+    private func core(_ clock: ManualClock = ManualClock(), backend: StoreBackend = .sqlite) async throws -> Metagov {
+        let core = try makeTestCore(BuiltinExtensions.all(), backend: backend, clock: clock)
         _ = try await core.communities.create(slug: "c", readableName: "C")
         _ = try await core.plugins.enable(community: "c", name: "poll")
         return core
@@ -23,8 +23,8 @@ import Testing
             parameters: ["process_id": .integer(Int(id)), "voter": .string(voter), "option": .string(option)])
     }
 
-    @Test func votesAreCountedReplacedAndClosedWithAWinner() async throws {
-        let core = try await core()
+    @Test(arguments: StoreBackend.available) func votesAreCountedReplacedAndClosedWithAWinner(_ backend: StoreBackend) async throws {
+        let core = try await core(backend: backend)
         let process = try await start(core, ["title": "Lunch", "options": ["pizza", "salad"]])
         #expect(process.status == .pending)
         #expect(process.outcome == ["votes": ["pizza": 0, "salad": 0], "voter_count": 0])
@@ -41,8 +41,8 @@ import Testing
         #expect(late?.message == "vote \(process.id) is closed")
     }
 
-    @Test func tieIsReported() async throws {
-        let core = try await core()
+    @Test(arguments: StoreBackend.available) func tieIsReported(_ backend: StoreBackend) async throws {
+        let core = try await core(backend: backend)
         let process = try await start(core, ["title": "T", "options": ["a", "b", "c"]])
         try await vote(core, process.id, "x", "a")
         try await vote(core, process.id, "y", "b")
@@ -51,8 +51,8 @@ import Testing
         #expect(closed.outcome?["tie"] == ["a", "b"])
     }
 
-    @Test func rejectsUnknownOptionsIneligibleVotersAndBadProcesses() async throws {
-        let core = try await core()
+    @Test(arguments: StoreBackend.available) func rejectsUnknownOptionsIneligibleVotersAndBadProcesses(_ backend: StoreBackend) async throws {
+        let core = try await core(backend: backend)
         let process = try await start(core, ["title": "T", "options": ["a", "b"], "eligible_voters": ["ann", "bob"]])
         let option = await metagovError { try await vote(core, process.id, "ann", "zzz") }
         #expect(option?.code == .invalidArgument)
@@ -79,8 +79,8 @@ import Testing
         #expect(try await core.processes.list(ProcessFilter(community: "c")).items.isEmpty)
     }
 
-    @Test func closesWhenQuorumIsReached() async throws {
-        let core = try await core()
+    @Test(arguments: StoreBackend.available) func closesWhenQuorumIsReached(_ backend: StoreBackend) async throws {
+        let core = try await core(backend: backend)
         let process = try await start(core, ["title": "Q", "options": ["yes", "no"], "quorum": 2])
         try await vote(core, process.id, "a", "yes")
         #expect(try await core.processes.get(process.id).status == .pending)
@@ -89,9 +89,9 @@ import Testing
         #expect(try await core.processes.get(process.id).outcome?["winner"] == "yes")
     }
 
-    @Test func closesAtClosingTimeThroughTheScheduler() async throws {
+    @Test(arguments: StoreBackend.available) func closesAtClosingTimeThroughTheScheduler(_ backend: StoreBackend) async throws {
         let clock = ManualClock()
-        let core = try await core(clock)
+        let core = try await core(clock, backend: backend)
         let closing = clock.now().addingTimeInterval(3600).rfc3339
         let process = try await start(core, ["title": "Timed", "options": ["a", "b"], "closing_at": .string(closing)])
         try await vote(core, process.id, "a", "b")
@@ -106,8 +106,8 @@ import Testing
         #expect(past?.message.contains("in the past") == true)
     }
 
-    @Test func everyVoteEmitsAnEvent() async throws {
-        let core = try await core()
+    @Test(arguments: StoreBackend.available) func everyVoteEmitsAnEvent(_ backend: StoreBackend) async throws {
+        let core = try await core(backend: backend)
         let process = try await start(core, ["title": "E", "options": ["a", "b"]])
         try await vote(core, process.id, "ann", "a")
         try await vote(core, process.id, "ann", "b")
@@ -119,8 +119,8 @@ import Testing
         #expect(events.allSatisfy { $0.source == "poll" && $0.initiator["user_id"] == "ann" })
     }
 
-    @Test func concurrentVotesAreAllCounted() async throws {
-        let core = try await core()
+    @Test(arguments: StoreBackend.available) func concurrentVotesAreAllCounted(_ backend: StoreBackend) async throws {
+        let core = try await core(backend: backend)
         let process = try await start(core, ["title": "Busy", "options": ["a", "b"]])
         try await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<30 {

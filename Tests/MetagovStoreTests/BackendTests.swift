@@ -1,3 +1,4 @@
+import Foundation
 import MetagovCore
 import MetagovPostgres
 import MetagovTestSupport
@@ -11,4 +12,83 @@ import Testing
         let store = try StoreBackend.postgres.makeStore()
         #expect(try await store.read { try $0.lastEventCursor() } == 0)
     }
+}
+
+/// Cluster-wide coordination that only PostgreSQL provides: each test opens two stores on one database, as two
+/// gateways would.
+@Suite(.enabled(if: StoreBackend.postgresServerURL != nil, StoreBackend.whyNoPostgres))
+struct PostgresCoordinationTests {
+    @Test func turnsOnOneKeyAreTakenOneAtATimeAcrossStores() async throws {
+        let database = try TestDatabase(.postgres)
+        // Four stores, as four gateways (the core makes writers of one gateway take turns among themselves).
+        let stores: [any Store] = try (0..<4).map { _ in try database.openStore() }
+        let trace = Trace()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (name, store) in zip(["a", "b", "c", "d"], stores) {
+                group.addTask {
+                    try await store.takingTurns(key: 7) {
+                        trace.append("enter \(name)")
+                        try await Task.sleep(for: .milliseconds(30))
+                        trace.append("leave \(name)")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        // Never two inside at once: every "enter" is followed by its own "leave".
+        let events = trace.events
+        #expect(events.count == 8)
+        for index in stride(from: 0, to: events.count, by: 2) {
+            #expect(events[index].replacingOccurrences(of: "enter", with: "leave") == events[index + 1])
+        }
+    }
+
+    @Test func aRoleHasOneHolderAndPassesOnWhenItsHolderCloses() async throws {
+        let database = try TestDatabase(.postgres)
+        let first = try PostgresStore(url: database.location, options: TestDatabase.postgresOptions)
+        let second = try PostgresStore(url: database.location, options: TestDatabase.postgresOptions)
+        #expect(await first.holdsRole("scheduler"))
+        #expect(await first.holdsRole("scheduler"))
+        #expect(await !second.holdsRole("scheduler"))
+        #expect(await second.holdsRole("other"))
+        first.close()
+        var taken = false
+        for _ in 0..<200 where !taken {
+            taken = await second.holdsRole("scheduler")
+            if !taken { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(taken)
+    }
+
+    @Test func anotherStoresCommitsAreReported() async throws {
+        let database = try TestDatabase(.postgres)
+        let observer = try database.openStore()
+        let writer = try database.openStore()
+        let changes = Trace()
+        observer.observeChanges { changes.append("\($0)") }
+        let seed = try await Seed(writer)
+        // The observer starts listening in the background: write until it reports what was written.
+        var seen = false
+        for round in 0..<100 where !seen {
+            let cursor = try await writer.write { writer in
+                _ = try writer.insertPlugin(community: "c", name: "p\(round)", communityPlatformID: nil, config: [:])
+                return try writer.appendEvents([seed.event()])[0].cursor
+            }
+            for _ in 0..<10 where !seen {
+                try await Task.sleep(for: .milliseconds(20))
+                seen = changes.events.contains("\(StoreChange.eventsAppended(through: cursor))")
+                    && changes.events.contains("\(StoreChange.pluginInstancesChanged)")
+            }
+        }
+        #expect(seen)
+    }
+}
+
+/// Strings appended from several tasks.
+final class Trace: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+
+    func append(_ event: String) { lock.withLock { stored.append(event) } }
+    var events: [String] { lock.withLock { stored } }
 }

@@ -126,4 +126,8 @@ final class OwnedStore: Store {
     func observeChanges(_ handler: @escaping @Sendable (StoreChange) -> Void) { store.observeChanges(handler) }
 
     func holdsRole(_ role: String) async -> Bool { await store.holdsRole(role) }
+
+    nonisolated(nonsending) func takingTurns<T: Sendable>(key: Int64, _ body: nonisolated(nonsending) () async throws -> T) async throws -> T {
+        try await store.takingTurns(key: key, body)
+    }
 }

@@ -37,11 +37,15 @@ extension Metagov {
         }
         await retryTurns.lock(instance.id)
         defer { retryTurns.unlock(instance.id) }
-        while attempts < maxHookAttempts {
-            attempts += 1
-            if let done = try await attemptUnitOfWork(instance, type, processID, newProcessID, body) { return done }
+        // Gateways sharing the database take turns too: one retrying writer per instance in the whole cluster.
+        return try await store.takingTurns(key: instance.id) {
+            while attempts < maxHookAttempts {
+                attempts += 1
+                if let done = try await attemptUnitOfWork(instance, type, processID, newProcessID, body) { return done }
+            }
+            throw MetagovError(
+                .internal, "plugin '\(instance.name)': concurrent updates kept conflicting after \(maxHookAttempts) attempts")
         }
-        throw MetagovError(.internal, "plugin '\(instance.name)': concurrent updates kept conflicting after \(maxHookAttempts) attempts")
     }
 
     /// One attempt of ``runUnitOfWork(instance:type:processID:newProcessID:_:)``; `nil` when the commit

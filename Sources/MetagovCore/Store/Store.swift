@@ -32,12 +32,15 @@ public protocol Store: Sendable {
     /// free: work that must run once per cluster runs only where this is true. Embedded stores always hold it.
     /// A holder that dies loses the role, which another process then acquires on its next call.
     func holdsRole(_ role: String) async -> Bool
+
+    /// Runs `body` once no other process sharing the database runs a `body` for the same `key`: writers whose
+    /// units of work conflicted on one record take turns across processes, as they do within one (see
+    /// `Metagov.runUnitOfWork`). Embedded stores have no other process to wait for.
+    func takingTurns<T: Sendable>(key: Int64, _ body: () async throws -> T) async throws -> T
 }
 
 extension Store {
     public func observeChanges(_ handler: @escaping @Sendable (StoreChange) -> Void) {}
-
-    public func holdsRole(_ role: String) async -> Bool { true }
 }
 
 /// Failures a store reports in terms of the domain.
@@ -51,6 +54,17 @@ public enum StoreError: Error, Sendable, Equatable {
     /// The database could not take the call now (another process held its write lock past the busy timeout, the
     /// database server is down or unreachable); the caller may retry later. The message says what happened.
     case unavailable(String)
+}
+
+extension StoreError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .alreadyExists(let what): "\(what) already exists"
+        case .conflict(let what): "\(what) was changed concurrently"
+        case .notFound(let what): "\(what) not found"
+        case .unavailable(let message): message
+        }
+    }
 }
 
 extension Store {

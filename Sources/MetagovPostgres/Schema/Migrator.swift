@@ -44,6 +44,9 @@ enum AdvisoryLock {
     /// Held (session-level) while migrating.
     static let migration: Int64 = 0x6d67_7600_0000_0002
 
+    /// Held (session-level) by the gateway whose writers to the plugin instance `id` have their turn.
+    static func turn(_ id: Int64) -> Int64 { 0x6d67_7602_0000_0000 | (id & 0xffff_ffff_ffff) }
+
     /// Held (session-level) by the gateway that has cluster-wide role `role`.
     static func role(_ role: String) -> Int64 {
         // FNV-1a: stable across processes and releases (Swift's hashValue is seeded per process).

@@ -1,0 +1,46 @@
+import MetagovCore
+import PostgresNIO
+
+/// Turns across gateways (``PostgresStore/takingTurns(key:_:)``): a turn is a session-level advisory lock on a
+/// connection of its own, tried (never waited for on the connection, so turns on different keys cannot
+/// deadlock) every few milliseconds until it is free. A gateway that dies releases its turns with its session.
+final class TurnTaker: Sendable {
+    private let thread: ConnectionThreads
+
+    init(connection: BlockingConnection) {
+        thread = ConnectionThreads(name: "metagov-postgres-turns", connections: [connection])
+    }
+
+    func stop() { thread.stop() }
+
+    /// Runs `body` holding the turn for `key`. When the database cannot be reached, `body` runs anyway: its own
+    /// store calls then fail as they should.
+    nonisolated(nonsending) func taking<T: Sendable>(key: Int64, _ body: nonisolated(nonsending) () async throws -> T) async throws -> T {
+        let lock = AdvisoryLock.turn(key)
+        var taken = false
+        while !taken {
+            do {
+                taken = try await thread.call { connection in
+                    try connection.open()
+                    return try connection.run("SELECT pg_try_advisory_lock($1)", binds(lock)).rows.first?
+                        .makeRandomAccess().value(0, as: Bool.self) ?? false
+                }
+            } catch {
+                return try await body()
+            }
+            if !taken { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        do {
+            let result = try await body()
+            await release(lock)
+            return result
+        } catch {
+            await release(lock)
+            throw error
+        }
+    }
+
+    private func release(_ lock: Int64) async {
+        _ = try? await thread.call { connection in try connection.run("SELECT pg_advisory_unlock($1)", binds(lock)) }
+    }
+}
