@@ -58,10 +58,12 @@ public final class PostgresStore: Store {
                 logger: logger),
             busyTimeout: options.busyTimeout, origin: origin)
         roles = RoleHolder(connection: try BlockingConnection(url: url, options: options, startup: session, logger: logger))
-        turns = TurnTaker(connection: try BlockingConnection(url: url, options: options, startup: session, logger: logger))
+        let turns = TurnTaker(
+            connection: try BlockingConnection(url: url, options: options, startup: session, logger: logger), origin: origin)
+        self.turns = turns
         listener = ChangeListener(
             configuration: try url.configuration(connectTimeout: options.connectTimeout, startup: [("application_name", "metagovd")]),
-            origin: origin, options: options, logger: logger)
+            origin: origin, options: options, turns: turns.remote, logger: logger)
     }
 
     /// ``init(url:options:logger:)`` with the URL as text; throws ``PostgresStoreError/invalidURL(_:)`` when it
@@ -109,6 +111,9 @@ public final class PostgresStore: Store {
     public func holdsRole(_ role: String) async -> Bool {
         await roles.holds(role)
     }
+
+    /// Whether another gateway holds the turn for `key`, as far as its notifications tell.
+    public func isTurnTaken(key: Int64) -> Bool { turns.remote.isTaken(key) }
 
     /// Runs `body` when no other gateway runs one for `key` (a cluster-wide turn).
     public nonisolated(nonsending) func takingTurns<T: Sendable>(key: Int64, _ body: nonisolated(nonsending) () async throws -> T) async throws -> T {

@@ -106,6 +106,9 @@ public final class SQLiteStore: Store {
         try await body()
     }
 
+    /// Never: there is no other gateway.
+    public func isTurnTaken(key: Int64) -> Bool { false }
+
     /// A synchronous read (GRDB's blocking `read`, chosen explicitly outside any async context).
     private func readNow<T>(_ body: (Database) throws -> T) throws -> T {
         try database.read(body)

@@ -66,8 +66,11 @@ private final class Voters: @unchecked Sendable {
     private let lock = NSLock()
     private var acknowledged: [String] = []
     private var stopped = false
+    private var failure: String?
 
     var voters: [String] { lock.withLock { acknowledged } }
+    /// Why the writer stopped, if a call failed.
+    var error: String? { lock.withLock { failure } }
     func stop() { lock.withLock { stopped = true } }
 
     /// Votes through `client` as `prefix-N` until stopped or the gateway fails a call.
@@ -79,6 +82,7 @@ private final class Voters: @unchecked Sendable {
                 try await castVote(client, poll, name)
                 lock.withLock { acknowledged.append(name) }
             } catch {
+                lock.withLock { failure = "\(error)" }
                 return
             }
             n += 1
@@ -209,7 +213,7 @@ struct ClusterTests {
         })
         // Another gateway runs the scheduler now: a poll closing soon is closed by it.
         #expect(await eventually { survivors.contains { cluster.servers[$0].logText.contains("this gateway now runs the scheduler") } })
-        let closing = try await startPoll(client, closingAt: Date().addingTimeInterval(1))
+        let closing = try await startPoll(client, closingAt: Date().addingTimeInterval(5))
         #expect(try await eventually { try await client.processes.getProcess(.init(id: closing)).status == .completed })
     }
 
@@ -223,7 +227,7 @@ struct ClusterTests {
         let poll = try await startPoll(clients[0])
         let voters = (0..<3).map { _ in Voters() }
         let writers = (0..<3).map { index in Task { await voters[index].run(clients[index], poll: poll, prefix: "g\(index)") } }
-        #expect(await eventually { voters.allSatisfy { $0.voters.count >= 3 } })
+        #expect(await eventually { voters.allSatisfy { $0.voters.count >= 3 } }, "\(voters.map(\.error))")
         try postgres.run("down")
         for writer in writers { await writer.value }
         for (index, client) in clients.enumerated() {
@@ -259,18 +263,25 @@ private final class PrivatePostgres: @unchecked Sendable {
 
     func run(_ command: String) throws { _ = try Self.script([command, directory]) }
 
+    /// Runs the script and returns its standard output. Spawned and reaped directly: Foundation's `Process`
+    /// does not notice the script's exit when it leaves a daemon (the PostgreSQL server) behind.
     private static func script(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: script)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("postgres-cluster-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let argv = ([script] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, script, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        guard status == 0 else {
             throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "postgres-cluster \(arguments[0]) failed"])
         }
-        return String(decoding: data, as: UTF8.self)
+        return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
     }
 }

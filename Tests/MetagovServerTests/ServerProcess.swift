@@ -82,9 +82,13 @@ final class ServerProcess: @unchecked Sendable {
         self.stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = self.stderr
-        let log = self.log
-        self.stderr.fileHandleForReading.readabilityHandler = { handle in log.append(handle.availableData) }
         try process.run()
+        // A thread of its own drains the log until the process closes it (a dispatch-based readability handler
+        // outliving its pipe crashes Foundation on Linux).
+        let (log, reader) = (self.log, self.stderr.fileHandleForReading)
+        Thread.detachNewThread {
+            while case let chunk = reader.availableData, !chunk.isEmpty { log.append(chunk) }
+        }
         self.process = process
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {

@@ -127,6 +127,8 @@ final class OwnedStore: Store {
 
     func holdsRole(_ role: String) async -> Bool { await store.holdsRole(role) }
 
+    func isTurnTaken(key: Int64) -> Bool { store.isTurnTaken(key: key) }
+
     nonisolated(nonsending) func takingTurns<T: Sendable>(key: Int64, _ body: nonisolated(nonsending) () async throws -> T) async throws -> T {
         try await store.takingTurns(key: key, body)
     }

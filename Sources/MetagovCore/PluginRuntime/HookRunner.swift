@@ -29,9 +29,10 @@ extension Metagov {
         _ body: (PluginContext, ProcessHandle?) async throws -> T
     ) async throws -> (T, CommitSummary) {
         // Without contention a unit of work runs at once; once writers to this instance conflicted, everyone
-        // takes turns until the contention is over, so that fresh writers cannot starve the ones retrying.
+        // takes turns until the contention is over, so that fresh writers cannot starve the ones retrying (also
+        // when the retrying writer is another gateway's on the same database).
         var attempts = 0
-        if !retryTurns.isLocked(instance.id) {
+        if !retryTurns.isLocked(instance.id) && !store.isTurnTaken(key: instance.id) {
             attempts += 1
             if let done = try await attemptUnitOfWork(instance, type, processID, newProcessID, body) { return done }
         }

@@ -37,6 +37,10 @@ public protocol Store: Sendable {
     /// units of work conflicted on one record take turns across processes, as they do within one (see
     /// `Metagov.runUnitOfWork`). Embedded stores have no other process to wait for.
     func takingTurns<T: Sendable>(key: Int64, _ body: () async throws -> T) async throws -> T
+
+    /// Whether another process holds the turn for `key` now, as far as this store knows without asking the
+    /// database (writers then take turns at once rather than race the writer whose turn it is).
+    func isTurnTaken(key: Int64) -> Bool
 }
 
 extension Store {

@@ -8,18 +8,24 @@ import Synchronization
 /// Tells this process about changes other gateways commit: `LISTEN` on a connection of its own for their
 /// notifications (``ChangeNotice``), which arrive as soon as they commit, and a check of the log's last cursor
 /// every poll interval, which catches events whose notification was missed. After a lost connection it
-/// reports ``StoreChange/unknown`` once it is back (notifications sent meanwhile are gone).
+/// reports ``StoreChange/unknown`` once it is back (notifications sent meanwhile are gone). It also follows the
+/// turns other gateways take (``RemoteTurns``).
 final class ChangeListener: Sendable {
     private let configuration: PostgresConnection.Configuration
     private let origin: String
     private let pollInterval: Double
     private let queryTimeout: Double
     private let logger: Logger
+    private let turns: RemoteTurns
     private let state = Mutex<(handlers: [@Sendable (StoreChange) -> Void], task: Task<Void, Never>?, lastCursor: Int64)>(
         ([], nil, 0))
 
-    init(configuration: PostgresConnection.Configuration, origin: String, options: PostgresStoreOptions, logger: Logger) {
+    init(
+        configuration: PostgresConnection.Configuration, origin: String, options: PostgresStoreOptions, turns: RemoteTurns,
+        logger: Logger
+    ) {
         self.configuration = configuration
+        self.turns = turns
         self.origin = origin
         pollInterval = max(0.05, options.pollInterval)
         queryTimeout = options.queryTimeout
@@ -71,9 +77,14 @@ final class ChangeListener: Sendable {
                         }
                     }
                 }
+                connection.addListener(channel: RemoteTurns.channel) { [turns, origin] _, message in
+                    turns.apply(payload: message.payload, origin: origin)
+                }
                 _ = try await query(connection, "LISTEN \(ChangeNotice.channel)")
+                _ = try await query(connection, "LISTEN \(RemoteTurns.channel)")
                 if connected {
                     logger.notice("listening for other gateways' changes again")
+                    turns.clear()
                     report(.unknown)
                 } else {
                     state.withLock { $0.lastCursor = 0 }

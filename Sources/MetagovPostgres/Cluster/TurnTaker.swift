@@ -4,11 +4,17 @@ import PostgresNIO
 /// Turns across gateways (``PostgresStore/takingTurns(key:_:)``): a turn is a session-level advisory lock on a
 /// connection of its own, tried (never waited for on the connection, so turns on different keys cannot
 /// deadlock) every few milliseconds until it is free. A gateway that dies releases its turns with its session.
+///
+/// Taking and releasing a turn are announced to the other gateways (``RemoteTurns``), in the same statement.
 final class TurnTaker: Sendable {
     private let thread: ConnectionThreads
+    private let origin: String
+    /// The turns other gateways hold.
+    let remote = RemoteTurns()
 
-    init(connection: BlockingConnection) {
+    init(connection: BlockingConnection, origin: String) {
         thread = ConnectionThreads(name: "metagov-postgres-turns", connections: [connection])
+        self.origin = origin
     }
 
     func stop() { thread.stop() }
@@ -20,10 +26,13 @@ final class TurnTaker: Sendable {
         var taken = false
         while !taken {
             do {
+                let announcement = RemoteTurns.payload(origin: origin, key: key, taken: true)
                 taken = try await thread.call { connection in
                     try connection.open()
-                    return try connection.run("SELECT pg_try_advisory_lock($1)", binds(lock)).rows.first?
-                        .makeRandomAccess().value(0, as: Bool.self) ?? false
+                    return try connection.run(
+                        "SELECT taken, CASE WHEN taken THEN pg_notify($2, $3) END FROM pg_try_advisory_lock($1) AS taken",
+                        binds(lock, RemoteTurns.channel, announcement)
+                    ).rows.first?.makeRandomAccess().value(0, as: Bool.self) ?? false
                 }
             } catch {
                 return try await body()
@@ -32,15 +41,19 @@ final class TurnTaker: Sendable {
         }
         do {
             let result = try await body()
-            await release(lock)
+            await release(key)
             return result
         } catch {
-            await release(lock)
+            await release(key)
             throw error
         }
     }
 
-    private func release(_ lock: Int64) async {
-        _ = try? await thread.call { connection in try connection.run("SELECT pg_advisory_unlock($1)", binds(lock)) }
+    private func release(_ key: Int64) async {
+        let announcement = RemoteTurns.payload(origin: origin, key: key, taken: false)
+        _ = try? await thread.call { connection in
+            try connection.run(
+                "SELECT pg_advisory_unlock($1), pg_notify($2, $3)", binds(AdvisoryLock.turn(key), RemoteTurns.channel, announcement))
+        }
     }
 }
