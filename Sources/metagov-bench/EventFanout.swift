@@ -17,15 +17,17 @@ struct EventFanout: AsyncParsableCommand {
         abstract: "Event fan-out benchmark: appended and delivered events/s, delivery latency p50/p99.")
 
     @Option(help: "Server HOST:PORT.") var server: String
+    @Option(
+        name: .customLong("subscribe-server"),
+        help: "HOST:PORT the subscribers use (default: --server): another gateway on the same database measures delivery across gateways.")
+    var subscribeServer: String?
     @Option(help: "Events appended per round.") var events = 4000
     @Option(help: "Concurrent writers (one poll vote each, so they never conflict).") var writers = 8
     @Option(help: "Subscriber counts, comma separated.") var subscribers = "0,1,10,100"
 
     func run() async throws {
-        guard let colon = server.lastIndex(of: ":"), let port = Int(server[server.index(after: colon)...]) else {
-            throw ValidationError("--server must be HOST:PORT")
-        }
-        let host = String(server[..<colon])
+        let (host, port) = try Self.address(server, option: "--server")
+        let (subscribeHost, subscribePort) = try Self.address(subscribeServer ?? server, option: "--subscribe-server")
         let setup = try await MetagovClient.connect(host: host, port: port)
         _ = try await setup.communities.createCommunity(.init(slug: "fanout", readableName: "Fan-out"))
         _ = try await setup.plugins.enablePlugin(.init(community: "fanout", name: "poll"))
@@ -45,7 +47,9 @@ struct EventFanout: AsyncParsableCommand {
             let last = try await lastCursor(setup)
             let perWriter = events / writers
             let total = perWriter * writers
-            let receivers = try await (0..<count).asyncMap { _ in try await MetagovClient.connect(host: host, port: port) }
+            let receivers = try await (0..<count).asyncMap { _ in
+                try await MetagovClient.connect(host: subscribeHost, port: subscribePort)
+            }
             let start = ContinuousClock.now
             async let latencies: [[Double]] = withThrowingTaskGroup(of: [Double].self) { group in
                 for receiver in receivers {
@@ -107,6 +111,13 @@ struct EventFanout: AsyncParsableCommand {
         }
         for client in writerClients { await client.close() }
         await setup.close()
+    }
+
+    private static func address(_ text: String, option: String) throws -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else {
+            throw ValidationError("\(option) must be HOST:PORT")
+        }
+        return (String(text[..<colon]), port)
     }
 
     private func lastCursor(_ client: MetagovClient) async throws -> UInt64 {
