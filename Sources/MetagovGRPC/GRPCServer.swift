@@ -1,6 +1,7 @@
 import MetagovHTTP
 import MetagovHTTP2
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 import Synchronization
 
@@ -38,6 +39,7 @@ public final class GRPCServer: Sendable {
 
     private let state = Mutex(State())
     private let serverState: ServerShared
+    private let limiter: ConnectionLimiter
 
     /// The configuration the server was created with.
     public var configuration: GRPCServerConfiguration { self.serverState.configuration }
@@ -50,6 +52,7 @@ public final class GRPCServer: Sendable {
     ) {
         self.serverState = ServerShared(
             configuration: configuration, methods: methods, interceptors: interceptors, plainHTTP: plainHTTP)
+        self.limiter = ConnectionLimiter(limit: configuration.maxConnections)
     }
 
     /// The bound port once started.
@@ -67,8 +70,15 @@ public final class GRPCServer: Sendable {
     /// Number of open client connections.
     public var connectionCount: Int { self.state.withLock { $0.connections.count } }
 
+    /// Connections closed on arrival because `maxConnections` were open.
+    public var refusedConnectionCount: Int { self.limiter.refusedConnections }
+
+    /// Connections closed because they did not complete their handshake within `handshakeTimeout`.
+    public var handshakeTimeoutCount: Int { self.serverState.handshakeTimeouts.load(ordering: .relaxed) }
+
     /// Binds and starts serving. Returns the bound port (useful with port 0).
     public func start() async throws -> Int {
+        try ServerShared.validate(self.serverState.configuration)
         let group: MultiThreadedEventLoopGroup = try self.state.withLock { state in
             switch state.phase {
             case .idle:
@@ -83,14 +93,26 @@ public final class GRPCServer: Sendable {
             }
         }
         let serverState = self.serverState
+        let limiter = self.limiter
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    // Out of file descriptors (EMFILE/ENFILE): stop accepting for a second instead of spinning.
+                    try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler(shouldForwardIOErrorCaught: false))
+                    try channel.pipeline.syncOperations.addHandler(limiter)
+                }
+            }
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     let peer = describePeer(channel.remoteAddress)
+                    try channel.pipeline.syncOperations.addHandler(
+                        HandshakeTimeoutHandler(timeout: TimeAmount(serverState.configuration.handshakeTimeout)) {
+                            serverState.handshakeTimeouts.wrappingAdd(1, ordering: .relaxed)
+                        })
                     let makeHTTP2 = {
                         let http2 = HTTP2Connection(role: .server, configuration: serverState.http2Configuration)
                         http2.delegate = GRPCServerConnection(serverState: serverState, peer: peer)
@@ -117,9 +139,16 @@ public final class GRPCServer: Sendable {
                         },
                         http1: { context in
                             let sync = context.pipeline.syncOperations
-                            let server = HTTP1Server(handler: plainHTTP, maxBodyBytes: maxBody, peer: peer)
+                            let server = HTTP1Server(
+                                handler: plainHTTP, maxBodyBytes: maxBody, peer: peer,
+                                idleTimeout: serverState.configuration.maxConnectionIdle.map(TimeAmount.init))
                             try sync.addHandler(server, position: .after(context.handler))
-                            try sync.configureHTTPServerPipeline(position: .after(context.handler), withErrorHandling: false)
+                            var limits = NIOHTTPDecoderLimitConfiguration()
+                            limits.maxHeaderListSize = serverState.configuration.maxHeaderListSize
+                            limits.maxHeaderFieldSize = serverState.configuration.maxHeaderListSize
+                            try sync.configureHTTPServerPipeline(
+                                position: .after(context.handler), withErrorHandling: false,
+                                withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
                         })
                     try channel.pipeline.syncOperations.addHandler(sniffer)
                 }

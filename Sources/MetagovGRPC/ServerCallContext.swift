@@ -28,6 +28,12 @@ public struct ServerCallContext: Sendable {
         self.call?.setResponseMetadata(m)
     }
 
+    /// Sends the response headers (with the response metadata set so far) now instead of with the first
+    /// message: a client waiting for them on a quiet stream learns at once that the call was accepted.
+    public func sendResponseHeaders() {
+        self.call?.sendResponseHeaders()
+    }
+
     /// Sets the metadata sent in the trailers, together with the status.
     public func setTrailingMetadata(_ m: GRPCMetadata) {
         self.call?.setTrailingMetadata(m)

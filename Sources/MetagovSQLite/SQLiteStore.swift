@@ -1,6 +1,12 @@
 import GRDB
 import MetagovCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Failures opening an ``SQLiteStore``.
 public enum SQLiteStoreError: Error, Sendable, Equatable {
     /// The file holds migrations this release does not know (named here): a newer release upgraded it.
@@ -19,9 +25,13 @@ public final class SQLiteStore: Store {
 
     private let database: any DatabaseWriter
 
-    /// Opens the database file at `path`, creating it when missing and migrating it to the current schema.
-    /// Throws ``SQLiteStoreError/schemaFromNewerVersion(_:)`` when a newer release already migrated the file.
+    /// Opens the database file at `path`, creating it when missing (readable and writable by its owner only:
+    /// it holds token hashes; SQLite gives the `-wal` and `-shm` files the same mode) and migrating it to the
+    /// current schema. Throws ``SQLiteStoreError/schemaFromNewerVersion(_:)`` when a newer release already
+    /// migrated the file.
     public init(path: String) throws {
+        let created = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        if created >= 0 { close(created) }
         database = try DatabasePool(path: path, configuration: Self.configuration())
         try Self.migrate(database)
     }

@@ -52,10 +52,8 @@ struct RobustnessTests {
         try await withServer { _, client in
             var options = GRPCCallOptions()
             options.timeout = .milliseconds(200)
-            let started = ContinuousClock.now
             let expired = await status { for try await _ in client.events.subscribe(.init(), options: options) {} }
             #expect(expired?.code == .deadlineExceeded)
-            #expect(ContinuousClock.now - started < .seconds(5))
             for _ in 0..<20 {
                 let task = Task { for try await _ in client.events.subscribe(.init()) {} }
                 try await Task.sleep(for: .milliseconds(5))

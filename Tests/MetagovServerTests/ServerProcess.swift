@@ -61,14 +61,16 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Starts the server and waits for its "serving on" line. Without `authentication`, it runs with
-    /// `--no-auth` (every caller is an administrator).
-    func start(authentication: Bool = false, extraArguments: [String] = []) throws {
+    /// `--no-auth` (every caller is an administrator). With `loopbackDeliveries` (the tests' webhook receivers
+    /// listen on loopback), outbound deliveries may go to 127.0.0.0/8.
+    func start(authentication: Bool = false, extraArguments: [String] = [], loopbackDeliveries: Bool = true) throws {
         let process = Process()
         process.executableURL = try Self.binary("metagovd")
         process.arguments = ["serve", "--port", "0", "--database", self.database, "--scheduler-interval", "0.2"]
             + (authentication ? [] : ["--no-auth"]) + extraArguments
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "METAGOV_CONFIG")
+        environment["METAGOV_DELIVERY_ALLOWED_DESTINATIONS"] = loopbackDeliveries ? "127.0.0.0/8" : nil
         process.environment = environment
         let stdout = Pipe()
         self.stderr = Pipe()

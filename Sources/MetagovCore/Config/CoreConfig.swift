@@ -20,6 +20,9 @@ public enum CoreConfig {
     public static let deliveryMaxDelay = "metagov.delivery.max_delay_seconds"
     /// Seconds an outbound POST may take.
     public static let deliveryTimeout = "metagov.delivery.timeout_seconds"
+    /// Address ranges (CIDR) outbound deliveries may reach although they are not public (loopback, private,
+    /// link-local...): by default none.
+    public static let deliveryAllowedDestinations = "metagov.delivery.allowed_destinations"
 
     static func declare(_ declaration: inout ConfigDeclaration, available: [String]) {
         declaration.declare(
@@ -71,5 +74,14 @@ public enum CoreConfig {
                     validator: { Double($0.trimmed).map { $0 > 0 ? nil : "must be positive" } ?? nil }),
                 section: "Delivery")
         }
+        declaration.declare(
+            ConfigOption(
+                key: deliveryAllowedDestinations, type: .list, defaultValue: "",
+                description: "Non-public address ranges (CIDR, comma or space separated, e.g. 10.1.0.0/16 or 127.0.0.1) that webhooks and process callbacks may be delivered to. By default deliveries to loopback, private, link-local, shared, unspecified and multicast addresses are refused, checked on the address each delivery connects to.",
+                validator: { value in
+                    let bad = value.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).filter { IPNetwork(String($0)) == nil }
+                    return bad.isEmpty ? nil : "not a CIDR range: \(bad.joined(separator: ", "))"
+                }),
+            section: "Delivery")
     }
 }

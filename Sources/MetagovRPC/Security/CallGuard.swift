@@ -29,6 +29,12 @@ public struct CallGuard: Sendable {
         }
     }
 
+    /// For calls that need no credentials (health, reflection): refuses credentials that are present but bad
+    /// (UNAUTHENTICATED), as every other call does.
+    func refuseBadCredentials(_ context: ServerCallContext) async throws {
+        _ = try await self.caller(context)
+    }
+
     /// Authenticates the caller and checks it may run `action` on `community` (nil: not community-bound);
     /// returns the caller with the community set.
     @discardableResult
