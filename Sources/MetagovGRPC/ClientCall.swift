@@ -93,6 +93,9 @@ final class ClientCall: @unchecked Sendable, GRPCMessageSink {
         self.outbound.enqueue(end: .endStream)
     }
 
+    /// Whether the call has ended (with any status).
+    var isFinished: Bool { self.shared.withLock { $0.finished } }
+
     /// The final status if the call ended with a non-OK status.
     var failedStatus: GRPCStatus? {
         self.shared.withLock { state in

@@ -3,20 +3,29 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-/// A gRPC client over one HTTP/2 connection (h2c, nghttp2 in client role) that multiplexes
-/// any number of concurrent calls.
+/// A gRPC client of one server (h2c, nghttp2 in client role) that multiplexes any number of concurrent calls
+/// over one HTTP/2 connection at a time.
 ///
-/// Non-OK statuses are thrown as `GRPCStatus`; losing the connection fails in-flight and later
-/// calls with `UNAVAILABLE` (the client does not reconnect: create a new one).
+/// Non-OK statuses are thrown as `GRPCStatus`. Losing the connection (or the server's GOAWAY) fails the calls
+/// in flight on it with `UNAVAILABLE` (they are never retried: they may have had effects); the next call opens
+/// a new connection, and calls made while it connects wait for it (or fail with `UNAVAILABLE` if it cannot be
+/// opened).
 public final class GRPCClient: Sendable {
-    private let channel: any Channel
-    private let connection: GRPCClientConnection
+    private let host: String
+    private let port: Int
     private let configuration: GRPCClientConfiguration
     private let allocator = ByteBufferAllocator()
 
-    private init(channel: any Channel, connection: GRPCClientConnection, configuration: GRPCClientConfiguration) {
-        self.channel = channel
-        self.connection = connection
+    private struct Links {
+        var current: GRPCClientConnection?
+        var closed = false
+    }
+
+    private let links = Mutex(Links())
+
+    private init(host: String, port: Int, configuration: GRPCClientConfiguration) {
+        self.host = host
+        self.port = port
         self.configuration = configuration
     }
 
@@ -29,42 +38,77 @@ public final class GRPCClient: Sendable {
     public static func connect(host: String, port: Int, configuration: GRPCClientConfiguration) async throws
         -> GRPCClient
     {
-        let authority = "\(host):\(port)"
-        let clientConnection = GRPCClientConnection(configuration: configuration, authority: authority)
+        let client = GRPCClient(host: host, port: port, configuration: configuration)
+        let (connection, _) = client.currentConnection()
+        if let failure = await client.establishing(connection) { throw failure }
+        return client
+    }
+
+    /// Whether the current connection is up and takes new calls (the next call reconnects otherwise).
+    public var isConnected: Bool {
+        guard let connection = self.links.withLock({ $0.current }), connection.isUsable,
+            let handle = connection.handle
+        else { return false }
+        return !handle.isClosed
+    }
+
+    /// The connection new calls go to: the current one while it takes calls, else a new one (connecting in
+    /// the background; calls started on it wait until it is up).
+    private func usableConnection() -> GRPCClientConnection {
+        let (connection, isNew) = self.currentConnection()
+        if isNew { Task { await self.establishing(connection) } }
+        return connection
+    }
+
+    /// The current connection if it takes calls, else a new one that nobody is connecting yet (`isNew`).
+    private func currentConnection() -> (GRPCClientConnection, isNew: Bool) {
+        self.links.withLock { links -> (GRPCClientConnection, Bool) in
+            if let current = links.current, current.isUsable || links.closed { return (current, false) }
+            let fresh = GRPCClientConnection(configuration: self.configuration, authority: "\(self.host):\(self.port)")
+            if links.closed { fresh.connectFailed(GRPCStatus(.unavailable, "client closed")) }
+            links.current = fresh
+            return (fresh, !links.closed)
+        }
+    }
+
+    /// Opens `connection`'s TCP connection and HTTP/2 session; the failure, if it could not.
+    @discardableResult
+    private func establishing(_ connection: GRPCClientConnection) async -> GRPCStatus? {
+        if connection.handle != nil || !connection.isUsable { return nil }
         var http2Configuration = HTTP2ConnectionConfiguration()
-        http2Configuration.initialStreamWindowSize = configuration.initialStreamWindowSize
-        http2Configuration.connectionWindowSize = configuration.connectionWindowSize
+        http2Configuration.initialStreamWindowSize = self.configuration.initialStreamWindowSize
+        http2Configuration.connectionWindowSize = self.configuration.connectionWindowSize
         let settings = http2Configuration
+        let handle = Mutex<HTTP2ConnectionHandle?>(nil)
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connectTimeout(.seconds(10))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let http2 = HTTP2Connection(role: .client, configuration: settings)
-                    http2.delegate = clientConnection
+                    http2.delegate = connection
                     try channel.pipeline.syncOperations.addHandler(http2)
-                    clientConnection.setHandle(http2.handle)
+                    handle.withLock { $0 = http2.handle }
                 }
             }
-        let channel: any Channel
         do {
-            channel = try await bootstrap.connect(host: host, port: port).get()
+            let channel = try await bootstrap.connect(host: self.host, port: self.port).get()
+            guard let ready = handle.withLock({ $0 }) else {
+                throw GRPCStatus(.internal, "the HTTP/2 handler was not installed")
+            }
+            connection.connected(ready, channel: channel)
+            return nil
         } catch {
-            throw GRPCStatus(.unavailable, "could not connect to \(authority): \(error)")
+            let status = GRPCStatus(.unavailable, "could not connect to \(self.host):\(self.port): \(error)")
+            connection.connectFailed(status)
+            return status
         }
-        return GRPCClient(channel: channel, connection: clientConnection, configuration: configuration)
-    }
-
-    /// Whether the underlying connection is still usable.
-    public var isConnected: Bool {
-        guard let handle = self.connection.handle else { return false }
-        return !handle.isClosed
     }
 
     private func requestHeaders(_ path: String, _ options: GRPCCallOptions) -> [HTTP2Header] {
         var headers: [HTTP2Header] = [
             HTTP2Header(":method", "POST"), HTTP2Header(":scheme", "http"), HTTP2Header(":path", path),
-            HTTP2Header(":authority", self.connection.authority), HTTP2Header("content-type", "application/grpc"),
+            HTTP2Header(":authority", "\(self.host):\(self.port)"), HTTP2Header("content-type", "application/grpc"),
             HTTP2Header("te", "trailers"), HTTP2Header("user-agent", self.configuration.userAgent),
             HTTP2Header("grpc-accept-encoding", "gzip,identity"),
         ]
@@ -78,10 +122,14 @@ public final class GRPCClient: Sendable {
         return headers
     }
 
-    private func makeCall(_ path: String, _ options: GRPCCallOptions, streamingResponse: Bool) -> ClientCall {
-        ClientCall(
+    private func makeCall(_ path: String, _ options: GRPCCallOptions, streamingResponse: Bool)
+        -> (ClientCall, GRPCClientConnection)
+    {
+        let connection = self.usableConnection()
+        let call = ClientCall(
             path: path, options: options, configuration: self.configuration, streamingResponse: streamingResponse,
-            connection: self.connection, allocator: self.allocator)
+            connection: connection, allocator: self.allocator)
+        return (call, connection)
     }
 
     /// A unary call. Returns the response and the response metadata (initial metadata followed
@@ -92,9 +140,9 @@ public final class GRPCClient: Sendable {
         let framed = try GRPCFraming.encode(
             request, compress: options.compression, maxSize: self.configuration.maxSendMessageSize,
             allocator: self.allocator)
-        let call = self.makeCall(path, options, streamingResponse: false)
+        let (call, connection) = self.makeCall(path, options, streamingResponse: false)
         call.outbound.enqueue(data: framed, end: .endStream)
-        self.connection.start(call, headers: self.requestHeaders(path, options))
+        connection.start(call, headers: self.requestHeaders(path, options))
         return try await withTaskCancellationHandler {
             try await call.awaitResult()
         } onCancel: {
@@ -115,9 +163,9 @@ public final class GRPCClient: Sendable {
         } catch {
             return AsyncThrowingStream { continuation in continuation.finish(throwing: error) }
         }
-        let call = self.makeCall(path, options, streamingResponse: true)
+        let (call, connection) = self.makeCall(path, options, streamingResponse: true)
         call.outbound.enqueue(data: framed, end: .endStream)
-        self.connection.start(call, headers: self.requestHeaders(path, options))
+        connection.start(call, headers: self.requestHeaders(path, options))
         return call.makeResponseStream()
     }
 
@@ -126,8 +174,8 @@ public final class GRPCClient: Sendable {
     public func clientStreaming(
         _ path: String, options: GRPCCallOptions = .init(), requests: @Sendable (ResponseWriter) async throws -> Void
     ) async throws -> [UInt8] {
-        let call = self.makeCall(path, options, streamingResponse: false)
-        self.connection.start(call, headers: self.requestHeaders(path, options))
+        let (call, connection) = self.makeCall(path, options, streamingResponse: false)
+        connection.start(call, headers: self.requestHeaders(path, options))
         return try await withTaskCancellationHandler {
             do {
                 try await requests(ResponseWriter(sink: call))
@@ -150,8 +198,8 @@ public final class GRPCClient: Sendable {
         _ path: String, options: GRPCCallOptions = .init(),
         requests: @escaping @Sendable (ResponseWriter) async throws -> Void
     ) -> AsyncThrowingStream<[UInt8], any Error> {
-        let call = self.makeCall(path, options, streamingResponse: true)
-        self.connection.start(call, headers: self.requestHeaders(path, options))
+        let (call, connection) = self.makeCall(path, options, streamingResponse: true)
+        connection.start(call, headers: self.requestHeaders(path, options))
         let task = Task {
             do {
                 try await requests(ResponseWriter(sink: call))
@@ -166,10 +214,13 @@ public final class GRPCClient: Sendable {
         return call.makeResponseStream()
     }
 
-    /// Closes the connection (GOAWAY, then close). In-flight calls fail with UNAVAILABLE.
+    /// Closes the client: GOAWAY, then close once the calls in flight are done; later calls fail with
+    /// UNAVAILABLE.
     public func close() async {
-        let channel = self.channel
-        self.connection.execute({ connection in connection.close() }, ifClosed: { channel.close(promise: nil) })
-        try? await channel.closeFuture.get()
+        let current = self.links.withLock { links -> GRPCClientConnection? in
+            links.closed = true
+            return links.current
+        }
+        await current?.close()
     }
 }

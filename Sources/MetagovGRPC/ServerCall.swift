@@ -87,8 +87,7 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
             case .clientStreaming(let body):
                 self.task = Task(executorPreference: self.serverState.taskExecutor) {
                     do {
-                        try await self.runInterceptors(context)
-                        let response = try await body(requests, context)
+                        let response = try await self.intercepted(context) { try await body(requests, context) }
                         self.complete(.ok, response: response)
                     } catch {
                         self.complete(self.statusFromHandler(error))
@@ -97,8 +96,7 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
             case .bidirectional(let body):
                 self.task = Task(executorPreference: self.serverState.taskExecutor) {
                     do {
-                        try await self.runInterceptors(context)
-                        try await body(requests, ResponseWriter(sink: self), context)
+                        try await self.intercepted(context) { try await body(requests, ResponseWriter(sink: self), context) }
                         self.complete(.ok)
                     } catch {
                         self.complete(self.statusFromHandler(error))
@@ -219,8 +217,7 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
             } else {
                 self.task = Task(executorPreference: self.serverState.taskExecutor) {
                     do {
-                        try await self.runInterceptors(context)
-                        let response = try body(request, context)
+                        let response = try await self.intercepted(context) { try body(request, context) }
                         self.complete(.ok, response: response)
                     } catch {
                         self.complete(self.statusFromHandler(error))
@@ -245,8 +242,7 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
         case .serverStreaming(let body):
             self.task = Task(executorPreference: self.serverState.taskExecutor) {
                 do {
-                    try await self.runInterceptors(context)
-                    try await body(request, ResponseWriter(sink: self), context)
+                    try await self.intercepted(context) { try await body(request, ResponseWriter(sink: self), context) }
                     self.complete(.ok)
                 } catch {
                     self.complete(self.statusFromHandler(error))
@@ -263,8 +259,7 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
     ) {
         self.task = Task(executorPreference: self.serverState.taskExecutor) {
             do {
-                try await self.runInterceptors(context)
-                let response = try await body(request, context)
+                let response = try await self.intercepted(context) { try await body(request, context) }
                 self.complete(.ok, response: response)
             } catch {
                 self.complete(self.statusFromHandler(error))
@@ -331,10 +326,30 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
         }
     }
 
-    private func runInterceptors(_ context: ServerCallContext) async throws {
-        for interceptor in self.serverState.interceptors {
-            try await interceptor.intercept(path: self.path, context: context)
+    /// Runs `handler` inside the server's interceptors, the first outermost; without interceptors, just
+    /// the handler.
+    private func intercepted<Value: Sendable>(
+        _ context: ServerCallContext, _ handler: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
+        let interceptors = self.serverState.interceptors
+        if interceptors.isEmpty { return try await handler() }
+        let result = Mutex<Value?>(nil)
+        try await Self.chain(interceptors[...], context) {
+            let value = try await handler()
+            result.withLock { $0 = value }
         }
+        guard let value = result.withLock({ $0.take() }) else {
+            throw GRPCStatus(.internal, "an interceptor of \(context.path) returned without running the handler")
+        }
+        return value
+    }
+
+    private static func chain(
+        _ interceptors: ArraySlice<any ServerInterceptor>, _ context: ServerCallContext,
+        _ handler: @escaping @Sendable () async throws -> Void
+    ) async throws {
+        guard let first = interceptors.first else { return try await handler() }
+        try await first.intercept(context) { try await Self.chain(interceptors.dropFirst(), context, handler) }
     }
 
     private func statusFromHandler(_ error: any Error) -> GRPCStatus {

@@ -124,7 +124,9 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.minClientPingInterval = minClientPingInterval > 0 ? Self.duration(minClientPingInterval) : nil
         logger.info("connection limits", metadata: [
             "max_connections": "\(configuration.maxConnections ?? 0)", "file_descriptors": "\(descriptors)"])
-        let server = GRPCServer(configuration: configuration, methods: api.methods, plainHTTP: api.http)
+        let interceptors = core.registry.implementations(of: (any InterceptorProvider).self).flatMap { $0.interceptors() }
+        let server = GRPCServer(
+            configuration: configuration, methods: api.methods, interceptors: interceptors, plainHTTP: api.http)
         let boundPort = try await server.start()
         logger.info("listening", metadata: ["host": "\(host)", "port": "\(boundPort)", "database": "\(global.databasePath)"])
         FileHandle.standardOutput.write(Data("metagovd serving on \(host):\(boundPort)\n".utf8))

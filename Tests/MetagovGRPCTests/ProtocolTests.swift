@@ -315,11 +315,28 @@ struct LifecycleTests {
 struct AuthInterceptor: ServerInterceptor {
     let probe: Probe
 
-    func intercept(path: String, context: ServerCallContext) async throws {
+    func intercept(_ context: ServerCallContext, next: @Sendable () async throws -> Void) async throws {
         guard context.metadata["authorization"] == "Bearer secret" else {
-            throw GRPCStatus(.unauthenticated, "missing credentials for \(path)")
+            throw GRPCStatus(.unauthenticated, "missing credentials for \(context.path)")
         }
         self.probe.hit("auth.ok")
+        try await next()
+    }
+}
+
+/// Records, around each call, that it started and how its handler ended.
+struct OutcomeInterceptor: ServerInterceptor {
+    let probe: Probe
+
+    func intercept(_ context: ServerCallContext, next: @Sendable () async throws -> Void) async throws {
+        self.probe.hit("before \(context.path)")
+        do {
+            try await next()
+            self.probe.hit("ok \(context.path)")
+        } catch let status as GRPCStatus {
+            self.probe.hit("\(status.code) \(context.path)")
+            throw GRPCStatus(status.code, "wrapped: \(status.message)")
+        }
     }
 }
 
@@ -348,6 +365,35 @@ struct InterceptorTests {
                 for try await _ in client.serverStreaming("/test.Echo/Count", encodeUInt32s(3, 4)) {}
             }
             #expect(probe.count("auth.ok") == 3)
+        }
+    }
+
+    @Test("interceptors wrap the handler, the first outermost: they see how it ended and may change its status")
+    func wrapping() async throws {
+        let outer = Probe()
+        let inner = Probe()
+        try await withTestServer(interceptors: [OutcomeInterceptor(probe: outer), AuthInterceptor(probe: inner)]) { server in
+            let client = try await server.client()
+            defer { Task { await client.close() } }
+            var options = GRPCCallOptions()
+            options.metadata.add("authorization", "Bearer secret")
+            #expect(try await client.unary("/test.Echo/Unary", [7], options: options).response == [7])
+            let failed = await expectStatus(.notFound) {
+                _ = try await client.unary("/test.Echo/FailOnLoop", Array("gone".utf8), options: options)
+            }
+            #expect(failed?.message == "wrapped: gone")
+            // Refused by the inner interceptor: the outer one sees that status too.
+            await expectStatus(.unauthenticated) { _ = try await client.unary("/test.Echo/OnLoop", [1]) }
+            var streamed = 0
+            for try await _ in client.serverStreaming("/test.Echo/Count", encodeUInt32s(2, 4), options: options) {
+                streamed += 1
+            }
+            #expect(streamed == 2)
+            #expect(outer.count("before /test.Echo/Unary") == 1 && outer.count("ok /test.Echo/Unary") == 1)
+            #expect(outer.count("NOT_FOUND /test.Echo/FailOnLoop") == 1)
+            #expect(outer.count("UNAUTHENTICATED /test.Echo/OnLoop") == 1)
+            #expect(outer.count("ok /test.Echo/Count") == 1)
+            #expect(inner.count("auth.ok") == 3)
         }
     }
 }

@@ -119,11 +119,20 @@ struct AuthTests {
         let server = try ServerProcess()
         try server.start(authentication: true)
         defer { server.stop() }
-        let created = try JSONValue(parsing: try server.admin(["token", "create", "--scope", "admin", "--expires", "4s"]))
-        let client = try await server.client(token: try #require(created["token"]?.stringValue))
-        _ = try await client.plugins.listPluginTypes(.init())
-        try await Task.sleep(for: .milliseconds(4500))
-        #expect(await status { _ = try await client.plugins.listPluginTypes(.init()) }?.code == .unauthenticated)
+        let lasting = try JSONValue(parsing: try server.admin(["token", "create", "--scope", "admin", "--expires", "1h"]))
+        let expiring = try JSONValue(parsing: try server.admin(["token", "create", "--scope", "admin", "--expires", "2s"]))
+        let valid = try await server.client(token: try #require(lasting["token"]?.stringValue))
+        let client = try await server.client(token: try #require(expiring["token"]?.stringValue))
+        // Once its expiry has passed, the short-lived token is refused; the other one still works.
+        var refused = false
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !refused && ContinuousClock.now < deadline {
+            refused = await status { _ = try await client.plugins.listPluginTypes(.init()) }?.code == .unauthenticated
+            if !refused { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        #expect(refused)
+        _ = try await valid.plugins.listPluginTypes(.init())
         await client.close()
+        await valid.close()
     }
 }

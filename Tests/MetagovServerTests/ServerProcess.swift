@@ -61,12 +61,15 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Starts the server and waits for its "serving on" line. Without `authentication`, it runs with
-    /// `--no-auth` (every caller is an administrator). With `loopbackDeliveries` (the tests' webhook receivers
-    /// listen on loopback), outbound deliveries may go to 127.0.0.0/8.
-    func start(authentication: Bool = false, extraArguments: [String] = [], loopbackDeliveries: Bool = true) throws {
+    /// `--no-auth` (every caller is an administrator). `port` 0 lets the system pick a free port. With
+    /// `loopbackDeliveries` (the tests' webhook receivers listen on loopback), outbound deliveries may go to
+    /// 127.0.0.0/8.
+    func start(
+        authentication: Bool = false, port: Int = 0, extraArguments: [String] = [], loopbackDeliveries: Bool = true
+    ) throws {
         let process = Process()
         process.executableURL = try Self.binary("metagovd")
-        process.arguments = ["serve", "--port", "0", "--database", self.database, "--scheduler-interval", "0.2"]
+        process.arguments = ["serve", "--port", String(port), "--database", self.database, "--scheduler-interval", "0.2"]
             + (authentication ? [] : ["--no-auth"]) + extraArguments
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "METAGOV_CONFIG")

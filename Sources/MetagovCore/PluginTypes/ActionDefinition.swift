@@ -27,3 +27,28 @@ public struct ActionDefinition: Sendable {
         self.handler = handler
     }
 }
+
+/// An action, as listed in a plugin type declaration (Metagov's `@Registry.action`).
+public typealias Action = ActionDefinition
+
+extension ActionDefinition: PluginTypeComponent {
+    /// Declares an action: `Action("random-int", "A random integer", input: schema) { context, parameters in ... }`.
+    ///
+    /// - Parameters:
+    ///   - slug: the action's name within the plugin (its full name is `plugin.slug`).
+    ///   - description: what it does, shown to drivers.
+    ///   - input: JSON-Schema of the parameters (defaults filled in); `nil` accepts any object.
+    ///   - output: JSON-Schema of the result, checked after the call; `nil` accepts any value.
+    ///   - isPublic: whether callers need no credentials.
+    ///   - perform: the action; returns the result object.
+    public init(
+        _ slug: String, _ description: String, input: JSONValue? = nil, output: JSONValue? = nil,
+        isPublic: Bool = false, perform: @escaping ActionHandler
+    ) {
+        self.init(
+            slug: slug, description: description, inputSchema: input, outputSchema: output, isPublic: isPublic,
+            handler: perform)
+    }
+
+    public func apply(to type: inout PluginType) { type.actions.append(self) }
+}

@@ -35,33 +35,16 @@ public struct PluginType: Sendable {
     /// instance they are for, read from the request (Metagov's global webhook receivers).
     public var webhookPlatformID: (@Sendable (WebhookRequest) -> String?)?
 
-    public init(
-        name: String,
-        description: String,
-        configSchema: JSONValue = [:],
-        authType: AuthType = .none,
-        communityPlatformIDKey: String? = nil,
-        actions: [ActionDefinition] = [],
-        processes: [ProcessType] = [],
-        eventTypes: [String] = [],
-        initialize: (@Sendable (PluginContext) async throws -> Void)? = nil,
-        periodicTask: (@Sendable (PluginContext) async throws -> Void)? = nil,
-        webhookReceiver: (@Sendable (PluginContext, WebhookRequest) async throws -> Void)? = nil,
-        webhookVerifier: (@Sendable (WebhookRequest, _ config: JSONValue) -> Bool)? = nil,
-        webhookPlatformID: (@Sendable (WebhookRequest) -> String?)? = nil
-    ) {
-        self.webhookPlatformID = webhookPlatformID
-        self.webhookVerifier = webhookVerifier
+    /// A plugin type with nothing but a name and a description; declare the rest with
+    /// ``init(_:description:_:)`` or by setting the properties.
+    public init(name: String, description: String) {
         self.name = name
         self.description = description
-        self.configSchema = configSchema
-        self.authType = authType
-        self.communityPlatformIDKey = communityPlatformIDKey
-        self.actions = actions
-        self.processes = processes
-        self.eventTypes = eventTypes
-        self.initialize = initialize
-        self.periodicTask = periodicTask
-        self.webhookReceiver = webhookReceiver
+        self.configSchema = [:]
+        self.authType = .none
+        self.communityPlatformIDKey = nil
+        self.actions = []
+        self.processes = []
+        self.eventTypes = []
     }
 }

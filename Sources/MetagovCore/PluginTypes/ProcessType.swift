@@ -39,3 +39,30 @@ public struct ProcessType: Sendable {
         self.receiveWebhook = receiveWebhook
     }
 }
+
+extension ProcessType: PluginTypeComponent {
+    /// Declares a process type (Metagov's `@Registry.governance_process` class) with its hooks as trailing
+    /// closures:
+    ///
+    /// ```swift
+    /// ProcessType("vote", "A vote", input: schema) { process, parameters in
+    ///     process.process.status = .pending
+    /// } update: { process in
+    ///     ...
+    /// } close: { process in
+    ///     process.process.status = .completed
+    /// }
+    /// ```
+    public init(
+        _ name: String, _ description: String, input: JSONValue? = nil, outcome: JSONValue? = nil,
+        start: @escaping @Sendable (ProcessContext, JSONValue) async throws -> Void,
+        update: ProcessHook? = nil, close: ProcessHook? = nil,
+        receiveWebhook: (@Sendable (ProcessContext, WebhookRequest) async throws -> Void)? = nil
+    ) {
+        self.init(
+            name: name, description: description, inputSchema: input, outcomeSchema: outcome, start: start,
+            close: close, update: update, receiveWebhook: receiveWebhook)
+    }
+
+    public func apply(to type: inout PluginType) { type.processes.append(self) }
+}

@@ -13,44 +13,44 @@ public final class InboundExtension: PluginTypeProvider {
 
     public func pluginTypes() -> [PluginType] {
         [
-            PluginType(
-                name: "inbound",
-                description: "Receives HMAC-SHA256-signed webhooks and emits each as a webhook_received event.",
-                configSchema: [
-                    "type": "object",
-                    "properties": [
-                        "secret": ["type": "string", "minLength": 1, "description": "Shared HMAC-SHA256 key"],
-                        "signature_header": [
-                            "type": "string", "default": "x-hub-signature-256",
-                            "description": "Header holding 'sha256=HEX' (or bare HEX) of the body",
+            PluginType("inbound", description: "Receives HMAC-SHA256-signed webhooks and emits each as a webhook_received event.") {
+                Config(
+                    schema: [
+                        "type": "object",
+                        "properties": [
+                            "secret": ["type": "string", "minLength": 1, "description": "Shared HMAC-SHA256 key"],
+                            "signature_header": [
+                                "type": "string", "default": "x-hub-signature-256",
+                                "description": "Header holding 'sha256=HEX' (or bare HEX) of the body",
+                            ],
+                            "platform_id": [
+                                "type": "string",
+                                "description": "Identifies this instance for webhooks sent to /api/hooks/inbound (header X-Platform-Id)",
+                            ],
                         ],
-                        "platform_id": [
-                            "type": "string",
-                            "description": "Identifies this instance for webhooks sent to /api/hooks/inbound (header X-Platform-Id)",
-                        ],
+                        "required": ["secret"],
+                        "additionalProperties": false,
                     ],
-                    "required": ["secret"],
-                    "additionalProperties": false,
-                ],
-                communityPlatformIDKey: "platform_id",
-                eventTypes: ["webhook_received"],
-                webhookReceiver: { context, request in
+                    communityPlatformIDKey: "platform_id")
+                Emits("webhook_received")
+                WebhookReceiver(verify: Self.verify(_:config:), platformID: { $0.header("x-platform-id") }) { context, request in
                     try context.emit(
                         "webhook_received",
                         data: ["body": request.json ?? .string(String(decoding: request.body, as: UTF8.self)),
                                "content_type": request.header("content-type").map(JSONValue.string) ?? .null,
                                "event": (request.header("x-github-event") ?? request.header("x-event-type")).map(JSONValue.string) ?? .null],
                         initiator: ["provider": "inbound"])
-                },
-                webhookVerifier: { request, config in
-                    guard let secret = config["secret"]?.stringValue else { return false }
-                    let headerName = config["signature_header"]?.stringValue ?? "x-hub-signature-256"
-                    guard let given = request.header(headerName) else { return false }
-                    return Self.verify(body: request.body, secret: secret, signature: given)
-                },
-                webhookPlatformID: { request in request.header("x-platform-id") }
-            )
+                }
+            }
         ]
+    }
+
+    /// Whether the request carries, in the configured header, the HMAC-SHA256 of its body under the secret.
+    @Sendable static func verify(_ request: WebhookRequest, config: JSONValue) -> Bool {
+        guard let secret = config["secret"]?.stringValue else { return false }
+        let headerName = config["signature_header"]?.stringValue ?? "x-hub-signature-256"
+        guard let given = request.header(headerName) else { return false }
+        return verify(body: request.body, secret: secret, signature: given)
     }
 
     /// Whether `signature` (`sha256=HEX` or `HEX`) is the HMAC-SHA256 of `body` under `secret`.

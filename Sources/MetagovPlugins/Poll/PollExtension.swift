@@ -9,14 +9,12 @@ public final class PollExtension: PluginTypeProvider, CommandProvider {
 
     public func pluginTypes() -> [PluginType] {
         [
-            PluginType(
-                name: "poll",
-                description: "Native votes with options, optional closing time, quorum and eligible voters.",
-                configSchema: ["type": "object", "properties": [:]],
-                actions: [CastVote.action],
-                processes: [PollVote.type],
-                eventTypes: [PollVote.voteCastEvent]
-            )
+            PluginType("poll", description: "Native votes with options, optional closing time, quorum and eligible voters.") {
+                Config(schema: ["type": "object", "properties": [:]])
+                Emits(PollVote.voteCastEvent)
+                CastVote.action
+                PollVote.type
+            }
         ]
     }
 

@@ -8,108 +8,99 @@ final class WidgetExtension: PluginTypeProvider {
 
     func pluginTypes() -> [PluginType] {
         [
-            PluginType(
-                name: "widget",
-                description: "Test widget",
-                configSchema: [
-                    "type": "object",
-                    "properties": [
-                        "token": ["type": "string"],
-                        "team": ["type": "string"],
-                        "color": ["type": "string", "default": "blue"],
-                    ],
-                    "required": ["token"],
-                ],
-                communityPlatformIDKey: "team",
-                actions: [
-                    ActionDefinition(
-                        slug: "echo", description: "Echo",
-                        inputSchema: ["type": "object", "properties": ["message": ["type": "string"], "times": ["type": "integer", "default": 1]], "required": ["message"]],
-                        isPublic: true
-                    ) { _, parameters in parameters },
-                    ActionDefinition(slug: "bump", description: "Increment a counter and emit an event") { context, _ in
-                        let count = (try context.state("count")?.intValue ?? 0) + 1
-                        context.setState("count", .integer(count))
-                        try context.emit("bumped", data: ["count": .integer(count)], initiator: ["user_id": "tester"])
-                        return ["count": .integer(count)]
-                    },
-                    ActionDefinition(
-                        slug: "bad-output", description: "Returns a result its schema rejects",
-                        outputSchema: ["type": "object", "properties": ["value": ["type": "integer"]], "required": ["value"]]
-                    ) { context, _ in
-                        context.setState("touched", true)
-                        return ["value": "not a number"]
-                    },
-                    ActionDefinition(slug: "boom", description: "Fails") { context, _ in
-                        context.setState("touched", true)
-                        try context.emit("bumped")
-                        throw WidgetFault()
-                    },
-                    ActionDefinition(slug: "reject", description: "Rejects its input") { _, _ in
-                        throw PluginError.invalidInput("widgets do not like this input")
-                    },
-                    ActionDefinition(slug: "undeclared-event", description: "Emits an undeclared event") { context, _ in
-                        try context.emit("surprise")
-                        return [:]
-                    },
-                    ActionDefinition(slug: "complete", description: "Completes a decision process") { context, parameters in
-                        let process = try context.process(id: Int64(parameters["process_id"]?.intValue ?? 0))
-                        process.status = .completed
-                        process.outcome = ["decided": "by action"]
-                        return [:]
-                    },
-                ],
-                processes: [
-                    ProcessType(
-                        name: "decision", description: "A decision",
-                        inputSchema: [
-                            "type": "object",
-                            "properties": ["question": ["type": "string"], "fail": ["type": "boolean", "default": false]],
-                            "required": ["question"],
+            PluginType("widget", description: "Test widget") {
+                Config(
+                    schema: [
+                        "type": "object",
+                        "properties": [
+                            "token": ["type": "string"],
+                            "team": ["type": "string"],
+                            "color": ["type": "string", "default": "blue"],
                         ],
-                        start: { context, parameters in
-                            context.plugin.setState("started", true)
-                            try context.plugin.emit("bumped")
-                            if parameters["fail"]?.boolValue == true { throw PluginError.internal("could not start") }
-                            context.process.setState("question", parameters["question"])
-                            context.process.outcome = ["question": parameters["question"] ?? nil]
-                            context.process.status = .pending
-                        },
-                        close: { context in
-                            context.process.outcome = ["decided": "yes"]
-                            context.process.status = .completed
-                        },
-                        update: { context in
-                            if try context.plugin.state("ready")?.boolValue == true {
-                                context.process.outcome = ["decided": "by update"]
-                                context.process.status = .completed
-                            }
-                        },
-                        receiveWebhook: { context, request in
-                            if request.json?["decide"]?.intValue == Int(context.process.id) {
-                                context.process.outcome = ["decided": "by webhook"]
-                                context.process.status = .completed
-                            }
-                        }
-                    ),
-                    ProcessType(name: "no-close", description: "Cannot be closed") { context, _ in
-                        context.process.status = .pending
-                    },
-                ],
-                eventTypes: ["bumped"],
-                initialize: { context in
+                        "required": ["token"],
+                    ],
+                    communityPlatformIDKey: "team")
+                Emits("bumped")
+                Initialize { context in
                     if context.config["token"]?.stringValue == "fail-init" { throw PluginError.internal("bad token") }
                     context.setState("initialized", true)
-                },
-                periodicTask: { context in
+                }
+                Action(
+                    "echo", "Echo",
+                    input: ["type": "object", "properties": ["message": ["type": "string"], "times": ["type": "integer", "default": 1]], "required": ["message"]],
+                    isPublic: true
+                ) { _, parameters in parameters }
+                Action("bump", "Increment a counter and emit an event") { context, _ in
+                    let count = (try context.state("count")?.intValue ?? 0) + 1
+                    context.setState("count", .integer(count))
+                    try context.emit("bumped", data: ["count": .integer(count)], initiator: ["user_id": "tester"])
+                    return ["count": .integer(count)]
+                }
+                Action(
+                    "bad-output", "Returns a result its schema rejects",
+                    output: ["type": "object", "properties": ["value": ["type": "integer"]], "required": ["value"]]
+                ) { context, _ in
+                    context.setState("touched", true)
+                    return ["value": "not a number"]
+                }
+                Action("boom", "Fails") { context, _ in
+                    context.setState("touched", true)
+                    try context.emit("bumped")
+                    throw WidgetFault()
+                }
+                Action("reject", "Rejects its input") { _, _ in
+                    throw PluginError.invalidInput("widgets do not like this input")
+                }
+                Action("undeclared-event", "Emits an undeclared event") { context, _ in
+                    try context.emit("surprise")
+                    return [:]
+                }
+                Action("complete", "Completes a decision process") { context, parameters in
+                    let process = try context.process(id: Int64(parameters["process_id"]?.intValue ?? 0))
+                    process.status = .completed
+                    process.outcome = ["decided": "by action"]
+                    return [:]
+                }
+                ProcessType(
+                    "decision", "A decision",
+                    input: [
+                        "type": "object",
+                        "properties": ["question": ["type": "string"], "fail": ["type": "boolean", "default": false]],
+                        "required": ["question"],
+                    ]
+                ) { context, parameters in
+                    context.plugin.setState("started", true)
+                    try context.plugin.emit("bumped")
+                    if parameters["fail"]?.boolValue == true { throw PluginError.internal("could not start") }
+                    context.process.setState("question", parameters["question"])
+                    context.process.outcome = ["question": parameters["question"] ?? nil]
+                    context.process.status = .pending
+                } update: { context in
+                    if try context.plugin.state("ready")?.boolValue == true {
+                        context.process.outcome = ["decided": "by update"]
+                        context.process.status = .completed
+                    }
+                } close: { context in
+                    context.process.outcome = ["decided": "yes"]
+                    context.process.status = .completed
+                } receiveWebhook: { context, request in
+                    if request.json?["decide"]?.intValue == Int(context.process.id) {
+                        context.process.outcome = ["decided": "by webhook"]
+                        context.process.status = .completed
+                    }
+                }
+                ProcessType("no-close", "Cannot be closed") { context, _ in
+                    context.process.status = .pending
+                }
+                PeriodicTask { context in
                     let runs = (try context.state("periodic_runs")?.intValue ?? 0) + 1
                     context.setState("periodic_runs", .integer(runs))
-                },
-                webhookReceiver: { context, request in
+                }
+                WebhookReceiver { context, request in
                     context.setState("last_webhook", request.json ?? .string(String(decoding: request.body, as: UTF8.self)))
                     if request.header("X-Fail") != nil { throw PluginError.invalidInput("rejected webhook") }
                 }
-            )
+            }
         ]
     }
 }

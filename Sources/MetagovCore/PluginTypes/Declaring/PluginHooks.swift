@@ -1,0 +1,57 @@
+/// Runs once when a community enables the plugin (Metagov's `Plugin.initialize`); its state writes and events
+/// are kept only if it succeeds, and enabling fails if it throws.
+public struct Initialize: PluginTypeComponent {
+    /// The hook.
+    public var body: @Sendable (PluginContext) async throws -> Void
+
+    /// Declares the initialize hook.
+    public init(_ body: @escaping @Sendable (PluginContext) async throws -> Void) {
+        self.body = body
+    }
+
+    public func apply(to type: inout PluginType) { type.initialize = body }
+}
+
+/// Runs for every instance on every scheduler pass (Metagov's `@Registry.event_producer_task`): polls the
+/// platform, sends events to drivers.
+public struct PeriodicTask: PluginTypeComponent {
+    /// The task.
+    public var body: @Sendable (PluginContext) async throws -> Void
+
+    /// Declares the periodic task.
+    public init(_ body: @escaping @Sendable (PluginContext) async throws -> Void) {
+        self.body = body
+    }
+
+    public func apply(to type: inout PluginType) { type.periodicTask = body }
+}
+
+/// Receives the platform's webhooks addressed to an instance (Metagov's `@Registry.webhook_receiver`).
+public struct WebhookReceiver: PluginTypeComponent {
+    /// Handles one request.
+    public var receive: @Sendable (PluginContext, WebhookRequest) async throws -> Void
+    /// Checks a request's signature against the instance's config before anything reads its body.
+    public var verify: (@Sendable (WebhookRequest, _ config: JSONValue) -> Bool)?
+    /// For webhooks sent to the plugin as a whole: the community platform id of the instance they are for.
+    public var platformID: (@Sendable (WebhookRequest) -> String?)?
+
+    /// - Parameters:
+    ///   - verify: false rejects the request (HTTP 401) and nothing else happens.
+    ///   - platformID: reads, from a request sent to `/api/hooks/{plugin}`, which instance it is for.
+    ///   - receive: handles a request; its state writes and events are saved when it returns.
+    public init(
+        verify: (@Sendable (WebhookRequest, _ config: JSONValue) -> Bool)? = nil,
+        platformID: (@Sendable (WebhookRequest) -> String?)? = nil,
+        _ receive: @escaping @Sendable (PluginContext, WebhookRequest) async throws -> Void
+    ) {
+        self.receive = receive
+        self.verify = verify
+        self.platformID = platformID
+    }
+
+    public func apply(to type: inout PluginType) {
+        type.webhookReceiver = receive
+        type.webhookVerifier = verify
+        type.webhookPlatformID = platformID
+    }
+}
