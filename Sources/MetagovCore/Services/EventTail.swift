@@ -57,7 +57,8 @@ final class EventTail: Sendable {
                 state.bytes -= state.sizes[state.start]
                 state.start += 1
             }
-            if state.start > capacity || (state.start > 0 && state.start == state.run.count) {
+            // Evicted events leave the array once they are at least as many as the kept ones (amortised O(1)).
+            if state.start > 0 && state.start >= state.count {
                 state.run.removeFirst(state.start)
                 state.sizes.removeFirst(state.start)
                 state.start = 0
