@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // MARK: Core
@@ -56,7 +59,7 @@ let package = Package(
             dependencies: [
                 "MetagovHTTP2", "MetagovHTTP", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
 
         // MARK: Codec
@@ -78,7 +81,11 @@ let package = Package(
             ]),
         .target(
             name: "MetagovRPC",
-            dependencies: ["MetagovCore", "MetagovProto", "MetagovProtoGRPC", "MetagovProtoJSON", "MetagovGRPC", "MetagovHTTP"]),
+            dependencies: [
+                "MetagovCore", "MetagovProto", "MetagovProtoGRPC", "MetagovProtoJSON", "MetagovGRPC", "MetagovHTTP",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]),
         .target(
             name: "MetagovAdmin",
             dependencies: [

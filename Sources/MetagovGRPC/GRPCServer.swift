@@ -3,6 +3,7 @@ import MetagovHTTP2
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A gRPC server (h2c, HTTP/2 with prior knowledge) serving the methods of a `MethodTable`.
@@ -40,6 +41,8 @@ public final class GRPCServer: Sendable {
     private let state = Mutex(State())
     private let serverState: ServerShared
     private let limiter: ConnectionLimiter
+    /// The TLS context in force (set by `start()` when the configuration has TLS).
+    private let tls = Mutex<TLSContextStore?>(nil)
 
     /// The configuration the server was created with.
     public var configuration: GRPCServerConfiguration { self.serverState.configuration }
@@ -79,6 +82,11 @@ public final class GRPCServer: Sendable {
     /// Binds and starts serving. Returns the bound port (useful with port 0).
     public func start() async throws -> Int {
         try ServerShared.validate(self.serverState.configuration)
+        if let configuration = self.serverState.configuration.tls {
+            let store = try TLSContextStore(configuration)
+            self.tls.withLock { $0 = store }
+        }
+        let tls = self.tls.withLock { $0 }
         let group: MultiThreadedEventLoopGroup = try self.state.withLock { state in
             switch state.phase {
             case .idle:
@@ -113,9 +121,14 @@ public final class GRPCServer: Sendable {
                         HandshakeTimeoutHandler(timeout: TimeAmount(serverState.configuration.handshakeTimeout)) {
                             serverState.handshakeTimeouts.wrappingAdd(1, ordering: .relaxed)
                         })
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.context))
+                    }
                     let makeHTTP2 = {
                         let http2 = HTTP2Connection(role: .server, configuration: serverState.http2Configuration)
-                        http2.delegate = GRPCServerConnection(serverState: serverState, peer: peer)
+                        http2.delegate = GRPCServerConnection(
+                            serverState: serverState, peer: peer,
+                            peerCertificate: tls == nil ? { nil } : { Self.peerCertificate(of: channel) })
                         return http2
                     }
                     guard let plainHTTP = serverState.plainHTTP else {
@@ -184,6 +197,21 @@ public final class GRPCServer: Sendable {
             }
             throw error
         }
+    }
+
+    /// Reads the TLS certificate files again: connections accepted from now on use them, established ones keep
+    /// theirs. Throws (keeping the certificates in use) when a file is missing, malformed or expired, naming it.
+    public func reloadTLS() throws {
+        guard let store = self.tls.withLock({ $0 }) else {
+            throw GRPCStatus(.failedPrecondition, "the server does not use TLS")
+        }
+        try store.reload()
+    }
+
+    /// The DER bytes of the client certificate verified during the TLS handshake (event loop only).
+    private static func peerCertificate(of channel: any Channel) -> [UInt8]? {
+        guard let handler = try? channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self) else { return nil }
+        return handler.peerCertificate.flatMap { try? $0.toDERBytes() }
     }
 
     /// Tracks an accepted connection. Returns false if the server is shutting down (the caller

@@ -5,6 +5,8 @@ import Synchronization
 public struct GRPCServerConfiguration: Sendable {
     /// Address to bind.
     public var host = "127.0.0.1"
+    /// TLS (and mTLS) on the port; nil: cleartext (h2c with prior knowledge, and HTTP/1.1).
+    public var tls: GRPCTLSConfiguration? = nil
     /// Port to bind; 0 picks any free port (returned by `GRPCServer.start()`).
     public var port = 50051
     /// Largest request message accepted (after decompression); larger → RESOURCE_EXHAUSTED. At most

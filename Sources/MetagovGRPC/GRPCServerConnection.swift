@@ -20,9 +20,14 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     /// Request bytes this connection may hold.
     let budget: RequestBudget
 
-    init(serverState: ServerShared, peer: String) {
+    /// The verified TLS client certificate (DER), read once the first call needs it.
+    private let readPeerCertificate: () -> [UInt8]?
+    @exclusivity(unchecked) private var peerCertificate: [UInt8]?? = nil
+
+    init(serverState: ServerShared, peer: String, peerCertificate: @escaping () -> [UInt8]? = { nil }) {
         self.serverState = serverState
         self.peer = peer
+        self.readPeerCertificate = peerCertificate
         let configuration = serverState.configuration
         self.budget = RequestBudget(
             limit: max(configuration.connectionRequestBufferLimit, configuration.maxReceiveMessageSize.multipliedReportingOverflow(by: 2).partialValue))
@@ -96,6 +101,13 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     }
 
     // MARK: call setup
+
+    private func certificate() -> [UInt8]? {
+        if let known = self.peerCertificate { return known }
+        let read = self.readPeerCertificate()
+        self.peerCertificate = .some(read)
+        return read
+    }
 
     private static func isGRPCContentType(_ value: String) -> Bool {
         if value == "application/grpc" { return true }
@@ -214,7 +226,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
         let call = ServerCall(
             streamID: streamID, path: path, handler: handler, metadata: metadata, deadline: deadline, peer: self.peer,
             serverState: self.serverState, requestCompressed: requestCompressed, compressResponses: compressResponses,
-            connectionHandle: self.handle, budget: self.budget)
+            connectionHandle: self.handle, budget: self.budget, peerCertificate: self.certificate())
         self.calls[streamID] = call
         connection.attachOutbound(call.outbound, streamID: streamID)
         if let timeoutNanos, let eventLoop = self.eventLoop {

@@ -19,6 +19,8 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
     let connectionHandle: HTTP2ConnectionHandle?
     /// The connection's bound on request bytes held.
     let budget: RequestBudget
+    /// The verified TLS client certificate (DER), if any.
+    let peerCertificate: [UInt8]?
 
     // Event loop only.
     @exclusivity(unchecked) private var deframer: GRPCMessageDeframer
@@ -43,9 +45,11 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
     init(
         streamID: Int32, path: String, handler: MethodHandler, metadata: GRPCMetadata,
         deadline: ContinuousClock.Instant?, peer: String, serverState: ServerShared, requestCompressed: Bool,
-        compressResponses: Bool, connectionHandle: HTTP2ConnectionHandle?, budget: RequestBudget
+        compressResponses: Bool, connectionHandle: HTTP2ConnectionHandle?, budget: RequestBudget,
+        peerCertificate: [UInt8]? = nil
     ) {
         self.budget = budget
+        self.peerCertificate = peerCertificate
         self.streamID = streamID
         self.path = path
         self.handler = handler
@@ -73,7 +77,9 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
     }
 
     private func makeContext() -> ServerCallContext {
-        ServerCallContext(path: self.path, metadata: self.metadata, deadline: self.deadline, peer: self.peer, call: self)
+        ServerCallContext(
+            path: self.path, metadata: self.metadata, deadline: self.deadline, peer: self.peer,
+            peerCertificate: self.peerCertificate, call: self)
     }
 
     // MARK: event loop side

@@ -11,14 +11,20 @@ public struct ServerCallContext: Sendable {
     public let deadline: ContinuousClock.Instant?
     /// The client's address, e.g. `ipv4:127.0.0.1:53412`.
     public let peer: String
+    /// The client certificate verified during the TLS handshake (DER), when the client presented one (mTLS).
+    public let peerCertificate: [UInt8]?
 
     let call: ServerCall?
 
-    init(path: String, metadata: GRPCMetadata, deadline: ContinuousClock.Instant?, peer: String, call: ServerCall?) {
+    init(
+        path: String, metadata: GRPCMetadata, deadline: ContinuousClock.Instant?, peer: String,
+        peerCertificate: [UInt8]? = nil, call: ServerCall?
+    ) {
         self.path = path
         self.metadata = metadata
         self.deadline = deadline
         self.peer = peer
+        self.peerCertificate = peerCertificate
         self.call = call
     }
 

@@ -33,35 +33,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-message-size"), help: "Largest request or response message, in bytes (below 4 GiB).")
     var maxMessageSize = 4 * 1024 * 1024
 
-    @Option(name: .customLong("max-connections"), help: "Connections served at once; more are closed as they arrive (default: the file-descriptor limit, raised to its hard limit at start, less 128).")
-    var maxConnections: Int?
+    @OptionGroup(title: "Connection limits") var limits: ConnectionLimitOptions
 
-    @Option(name: .customLong("max-concurrent-streams"), help: "Calls in progress per HTTP/2 connection; more are refused (REFUSED_STREAM).")
-    var maxConcurrentStreams = 100
-
-    @Option(name: .customLong("max-header-list-size"), help: "Largest request header list in bytes (HTTP/2 and HTTP/1.1 heads); larger HTTP/2 requests are reset.")
-    var maxHeaderListSize = 16 * 1024
-
-    @Option(name: .customLong("handshake-timeout"), help: "Seconds a new connection has to send its HTTP/2 preface and SETTINGS, or a whole first HTTP/1.1 request.")
-    var handshakeTimeout: Double = 10
-
-    @Option(name: .customLong("max-connection-idle"), help: "Seconds a connection may stay without a call in progress before it gets GOAWAY (HTTP/1.1: is closed); 0: no limit.")
-    var maxConnectionIdle: Double = 300
-
-    @Option(name: .customLong("max-connection-age"), help: "Seconds (±10%) after which a connection gets GOAWAY; 0: no limit.")
-    var maxConnectionAge: Double = 0
-
-    @Option(name: .customLong("max-connection-age-grace"), help: "Seconds calls may still run after the age GOAWAY before the connection is closed; 0: no limit.")
-    var maxConnectionAgeGrace: Double = 0
-
-    @Option(name: .customLong("keepalive-time"), help: "Seconds without receiving anything after which the server PINGs the client; 0: no keepalive.")
-    var keepaliveTime: Double = 7200
-
-    @Option(name: .customLong("keepalive-timeout"), help: "Seconds to wait for the keepalive PING's ACK before closing the connection.")
-    var keepaliveTimeout: Double = 20
-
-    @Option(name: .customLong("min-client-ping-interval"), help: "Seconds clients must leave between PINGs while calls run (two hours without calls); a third early PING ends the connection (GOAWAY ENHANCE_YOUR_CALM too_many_pings); 0: any rate.")
-    var minClientPingInterval: Double = 300
+    @OptionGroup(title: "TLS") var tls: TLSOptions
 
     @Option(name: .customLong("shutdown-grace"), help: "Seconds in-flight calls may take to finish on shutdown.")
     var shutdownGrace: Double = 10
@@ -78,18 +52,6 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1024...GRPCServerConfiguration.messageSizeCeiling).contains(maxMessageSize) else {
             throw ValidationError("--max-message-size must be between 1024 and \(GRPCServerConfiguration.messageSizeCeiling) bytes (a gRPC length prefix has 32 bits)")
         }
-        if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be ≥ 1") }
-        guard maxConcurrentStreams >= 1 else { throw ValidationError("--max-concurrent-streams must be ≥ 1") }
-        guard (1024...(16 << 20)).contains(maxHeaderListSize) else { throw ValidationError("--max-header-list-size must be between 1024 and 16777216") }
-        guard handshakeTimeout > 0, handshakeTimeout.isFinite else { throw ValidationError("--handshake-timeout must be > 0") }
-        for (name, value) in [
-            ("--max-connection-idle", maxConnectionIdle), ("--max-connection-age", maxConnectionAge),
-            ("--max-connection-age-grace", maxConnectionAgeGrace), ("--keepalive-time", keepaliveTime),
-            ("--min-client-ping-interval", minClientPingInterval),
-        ] where !(value >= 0 && value.isFinite) {
-            throw ValidationError("\(name) must be ≥ 0")
-        }
-        guard keepaliveTimeout > 0, keepaliveTimeout.isFinite else { throw ValidationError("--keepalive-timeout must be > 0") }
         guard shutdownGrace >= 0, shutdownGrace.isFinite else { throw ValidationError("--shutdown-grace must be ≥ 0") }
         if let threads = eventLoopThreads, threads < 1 { throw ValidationError("--event-loop-threads must be ≥ 1") }
     }
@@ -112,22 +74,33 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.shutdownGracePeriod = .milliseconds(Int64(shutdownGrace * 1000))
         if let eventLoopThreads { configuration.eventLoopThreads = eventLoopThreads }
         let descriptors = FileDescriptorLimit.raiseToHardLimit()
-        configuration.maxConnections = maxConnections ?? max(16, descriptors - 128)
-        configuration.maxConcurrentStreams = maxConcurrentStreams
-        configuration.maxHeaderListSize = maxHeaderListSize
-        configuration.handshakeTimeout = Self.duration(handshakeTimeout)
-        configuration.maxConnectionIdle = maxConnectionIdle > 0 ? Self.duration(maxConnectionIdle) : nil
-        configuration.maxConnectionAge = maxConnectionAge > 0 ? Self.duration(maxConnectionAge) : nil
-        configuration.maxConnectionAgeGrace = maxConnectionAgeGrace > 0 ? Self.duration(maxConnectionAgeGrace) : nil
-        configuration.keepaliveTime = keepaliveTime > 0 ? Self.duration(keepaliveTime) : nil
-        configuration.keepaliveTimeout = Self.duration(keepaliveTimeout)
-        configuration.minClientPingInterval = minClientPingInterval > 0 ? Self.duration(minClientPingInterval) : nil
+        limits.apply(to: &configuration, fileDescriptors: descriptors)
+        configuration.tls = tls.configuration
         logger.info("connection limits", metadata: [
             "max_connections": "\(configuration.maxConnections ?? 0)", "file_descriptors": "\(descriptors)"])
+        if configuration.tls == nil && !noAuth && !Self.isLoopback(host) {
+            logger.warning(
+                "serving without TLS on a non-loopback address while tokens are required: tokens would travel in the clear (use --tls-cert and --tls-key)",
+                metadata: ["host": "\(host)"])
+        }
         let interceptors = core.registry.implementations(of: (any InterceptorProvider).self).flatMap { $0.interceptors() }
         let server = GRPCServer(
             configuration: configuration, methods: api.methods, interceptors: interceptors, plainHTTP: api.http)
-        let boundPort = try await server.start()
+        let boundPort: Int
+        do {
+            boundPort = try await server.start()
+        } catch let status as GRPCStatus {
+            // A clear message naming the file (a missing, malformed or expired certificate...).
+            throw ValidationError(status.message.isEmpty ? "\(status)" : status.message)
+        }
+        let reload = configuration.tls == nil ? nil : ReloadSignal {
+            do {
+                try server.reloadTLS()
+                logger.notice("TLS certificates reloaded")
+            } catch {
+                logger.error("TLS certificates not reloaded; the previous ones stay in use", metadata: ["error": "\(error)"])
+            }
+        }
         logger.info("listening", metadata: ["host": "\(host)", "port": "\(boundPort)", "database": "\(global.databasePath)"])
         FileHandle.standardOutput.write(Data("metagovd serving on \(host):\(boundPort)\n".utf8))
 
@@ -143,6 +116,7 @@ struct ServeCommand: AsyncParsableCommand {
         api.health.setAll(.notServing)
         scheduler.cancel()
         await server.shutdown()
+        withExtendedLifetime(reload) {}
         delivery.cancel()
         await scheduler.value
         await delivery.value
@@ -151,7 +125,10 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 extension ServeCommand {
-    static func duration(_ seconds: Double) -> Duration { .milliseconds(Int64(min(seconds, 1e12) * 1000)) }
+    /// Whether `host` is a loopback address or name (where cleartext does not leave the machine).
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
 
     /// Where the first admin token is written: next to the database, readable only by its owner.
     static func adminTokenPath(databasePath: String) -> String { databasePath + ".admin-token" }

@@ -170,6 +170,7 @@ func makeTestMethods(_ probe: Probe) -> MethodTable {
             [UInt8](repeating: 42, count: Int(decodeUInt32(request)))
         })
     methods.register("/test.Echo/Peer", .unaryOnLoop { _, context in Array(context.peer.utf8) })
+    methods.register("/test.Echo/PeerCertificate", .unary { _, context in context.peerCertificate ?? [] })
     methods.register(
         "/test.Echo/Deadline",
         .unary { _, context in

@@ -20,6 +20,9 @@ public enum CoreConfig {
     public static let deliveryMaxDelay = "metagov.delivery.max_delay_seconds"
     /// Seconds an outbound POST may take.
     public static let deliveryTimeout = "metagov.delivery.timeout_seconds"
+    /// Client certificates accepted in place of a token: `NAME=SCOPE` entries (NAME a certificate's common name
+    /// or subject alternative name, SCOPE `admin` or `community:SLUG`).
+    public static let certificateScopes = "metagov.auth.certificate_scopes"
     /// Address ranges (CIDR) outbound deliveries may reach although they are not public (loopback, private,
     /// link-local...): by default none.
     public static let deliveryAllowedDestinations = "metagov.delivery.allowed_destinations"
@@ -74,6 +77,16 @@ public enum CoreConfig {
                     validator: { Double($0.trimmed).map { $0 > 0 ? nil : "must be positive" } ?? nil }),
                 section: "Delivery")
         }
+        declaration.declare(
+            ConfigOption(
+                key: certificateScopes, type: .list, defaultValue: "",
+                description: "TLS client certificates (verified against --tls-client-ca) accepted in place of a bearer token, as NAME=SCOPE entries separated by spaces or commas: NAME is the certificate's common name or one of its subject alternative names, SCOPE is admin or community:SLUG. A call with an authorization header is judged by its token.",
+                validator: { value in
+                    let bad = value.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" })
+                        .filter { CertificateScopes.parse(String($0)) == nil }
+                    return bad.isEmpty ? nil : "expected NAME=admin or NAME=community:SLUG, got \(bad.joined(separator: ", "))"
+                }),
+            section: "Auth")
         declaration.declare(
             ConfigOption(
                 key: deliveryAllowedDestinations, type: .list, defaultValue: "",

@@ -23,7 +23,9 @@ public struct CallGuard: Sendable {
         guard self.enforced else { return AuthContext(user: "local-development", scopes: ["admin"]) }
         let metadata = context.metadata
         do {
-            return try await self.core.authenticator.authenticate(header: { metadata.values($0).first }, core: self.core)
+            return try await self.core.authenticator.authenticate(
+                header: { metadata.values($0).first }, clientCertificate: context.peerCertificate.flatMap(ClientCertificate.init(der:)),
+                core: self.core)
         } catch let error as MetagovError {
             throw GRPCStatus(error)
         }
