@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        // `swift package generate-documentation --target MetagovCore` (the DocC catalog: articles for authors).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // MARK: Core
@@ -131,7 +133,7 @@ let package = Package(
             name: "MetagovServerTests",
             dependencies: [
                 "MetagovClient", "MetagovProto", "MetagovProtoGRPC", "MetagovProtoJSON", "MetagovGRPC", "MetagovCore",
-                "MetagovDelivery",
+                "MetagovDelivery", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

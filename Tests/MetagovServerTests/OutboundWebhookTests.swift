@@ -43,10 +43,10 @@ struct OutboundWebhookTests {
         defer { server.stop() }
         let client = try await server.client()
         let vote1 = try await pollWithVote(client)
-        _ = try await pollWithVote(client, community: "d")
+        let voteD = try await pollWithVote(client, community: "d")
         let webhook = try await client.events.createWebhook(.init(community: "c", url: receiver.url, eventTypes: ["vote_cast"], secret: "s3cret"))
         #expect(webhook.hasSecret && webhook.id > 0)
-        _ = try await client.events.createWebhook(.init(community: "c", url: other.url, eventTypes: ["something_else"]))
+        let filteredOut = try await client.events.createWebhook(.init(community: "c", url: other.url, eventTypes: ["something_else"]))
         _ = try await client.events.createWebhook(.init(community: "d", url: other.url))
         let bad = await status { _ = try await client.events.createWebhook(.init(community: "c", url: "ftp://x")) }
         #expect(bad?.code == .invalidArgument)
@@ -57,6 +57,7 @@ struct OutboundWebhookTests {
         let request = try #require(received.first)
         #expect(request.headers["content-type"] == "application/json")
         let signature = try #require(request.headers["x-metagov-signature"])
+        #expect(signature == independentSignature(request.body, secret: "s3cret"))
         #expect(DeliverySigner.verify(body: request.body, secret: "s3cret", header: signature))
         #expect(!DeliverySigner.verify(body: request.body, secret: "wrong", header: signature))
         let body = try JSONValue(parsing: request.body)
@@ -66,8 +67,14 @@ struct OutboundWebhookTests {
         #expect(request.headers["x-metagov-event-id"] == "event-\(cursor)")
         let timestamp = try #require(request.headers["x-metagov-timestamp"].flatMap(Double.init))
         #expect(abs(timestamp - Date().timeIntervalSince1970) < 60)
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(other.received.isEmpty)
+        // Deliveries are enqueued with the event: a filter that does not match enqueues nothing.
+        #expect(try await client.events.listDeliveries(.init(webhookId: filteredOut.id)).deliveries.isEmpty)
+        // The other community's subscription gets its own community's event, and only that.
+        try await vote(client, voteD, "dan", community: "d")
+        let forD = try await other.waitFor(1)
+        #expect(forD.count == 1)
+        #expect(try JSONValue(parsing: forD[0].body)["community"] == "d")
+        #expect(try await eventually { try await client.events.listDeliveries(.init(webhookId: webhook.id)).deliveries.first?.status == .delivered })
         let deliveries = try await client.events.listDeliveries(.init(webhookId: webhook.id))
         #expect(deliveries.deliveries.map(\.status) == [.delivered])
         #expect(deliveries.deliveries.first?.attempts == 1)
@@ -91,7 +98,7 @@ struct OutboundWebhookTests {
         let attempts = try await receiver.waitFor(3)
         #expect(attempts.count == 3)
         #expect(Set(attempts.compactMap { $0.headers["x-metagov-event-id"] }).count == 1)
-        try await Task.sleep(for: .milliseconds(200))
+        #expect(try await eventually { try await client.events.listDeliveries(.init(webhookId: webhook.id)).deliveries.first?.status == .delivered })
         var listed = try await client.events.listDeliveries(.init(webhookId: webhook.id))
         #expect(listed.deliveries.first?.status == .delivered)
         #expect(listed.deliveries.first?.attempts == 3)
@@ -100,10 +107,9 @@ struct OutboundWebhookTests {
         receiver.setFailing(true)
         try await vote(client, id, "bob")
         var failed: Metagov_V1_Delivery?
-        for _ in 0..<100 {
+        _ = try await eventually {
             failed = try await client.events.listDeliveries(.init(webhookId: webhook.id, status: .failed)).deliveries.first
-            if failed != nil { break }
-            try await Task.sleep(for: .milliseconds(100))
+            return failed != nil
         }
         let failure = try #require(failed)
         #expect(failure.attempts == 4)
@@ -114,9 +120,7 @@ struct OutboundWebhookTests {
         let redelivered = try await client.events.redeliverDelivery(.init(id: failure.id))
         #expect(redelivered.status == .pending)
         _ = try await receiver.waitFor(before + 1)
-        try await Task.sleep(for: .milliseconds(200))
-        listed = try await client.events.listDeliveries(.init(webhookId: webhook.id, status: .failed))
-        #expect(listed.deliveries.isEmpty)
+        #expect(try await eventually { try await client.events.listDeliveries(.init(webhookId: webhook.id, status: .failed)).deliveries.isEmpty })
         #expect(await status { _ = try await client.events.redeliverDelivery(.init(id: 9999)) }?.code == .notFound)
         await client.close()
     }
@@ -169,10 +173,9 @@ struct OutboundWebhookTests {
         let after = try await receiver.waitFor(before + 1)
         #expect(after.count > before)
         let last = try #require(after.last)
-        #expect(DeliverySigner.verify(body: last.body, secret: "k", header: last.headers["x-metagov-signature"] ?? ""))
+        #expect(last.headers["x-metagov-signature"] == independentSignature(last.body, secret: "k"))
         client = try await server.client()
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(try await client.events.listDeliveries(.init(webhookId: webhook.id)).deliveries.first?.status == .delivered)
+        #expect(try await eventually { try await client.events.listDeliveries(.init(webhookId: webhook.id)).deliveries.first?.status == .delivered })
         await client.close()
         #expect(server.stop() == 0)
     }

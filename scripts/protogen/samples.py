@@ -26,8 +26,20 @@ def swift_string(text):
 class SampleBuilder:
     def __init__(self, files, registry, camel, ident, enum_case_name):
         self.pool = descriptor_pool.DescriptorPool()
-        for f in files:
+        # A file must be added after the files it imports.
+        by_name = {f.name: f for f in files}
+        added = set()
+
+        def add(f):
+            if f.name in added:
+                return
+            for dependency in f.dependency:
+                add(by_name[dependency])
             self.pool.Add(f)
+            added.add(f.name)
+
+        for f in files:
+            add(f)
         self.reg = registry
         self.camel = camel
         self.ident = ident
@@ -87,6 +99,8 @@ class SampleBuilder:
         if depth > MAX_DEPTH:
             return py, "%s()" % swift
         oneof_done = set()
+        # The generated initialiser takes the plain fields first, then the oneofs in declaration order.
+        oneof_args = []
         for field in sorted(msg.field, key=lambda f: f.number):
             name = self.camel(field.name)
             if field.HasField("oneof_index"):
@@ -98,8 +112,8 @@ class SampleBuilder:
                 oneof_done.add(idx)
                 value_py, value_swift = self.single(field, depth, salt)
                 self.assign(py, field, value_py)
-                args.append((self.camel(msg.oneof_decl[idx].name),
-                             ".%s(%s)" % (self.ident(name), value_swift)))
+                oneof_args.append((idx, self.camel(msg.oneof_decl[idx].name),
+                                   ".%s(%s)" % (self.ident(name), value_swift)))
                 continue
             if self.reg.is_map(field):
                 entry = self.reg.messages[field.type_name][1]
@@ -131,6 +145,7 @@ class SampleBuilder:
             vp, vs = self.single(field, depth, salt)
             self.assign(py, field, vp)
             args.append((name, vs))
+        args += [(n, v) for _, n, v in sorted(oneof_args)]
         return py, "%s(%s)" % (swift, ", ".join("%s: %s" % (n, v) for n, v in args))
 
     def assign(self, py, field, value):

@@ -12,6 +12,8 @@ public struct MetagovError: Error, Sendable, Hashable, CustomStringConvertible {
         case permissionDenied = "permission denied"
         case unauthenticated
         case outOfRange = "out of range"
+        /// The server cannot do it now (the database is locked by another process); retrying later may work.
+        case unavailable
         /// A plugin or the server itself failed; the message says how.
         case `internal`
     }

@@ -53,7 +53,7 @@ extension Metagov {
         let context = makeContext(instance, type)
         var handle: ProcessHandle?
         if let processID {
-            guard let process = try read({ try $0.process(id: processID) }) else {
+            guard let process = try await read({ try $0.process(id: processID) }) else {
                 throw MetagovError.notFound("process \(processID)")
             }
             handle = context.adopt(process)
@@ -65,7 +65,7 @@ extension Metagov {
             throw MetagovError.fromPlugin(error, plugin: instance.name)
         }
         do {
-            let summary = try commit(context)
+            let summary = try await commit(context)
             publish(summary, newProcessID: newProcessID)
             return (value, summary)
         } catch StoreError.conflict(let what) {
@@ -77,16 +77,18 @@ extension Metagov {
     }
 
     /// Saves what the context buffered, in one transaction; nothing when it buffered nothing.
-    private func commit(_ context: PluginContext) throws -> CommitSummary {
+    private func commit(_ context: PluginContext) async throws -> CommitSummary {
         let work = context.pendingWork
         let changed = work.processes.values.filter(\.isModified).sorted { $0.id < $1.id }
         if work.stateChanges.isEmpty && work.events.isEmpty && changed.isEmpty { return CommitSummary() }
         let now = clock.now()
-        return try store.write { writer in
+        let pluginID = context.instance.id
+        let community = context.instance.community
+        return try await store.write { writer in
             var summary = CommitSummary()
             if !work.stateChanges.isEmpty {
                 try writer.updatePluginState(
-                    pluginID: context.instance.id, changes: work.stateChanges, expectedVersion: work.stateVersion)
+                    pluginID: pluginID, changes: work.stateChanges, expectedVersion: work.stateVersion)
             }
             for handle in changed {
                 var process = handle.current
@@ -94,7 +96,7 @@ extension Metagov {
                 summary.processes.append((handle.original, try writer.updateProcess(process)))
             }
             if !work.events.isEmpty { summary.events = try writer.appendEvents(work.events) }
-            try writer.enqueueDeliveries(try Self.outboundDeliveries(summary, community: context.instance.community, writer))
+            try writer.enqueueDeliveries(try Self.outboundDeliveries(summary, community: community, writer))
             return summary
         }
     }

@@ -23,7 +23,7 @@ public struct WebhookService: Sendable {
         guard let platformID = route(request) else {
             throw MetagovError.invalidArgument("the webhook does not say which '\(plugin)' instance it is for")
         }
-        let instances = try core.read { try $0.allPlugins() }.filter { $0.name == plugin && $0.communityPlatformID == platformID }
+        let instances = try await core.read { try $0.allPlugins() }.filter { $0.name == plugin && $0.communityPlatformID == platformID }
         guard let instance = instances.first else {
             throw MetagovError.notFound("instance of plugin '\(plugin)' with community_platform_id '\(platformID)'")
         }
@@ -41,7 +41,7 @@ public struct WebhookService: Sendable {
         guard type.type.webhookReceiver != nil || receivesInProcesses else {
             throw MetagovError.failedPrecondition("plugin '\(plugin)' does not receive webhooks")
         }
-        let instance = try core.resolveInstance(community: community, name: plugin, communityPlatformID: communityPlatformID)
+        let instance = try await core.resolveInstance(community: community, name: plugin, communityPlatformID: communityPlatformID)
         if let verify = type.type.webhookVerifier, !verify(request, instance.config) {
             throw MetagovError(.unauthenticated, "webhook rejected: bad signature for plugin '\(plugin)'")
         }
@@ -53,8 +53,9 @@ public struct WebhookService: Sendable {
             delivery.receiverRan = true
         }
         guard receivesInProcesses else { return delivery }
-        let pending = try core.read {
-            try $0.processes(matching: ProcessFilter(pluginID: instance.id, status: .pending), afterID: nil, limit: Int.max)
+        let pluginID = instance.id
+        let pending = try await core.read {
+            try $0.processes(matching: ProcessFilter(pluginID: pluginID, status: .pending), afterID: nil, limit: Int.max)
         }
         for process in pending {
             guard let receive = type.processes[process.name]?.type.receiveWebhook else { continue }

@@ -13,6 +13,7 @@
 #include "metagov/v1/communities.pb-c.h"
 #include "metagov/v1/events.pb-c.h"
 #include "metagov/v1/identity.pb-c.h"
+#include "metagov/v1/plugin_host.pb-c.h"
 #include "metagov/v1/plugins.pb-c.h"
 #include "metagov/v1/processes.pb-c.h"
 
@@ -46,6 +47,7 @@ static const MetagovDescriptorEntry metagov_descriptor_table[] = {
     {"grpc.reflection.v1alpha.ServerReflectionRequest", &grpc__reflection__v1alpha__server_reflection_request__descriptor},
     {"grpc.reflection.v1alpha.ServerReflectionResponse", &grpc__reflection__v1alpha__server_reflection_response__descriptor},
     {"grpc.reflection.v1alpha.ServiceResponse", &grpc__reflection__v1alpha__service_response__descriptor},
+    {"metagov.v1.ActionDefinition", &metagov__v1__action_definition__descriptor},
     {"metagov.v1.ActionType", &metagov__v1__action_type__descriptor},
     {"metagov.v1.CloseProcessRequest", &metagov__v1__close_process_request__descriptor},
     {"metagov.v1.Community", &metagov__v1__community__descriptor},
@@ -63,9 +65,13 @@ static const MetagovDescriptorEntry metagov_descriptor_table[] = {
     {"metagov.v1.Delivery", &metagov__v1__delivery__descriptor},
     {"metagov.v1.DisablePluginRequest", &metagov__v1__disable_plugin_request__descriptor},
     {"metagov.v1.DisablePluginResponse", &metagov__v1__disable_plugin_response__descriptor},
+    {"metagov.v1.Draining", &metagov__v1__draining__descriptor},
+    {"metagov.v1.EmittedEvent", &metagov__v1__emitted_event__descriptor},
     {"metagov.v1.EnablePluginRequest", &metagov__v1__enable_plugin_request__descriptor},
     {"metagov.v1.Event", &metagov__v1__event__descriptor},
+    {"metagov.v1.EventTypeDefinition", &metagov__v1__event_type_definition__descriptor},
     {"metagov.v1.FilterUsersByAccountRequest", &metagov__v1__filter_users_by_account_request__descriptor},
+    {"metagov.v1.GatewayMessage", &metagov__v1__gateway_message__descriptor},
     {"metagov.v1.GetCommunityRequest", &metagov__v1__get_community_request__descriptor},
     {"metagov.v1.GetLinkedAccountRequest", &metagov__v1__get_linked_account_request__descriptor},
     {"metagov.v1.GetProcessRequest", &metagov__v1__get_process_request__descriptor},
@@ -73,8 +79,13 @@ static const MetagovDescriptorEntry metagov_descriptor_table[] = {
     {"metagov.v1.GetUsersRequest", &metagov__v1__get_users_request__descriptor},
     {"metagov.v1.GetUsersResponse", &metagov__v1__get_users_response__descriptor},
     {"metagov.v1.GovernanceProcess", &metagov__v1__governance_process__descriptor},
+    {"metagov.v1.Invocation", &metagov__v1__invocation__descriptor},
+    {"metagov.v1.InvocationEffects", &metagov__v1__invocation_effects__descriptor},
+    {"metagov.v1.InvocationEffects.PluginStateSetEntry", &metagov__v1__invocation_effects__plugin_state_set_entry__descriptor},
+    {"metagov.v1.InvocationResult", &metagov__v1__invocation_result__descriptor},
     {"metagov.v1.LinkAccountRequest", &metagov__v1__link_account_request__descriptor},
     {"metagov.v1.LinkedAccount", &metagov__v1__linked_account__descriptor},
+    {"metagov.v1.LinkedAccountRequest", &metagov__v1__linked_account_request__descriptor},
     {"metagov.v1.ListCommunitiesRequest", &metagov__v1__list_communities_request__descriptor},
     {"metagov.v1.ListCommunitiesResponse", &metagov__v1__list_communities_response__descriptor},
     {"metagov.v1.ListDeliveriesRequest", &metagov__v1__list_deliveries_request__descriptor},
@@ -90,10 +101,25 @@ static const MetagovDescriptorEntry metagov_descriptor_table[] = {
     {"metagov.v1.MergeIdsRequest", &metagov__v1__merge_ids_request__descriptor},
     {"metagov.v1.PerformActionRequest", &metagov__v1__perform_action_request__descriptor},
     {"metagov.v1.PerformActionResponse", &metagov__v1__perform_action_response__descriptor},
+    {"metagov.v1.PeriodicTaskDefinition", &metagov__v1__periodic_task_definition__descriptor},
+    {"metagov.v1.Ping", &metagov__v1__ping__descriptor},
+    {"metagov.v1.PluginError", &metagov__v1__plugin_error__descriptor},
+    {"metagov.v1.PluginHostMessage", &metagov__v1__plugin_host_message__descriptor},
     {"metagov.v1.PluginInstance", &metagov__v1__plugin_instance__descriptor},
+    {"metagov.v1.PluginInstanceSnapshot", &metagov__v1__plugin_instance_snapshot__descriptor},
+    {"metagov.v1.PluginInstanceSnapshot.StateEntry", &metagov__v1__plugin_instance_snapshot__state_entry__descriptor},
     {"metagov.v1.PluginType", &metagov__v1__plugin_type__descriptor},
+    {"metagov.v1.PluginTypeDefinition", &metagov__v1__plugin_type_definition__descriptor},
+    {"metagov.v1.Pong", &metagov__v1__pong__descriptor},
+    {"metagov.v1.ProcessChanges", &metagov__v1__process_changes__descriptor},
+    {"metagov.v1.ProcessChanges.StateSetEntry", &metagov__v1__process_changes__state_set_entry__descriptor},
+    {"metagov.v1.ProcessSnapshot", &metagov__v1__process_snapshot__descriptor},
+    {"metagov.v1.ProcessSnapshot.StateEntry", &metagov__v1__process_snapshot__state_entry__descriptor},
     {"metagov.v1.ProcessType", &metagov__v1__process_type__descriptor},
+    {"metagov.v1.ProcessTypeDefinition", &metagov__v1__process_type_definition__descriptor},
     {"metagov.v1.RedeliverDeliveryRequest", &metagov__v1__redeliver_delivery_request__descriptor},
+    {"metagov.v1.Register", &metagov__v1__register__descriptor},
+    {"metagov.v1.Registered", &metagov__v1__registered__descriptor},
     {"metagov.v1.StartProcessRequest", &metagov__v1__start_process_request__descriptor},
     {"metagov.v1.SubscribeRequest", &metagov__v1__subscribe_request__descriptor},
     {"metagov.v1.UnlinkAccountRequest", &metagov__v1__unlink_account_request__descriptor},
@@ -103,6 +129,8 @@ static const MetagovDescriptorEntry metagov_descriptor_table[] = {
     {"metagov.v1.User", &metagov__v1__user__descriptor},
     {"metagov.v1.WatchProcessRequest", &metagov__v1__watch_process_request__descriptor},
     {"metagov.v1.Webhook", &metagov__v1__webhook__descriptor},
+    {"metagov.v1.WebhookHeader", &metagov__v1__webhook_header__descriptor},
+    {"metagov.v1.WebhookRequest", &metagov__v1__webhook_request__descriptor},
 };
 
 static int metagov_descriptor_compare(const void *key, const void *element) {

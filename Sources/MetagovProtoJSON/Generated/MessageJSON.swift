@@ -191,6 +191,19 @@ extension Grpc_Reflection_V1alpha_ServiceResponse: JSONRepresentableMessage {
     }
 }
 
+extension Metagov_V1_ActionDefinition: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["slug"] = .string(self.slug)
+        object["description"] = .string(self.description)
+        object["input_schema"] = self.inputSchema?.json ?? .null
+        object["output_schema"] = self.outputSchema?.json ?? .null
+        object["is_public"] = .bool(self.isPublic)
+        return .object(object)
+    }
+}
+
 extension Metagov_V1_ActionType: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
@@ -371,6 +384,24 @@ extension Metagov_V1_DisablePluginResponse: JSONRepresentableMessage {
     }
 }
 
+extension Metagov_V1_Draining: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        .object([:])
+    }
+}
+
+extension Metagov_V1_EmittedEvent: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["event_type"] = .string(self.eventType)
+        object["data"] = self.data?.json ?? .null
+        object["initiator"] = self.initiator?.json ?? .null
+        return .object(object)
+    }
+}
+
 extension Metagov_V1_EnablePluginRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
@@ -397,6 +428,16 @@ extension Metagov_V1_Event: JSONRepresentableMessage {
     }
 }
 
+extension Metagov_V1_EventTypeDefinition: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["event_type"] = .string(self.eventType)
+        object["schema"] = self.schema?.json ?? .null
+        return .object(object)
+    }
+}
+
 extension Metagov_V1_FilterUsersByAccountRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
@@ -405,6 +446,17 @@ extension Metagov_V1_FilterUsersByAccountRequest: JSONRepresentableMessage {
         object["platform_type"] = .string(self.platformType)
         object["platform_identifier"] = .string(self.platformIdentifier)
         object["community_platform_id"] = .string(self.communityPlatformId)
+        return .object(object)
+    }
+}
+
+extension Metagov_V1_GatewayMessage: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        if case .registered(let value)? = self.message { object["registered"] = value.json }
+        if case .invocation(let value)? = self.message { object["invocation"] = value.json }
+        if case .ping(let value)? = self.message { object["ping"] = value.json }
         return .object(object)
     }
 }
@@ -488,6 +540,50 @@ extension Metagov_V1_GovernanceProcess: JSONRepresentableMessage {
     }
 }
 
+extension Metagov_V1_Invocation: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["id"] = (self.id <= UInt64(Int.max) ? .integer(Int(self.id)) : .string(String(self.id)))
+        object["kind"] = .string(self.kind.description)
+        object["deadline_ms"] = (self.deadlineMs <= UInt64(Int.max) ? .integer(Int(self.deadlineMs)) : .string(String(self.deadlineMs)))
+        object["plugin"] = self.plugin?.json ?? .null
+        object["process"] = self.process?.json ?? .null
+        object["action"] = .string(self.action)
+        object["task"] = .string(self.task)
+        if case .parameters(let value)? = self.input { object["parameters"] = value.json }
+        if case .webhook(let value)? = self.input { object["webhook"] = value.json }
+        object["attempt"] = .integer(Int(self.attempt))
+        return .object(object)
+    }
+}
+
+extension Metagov_V1_InvocationEffects: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["plugin_state_set"] = .object(Dictionary(uniqueKeysWithValues: self.pluginStateSet.map { (String(describing: $0.key), $0.value.json) }))
+        object["plugin_state_removed"] = .array(self.pluginStateRemoved.map { .string($0) })
+        if case .communityPlatformId(let value)? = self.communityPlatformIdUpdate { object["community_platform_id"] = .string(value) }
+        object["events"] = .array(self.events.map { $0.json })
+        object["process"] = self.process?.json ?? .null
+        object["linked_accounts"] = .array(self.linkedAccounts.map { $0.json })
+        return .object(object)
+    }
+}
+
+extension Metagov_V1_InvocationResult: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["id"] = (self.id <= UInt64(Int.max) ? .integer(Int(self.id)) : .string(String(self.id)))
+        if case .result(let value)? = self.outcome { object["result"] = value.json }
+        if case .error(let value)? = self.outcome { object["error"] = value.json }
+        object["effects"] = self.effects?.json ?? .null
+        return .object(object)
+    }
+}
+
 extension Metagov_V1_LinkAccountRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
@@ -506,6 +602,19 @@ extension Metagov_V1_LinkedAccount: JSONRepresentableMessage {
         object["platform_type"] = .string(self.platformType)
         object["platform_identifier"] = .string(self.platformIdentifier)
         object["community_platform_id"] = .string(self.communityPlatformId)
+        object["custom_data"] = self.customData?.json ?? .null
+        object["link_type"] = .string(self.linkType)
+        object["link_quality"] = .string(self.linkQuality)
+        return .object(object)
+    }
+}
+
+extension Metagov_V1_LinkedAccountRequest: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["platform_identifier"] = .string(self.platformIdentifier)
+        object["external_id"] = .integer(Int(self.externalId))
         object["custom_data"] = self.customData?.json ?? .null
         object["link_type"] = .string(self.linkType)
         object["link_quality"] = .string(self.linkQuality)
@@ -665,6 +774,48 @@ extension Metagov_V1_PerformActionResponse: JSONRepresentableMessage {
     }
 }
 
+extension Metagov_V1_PeriodicTaskDefinition: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["name"] = .string(self.name)
+        object["interval_seconds"] = .integer(Int(self.intervalSeconds))
+        return .object(object)
+    }
+}
+
+extension Metagov_V1_Ping: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["nonce"] = (self.nonce <= UInt64(Int.max) ? .integer(Int(self.nonce)) : .string(String(self.nonce)))
+        return .object(object)
+    }
+}
+
+extension Metagov_V1_PluginError: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["code"] = .string(self.code.description)
+        object["message"] = .string(self.message)
+        object["reason"] = .string(self.reason)
+        return .object(object)
+    }
+}
+
+extension Metagov_V1_PluginHostMessage: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        if case .register(let value)? = self.message { object["register"] = value.json }
+        if case .result(let value)? = self.message { object["result"] = value.json }
+        if case .pong(let value)? = self.message { object["pong"] = value.json }
+        if case .draining(let value)? = self.message { object["draining"] = value.json }
+        return .object(object)
+    }
+}
+
 extension Metagov_V1_PluginInstance: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
@@ -676,6 +827,17 @@ extension Metagov_V1_PluginInstance: JSONRepresentableMessage {
         object["config"] = self.config?.json ?? .null
         object["created_at"] = self.createdAt?.json ?? .null
         object["updated_at"] = self.updatedAt?.json ?? .null
+        return .object(object)
+    }
+}
+
+extension Metagov_V1_PluginInstanceSnapshot: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["instance"] = self.instance?.json ?? .null
+        object["state"] = .object(Dictionary(uniqueKeysWithValues: self.state.map { (String(describing: $0.key), $0.value.json) }))
+        object["state_version"] = .integer(Int(self.stateVersion))
         return .object(object)
     }
 }
@@ -696,6 +858,61 @@ extension Metagov_V1_PluginType: JSONRepresentableMessage {
     }
 }
 
+extension Metagov_V1_PluginTypeDefinition: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["name"] = .string(self.name)
+        object["description"] = .string(self.description)
+        object["config_schema"] = self.configSchema?.json ?? .null
+        object["auth_type"] = .string(self.authType)
+        object["community_platform_id_key"] = .string(self.communityPlatformIdKey)
+        object["actions"] = .array(self.actions.map { $0.json })
+        object["processes"] = .array(self.processes.map { $0.json })
+        object["event_types"] = .array(self.eventTypes.map { $0.json })
+        object["accepts_undeclared_event_types"] = .bool(self.acceptsUndeclaredEventTypes)
+        object["has_initialize"] = .bool(self.hasInitialize)
+        object["has_webhook_receiver"] = .bool(self.hasWebhookReceiver)
+        object["has_signature_verifier"] = .bool(self.hasSignatureVerifier)
+        object["periodic_tasks"] = .array(self.periodicTasks.map { $0.json })
+        return .object(object)
+    }
+}
+
+extension Metagov_V1_Pong: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["nonce"] = (self.nonce <= UInt64(Int.max) ? .integer(Int(self.nonce)) : .string(String(self.nonce)))
+        return .object(object)
+    }
+}
+
+extension Metagov_V1_ProcessChanges: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["status"] = .string(self.status.description)
+        object["outcome"] = self.outcome?.json ?? .null
+        object["errors"] = self.errors?.json ?? .null
+        if case .url(let value)? = self.urlUpdate { object["url"] = .string(value) }
+        object["state_set"] = .object(Dictionary(uniqueKeysWithValues: self.stateSet.map { (String(describing: $0.key), $0.value.json) }))
+        object["state_removed"] = .array(self.stateRemoved.map { .string($0) })
+        return .object(object)
+    }
+}
+
+extension Metagov_V1_ProcessSnapshot: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["process"] = self.process?.json ?? .null
+        object["state"] = .object(Dictionary(uniqueKeysWithValues: self.state.map { (String(describing: $0.key), $0.value.json) }))
+        object["version"] = .integer(Int(self.version))
+        return .object(object)
+    }
+}
+
 extension Metagov_V1_ProcessType: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
@@ -709,11 +926,49 @@ extension Metagov_V1_ProcessType: JSONRepresentableMessage {
     }
 }
 
+extension Metagov_V1_ProcessTypeDefinition: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["name"] = .string(self.name)
+        object["description"] = .string(self.description)
+        object["input_schema"] = self.inputSchema?.json ?? .null
+        object["outcome_schema"] = self.outcomeSchema?.json ?? .null
+        object["has_close"] = .bool(self.hasClose)
+        object["has_update"] = .bool(self.hasUpdate)
+        object["has_receive_webhook"] = .bool(self.hasReceiveWebhook)
+        return .object(object)
+    }
+}
+
 extension Metagov_V1_RedeliverDeliveryRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
         var object: [String: JSONValue] = [:]
         object["id"] = .integer(Int(self.id))
+        return .object(object)
+    }
+}
+
+extension Metagov_V1_Register: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["protocol_version"] = .integer(Int(self.protocolVersion))
+        object["plugin_types"] = .array(self.pluginTypes.map { $0.json })
+        object["max_in_flight"] = .integer(Int(self.maxInFlight))
+        object["host_name"] = .string(self.hostName)
+        return .object(object)
+    }
+}
+
+extension Metagov_V1_Registered: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["host_id"] = .string(self.hostId)
+        object["plugin_types"] = .array(self.pluginTypes.map { .string($0) })
+        object["max_result_bytes"] = .integer(Int(self.maxResultBytes))
         return .object(object)
     }
 }
@@ -818,6 +1073,28 @@ extension Metagov_V1_Webhook: JSONRepresentableMessage {
         object["has_secret"] = .bool(self.hasSecret)
         object["created_at"] = self.createdAt?.json ?? .null
         object["updated_at"] = self.updatedAt?.json ?? .null
+        return .object(object)
+    }
+}
+
+extension Metagov_V1_WebhookHeader: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["name"] = .string(self.name)
+        object["value"] = .string(self.value)
+        return .object(object)
+    }
+}
+
+extension Metagov_V1_WebhookRequest: JSONRepresentableMessage {
+    /// The message as JSON, keyed by the .proto field names.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        object["method"] = .string(self.method)
+        object["path"] = .string(self.path)
+        object["headers"] = .array(self.headers.map { $0.json })
+        object["body"] = .string(base64(self.body))
         return .object(object)
     }
 }

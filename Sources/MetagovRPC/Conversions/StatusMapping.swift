@@ -16,6 +16,7 @@ extension GRPCStatus {
         case .permissionDenied: code = .permissionDenied
         case .unauthenticated: code = .unauthenticated
         case .outOfRange: code = .outOfRange
+        case .unavailable: code = .unavailable
         case .internal: code = .internal
         }
         self.init(code, error.message)

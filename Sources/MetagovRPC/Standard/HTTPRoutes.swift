@@ -53,6 +53,7 @@ struct HTTPRoutes: PlainHTTPHandler {
             case .permissionDenied: status = 403
             case .invalidArgument, .alreadyExists, .outOfRange: status = 400
             case .internal: status = 500
+            case .unavailable: status = 503
             }
             return .json(status, JSONValue.object(["error": .string(error.message)]).serialized(sortedKeys: true))
         } catch {

@@ -6,8 +6,9 @@ cancellable iterators (:class:`Stream`).
 """
 
 from .client import EventStream, MetagovClient, MetagovError, Stream
-from .convert import to_python, to_struct
+from .convert import to_python, to_struct, to_value
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
-__all__ = ["EventStream", "MetagovClient", "MetagovError", "Stream", "to_python", "to_struct", "__version__"]
+__all__ = ["EventStream", "MetagovClient", "MetagovError", "Stream", "to_python", "to_struct", "to_value",
+           "__version__"]

@@ -18,6 +18,37 @@ def to_struct(value: Optional[Dict[str, Any]]) -> Optional[struct_pb2.Struct]:
     return message
 
 
+def to_value(value: Any) -> struct_pb2.Value:
+    """A JSON value (None, bool, int, float, str, list or tuple, dict with str keys; nested) as a
+    google.protobuf.Value. TypeError names what is not JSON."""
+    message = struct_pb2.Value()
+    _set_value(message, value)
+    return message
+
+
+def _set_value(message: struct_pb2.Value, value: Any) -> None:
+    if value is None:
+        message.null_value = struct_pb2.NULL_VALUE
+    elif isinstance(value, bool):
+        message.bool_value = value
+    elif isinstance(value, (int, float)):
+        message.number_value = value
+    elif isinstance(value, str):
+        message.string_value = value
+    elif isinstance(value, dict):
+        message.struct_value.SetInParent()
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"JSON object keys must be strings, not {type(key).__name__} ({key!r})")
+            _set_value(message.struct_value.fields[key], item)
+    elif isinstance(value, (list, tuple)):
+        message.list_value.SetInParent()
+        for item in value:
+            _set_value(message.list_value.values.add(), item)
+    else:
+        raise TypeError(f"a {type(value).__name__} is not a JSON value")
+
+
 def _plain(value: Any) -> Any:
     """Struct numbers are doubles: give integral ones back as ints, like the server's JSON model."""
     if isinstance(value, float) and value.is_integer() and abs(value) <= 2**53:

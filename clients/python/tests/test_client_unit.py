@@ -29,6 +29,18 @@ def test_installed_package_has_every_generated_module():
                         "metagov.v1.Processes", "metagov.v1.Events", "metagov.v1.Identity"}
 
 
+def test_installed_package_has_the_plugin_sdk():
+    from metagov.v1 import plugin_host_pb2, plugin_host_pb2_grpc
+
+    assert [s.full_name for s in plugin_host_pb2.DESCRIPTOR.services_by_name.values()] == ["metagov.v1.PluginHost"]
+    assert callable(plugin_host_pb2_grpc.PluginHostStub)
+    root = Path(metagov.v1.__file__).parent.parent
+    for package in ("metagov.core", "metagov.plugins", "metagov.plugin_host"):
+        module = importlib.import_module(package)
+        assert Path(module.__file__).parent.parent == root, f"{package} is not installed beside metagov.v1"
+    assert callable(importlib.import_module("metagov.plugin_host.__main__").main)
+
+
 def test_every_rpc_has_a_client_method():
     names = {"CreateCommunity": "create_community", "GetCommunity": "get_community",
              "UpdateCommunity": "update_community", "DeleteCommunity": "delete_community",
