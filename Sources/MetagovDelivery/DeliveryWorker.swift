@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CoreMetrics
 import Foundation
 import Logging
 import MetagovCore
@@ -109,6 +110,8 @@ public final class DeliveryWorker: Sendable {
         } catch {
             self.logger.error("cannot record a delivery attempt", metadata: ["delivery": "\(delivery.id)", "error": "\(error)"])
         }
+        Counter(label: "metagov_delivery_attempts_total").increment()
+        Counter(label: failure == nil ? "metagov_deliveries_delivered_total" : "metagov_delivery_failures_total").increment()
         if let failure {
             self.logger.warning(
                 "delivery failed", metadata: ["delivery": "\(delivery.id)", "url": "\(delivery.url)", "error": "\(failure)",

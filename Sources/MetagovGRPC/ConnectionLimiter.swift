@@ -8,11 +8,13 @@ final class ConnectionLimiter: ChannelInboundHandler, Sendable {
     typealias InboundOut = any Channel
 
     private let limit: Int?
+    private let observer: (any GRPCServerObserver)?
     private let open = Atomic<Int>(0)
     private let refused = Atomic<Int>(0)
 
-    init(limit: Int?) {
+    init(limit: Int?, observer: (any GRPCServerObserver)?) {
         self.limit = limit
+        self.observer = observer
     }
 
     /// Connections accepted and not yet closed.
@@ -24,6 +26,7 @@ final class ConnectionLimiter: ChannelInboundHandler, Sendable {
         let child = self.unwrapInboundIn(data)
         if let limit = self.limit, self.open.load(ordering: .relaxed) >= limit {
             self.refused.wrappingAdd(1, ordering: .relaxed)
+            self.observer?.refused(.connectionLimit, peer: describePeer(child.remoteAddress))
             child.close(promise: nil)
             return
         }

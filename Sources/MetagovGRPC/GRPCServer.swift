@@ -55,7 +55,7 @@ public final class GRPCServer: Sendable {
     ) {
         self.serverState = ServerShared(
             configuration: configuration, methods: methods, interceptors: interceptors, plainHTTP: plainHTTP)
-        self.limiter = ConnectionLimiter(limit: configuration.maxConnections)
+        self.limiter = ConnectionLimiter(limit: configuration.maxConnections, observer: configuration.observer)
     }
 
     /// The bound port once started.
@@ -120,6 +120,7 @@ public final class GRPCServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(
                         HandshakeTimeoutHandler(timeout: TimeAmount(serverState.configuration.handshakeTimeout)) {
                             serverState.handshakeTimeouts.wrappingAdd(1, ordering: .relaxed)
+                            serverState.configuration.observer?.refused(.handshakeTimeout, peer: peer)
                         })
                     if let tls {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.context))
@@ -224,6 +225,12 @@ public final class GRPCServer: Sendable {
             return (state.phase == .running || state.phase == .starting, known)
         }
         if known { return accepting }
+        let observer = self.serverState.configuration.observer
+        if let observer {
+            let peer = describePeer(channel.remoteAddress)
+            observer.connectionOpened(peer: peer)
+            channel.closeFuture.whenComplete { _ in observer.connectionClosed(peer: peer, reason: "closed") }
+        }
         channel.closeFuture.whenComplete { [self] _ in
             _ = self.state.withLock { state in
                 state.connections.removeValue(forKey: id)

@@ -60,6 +60,8 @@ public struct GRPCServerConfiguration: Sendable {
     public var requestBufferLimit = 256 * 1024
     /// Where handler tasks run (default: a shared, batching worker pool).
     public var handlerExecution: GRPCHandlerExecution = .sharedThreadPool
+    /// Told about every call, connection and refusal (metrics, logs); nil: nobody.
+    public var observer: (any GRPCServerObserver)? = nil
     /// Include the handler error's description in UNKNOWN statuses (off: only its type name).
     public var exposeErrorDescriptions = false
 

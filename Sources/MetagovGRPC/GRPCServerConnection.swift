@@ -89,6 +89,20 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
 
     func goAwayReceived(_ connection: HTTP2Connection, lastStreamID: Int32, errorCode: HTTP2ErrorCode) {}
 
+    func streamRefused(_ connection: HTTP2Connection, streamID: Int32, reason: HTTP2StreamRefusal) {
+        guard let observer = self.serverState.configuration.observer else { return }
+        switch reason {
+        case .concurrentStreams: observer.refused(.concurrentStreams, peer: self.peer)
+        case .headerListSize: observer.refused(.headerListSize, peer: self.peer)
+        }
+    }
+
+    func goAwaySent(_ connection: HTTP2Connection, reason: String) {
+        guard let observer = self.serverState.configuration.observer else { return }
+        observer.goAwaySent(peer: self.peer, reason: reason)
+        if reason == "too_many_pings" { observer.refused(.tooManyPings, peer: self.peer) }
+    }
+
     func connectionClosed(_ connection: HTTP2Connection, error: (any Error)?) {
         let calls = self.calls
         self.calls.removeAll()

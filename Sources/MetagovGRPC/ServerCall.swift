@@ -38,7 +38,13 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
         var trailingMetadata = GRPCMetadata()
         /// Bytes of `budget` this call holds.
         var reservedBytes = 0
+        /// Who called, as the handler established it.
+        var principal: String? = nil
+        var finishReported = false
     }
+
+    /// When the call started, for its duration (only taken when the server has an observer).
+    private let started: ContinuousClock.Instant?
 
     private let shared = Mutex(Shared())
 
@@ -50,6 +56,12 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
     ) {
         self.budget = budget
         self.peerCertificate = peerCertificate
+        if let observer = serverState.configuration.observer {
+            self.started = .now
+            observer.callStarted(path: path)
+        } else {
+            self.started = nil
+        }
         self.streamID = streamID
         self.path = path
         self.handler = handler
@@ -147,6 +159,7 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
     /// Counts a message that is starting to arrive against the connection's budget.
     private func reserve(_ bytes: Int) throws {
         guard self.budget.reserve(bytes) else {
+            self.serverState.configuration.observer?.refused(.requestBuffer, peer: self.peer)
             throw GRPCStatus(
                 .resourceExhausted,
                 "this connection already holds \(self.budget.usedBytes) request bytes (limit \(self.budget.limit)); a \(bytes)-byte message does not fit")
@@ -297,6 +310,7 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
         if !wasCompleted {
             self.outbound.fail(cancelled)
             self.task?.cancel()
+            self.reportFinished(.cancelled)
         }
         if let queue = self.queue {
             // Return withheld credit: the connection-level window must not shrink for good.
@@ -321,6 +335,25 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
 
     func setTrailingMetadata(_ metadata: GRPCMetadata) {
         self.shared.withLock { $0.trailingMetadata = metadata }
+    }
+
+    func setPrincipal(_ principal: String) {
+        self.shared.withLock { $0.principal = principal }
+    }
+
+    /// Tells the observer, once, how the call ended.
+    private func reportFinished(_ code: GRPCStatus.Code) {
+        guard let observer = self.serverState.configuration.observer, let started = self.started else { return }
+        let principal = self.shared.withLock { state -> String?? in
+            if state.finishReported { return .none }
+            state.finishReported = true
+            return .some(state.principal)
+        }
+        guard case .some(let who) = principal else { return }
+        observer.callFinished(
+            GRPCFinishedCall(
+                path: self.path, code: code, duration: started.duration(to: .now), peer: self.peer, principal: who,
+                requestID: self.metadata["x-request-id"]))
     }
 
     /// Sends the response headers now if nothing has been sent yet.
@@ -414,7 +447,10 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
             }
             return true
         }
-        if completedNow { self.releaseReserved() }
+        if completedNow {
+            self.releaseReserved()
+            self.reportFinished(status.code)
+        }
         guard completedNow, let queue = self.queue else { return }
         // Nobody reads the requests any more: drop them and give back withheld credit.
         let owed = queue.finish(.failure(status.code == .ok ? GRPCStatus(.cancelled, "call completed") : status),

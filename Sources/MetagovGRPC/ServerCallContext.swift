@@ -40,6 +40,11 @@ public struct ServerCallContext: Sendable {
         self.call?.sendResponseHeaders()
     }
 
+    /// Names who is calling (a user, a token name), for the server's observer (logs).
+    public func setPrincipal(_ principal: String) {
+        self.call?.setPrincipal(principal)
+    }
+
     /// Sets the metadata sent in the trailers, together with the status.
     public func setTrailingMetadata(_ m: GRPCMetadata) {
         self.call?.setTrailingMetadata(m)

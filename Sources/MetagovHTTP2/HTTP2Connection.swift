@@ -33,7 +33,7 @@ public final class HTTP2Connection: ChannelInboundHandler {
     @exclusivity(unchecked) private var shutdownState: ShutdownState = .open
     @exclusivity(unchecked) private var goAwayReceivedFlag = false
     /// `close()` was called inside an nghttp2 call; it runs once that call has returned.
-    @exclusivity(unchecked) private var closeDeferred = false
+    @exclusivity(unchecked) private var closeDeferred: String? = nil
     /// Close once the queued output (a final GOAWAY) has been written.
     @exclusivity(unchecked) private var closeAfterFlush = false
     @exclusivity(unchecked) private var handshakeReported = false
@@ -94,9 +94,9 @@ public final class HTTP2Connection: ChannelInboundHandler {
             self.session?.close()
             self.session = nil
         }
-        if !outer && self.closeDeferred {
-            self.closeDeferred = false
-            self.close()
+        if !outer, let reason = self.closeDeferred {
+            self.closeDeferred = nil
+            self.close(reason: reason)
         }
         return result
     }
@@ -217,7 +217,13 @@ public final class HTTP2Connection: ChannelInboundHandler {
     /// second) the final GOAWAY with the last processed stream id; streams already accepted
     /// complete, then the connection closes. Client: GOAWAY; open streams complete, then close.
     public func beginGracefulShutdown() {
+        self.beginGracefulShutdown(reason: "shutdown")
+    }
+
+    /// Graceful shutdown, reported to the delegate with `reason` (`idle`, `max age`...).
+    func beginGracefulShutdown(reason: String) {
         guard let session = self.session, !self.closed, self.shutdownState == .open else { return }
+        self.delegate?.goAwaySent(self, reason: reason)
         switch self.role {
         case .server:
             self.shutdownState = .noticeSent
@@ -248,11 +254,17 @@ public final class HTTP2Connection: ChannelInboundHandler {
     /// Safe from inside a delegate callback: while nghttp2 is processing input or producing output, the
     /// close is deferred until that call has returned (the session is never freed under it).
     public func close() {
+        self.close(reason: "closed")
+    }
+
+    /// Closes now, reporting `reason` to the delegate.
+    func close(reason: String) {
         guard !self.closed else { return }
         if self.inSessionCall {
-            self.closeDeferred = true
+            self.closeDeferred = self.closeDeferred ?? reason
             return
         }
+        self.delegate?.goAwaySent(self, reason: reason)
         if let session = self.session {
             session.terminate(errorCode: .noError)
             self.flushNow()
@@ -379,6 +391,7 @@ public final class HTTP2Connection: ChannelInboundHandler {
 
     private func fatal(_ error: String) {
         self.fatalErrorDescription = self.fatalErrorDescription ?? error
+        self.delegate?.goAwaySent(self, reason: "protocol error: \(error)")
         // A GOAWAY has been queued by the session; try to get it out before closing.
         self.inRead = false
         self.flushNow()
@@ -447,7 +460,15 @@ public final class HTTP2Connection: ChannelInboundHandler {
 
     /// A peer wants to open a stream: whether it may (server role: within the advertised concurrency).
     func bridgeBeginRequest(streamID: Int32) -> Bool {
-        self.outboundStreams.count < self.configuration.maxConcurrentStreams
+        guard self.outboundStreams.count < self.configuration.maxConcurrentStreams else {
+            self.delegate?.streamRefused(self, streamID: streamID, reason: .concurrentStreams)
+            return false
+        }
+        return true
+    }
+
+    func bridgeHeaderListTooLarge(streamID: Int32) {
+        self.delegate?.streamRefused(self, streamID: streamID, reason: .headerListSize)
     }
 
     /// Response HEADERS or trailers could not be sent: reset the stream so the peer is not left waiting.
@@ -458,11 +479,13 @@ public final class HTTP2Connection: ChannelInboundHandler {
     func bridgeSettingsReceived() {
         guard !self.handshakeReported else { return }
         self.handshakeReported = true
+        self.manager?.handshakeCompleted()
         self.context?.triggerUserOutboundEvent(HandshakeCompleted(), promise: nil)
     }
 
     func bridgePingReceived() {
         guard let manager = self.manager, manager.pingReceived(openStreams: !self.outboundStreams.isEmpty) else { return }
+        self.delegate?.goAwaySent(self, reason: "too_many_pings")
         self.terminate(errorCode: .enhanceYourCalm, debugData: "too_many_pings")
     }
 

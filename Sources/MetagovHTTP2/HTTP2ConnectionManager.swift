@@ -26,7 +26,6 @@ final class HTTP2ConnectionManager {
         self.configuration = configuration
         self.connection = connection
         self.eventLoop = eventLoop
-        if let maxIdle = configuration.maxIdle { self.armIdle(in: maxIdle) }
         if let maxAge = configuration.maxAge {
             // ±10% so that connections opened together do not all go away together.
             let jittered = TimeAmount.nanoseconds(Int64(Double(maxAge.nanoseconds) * Double.random(in: 0.9...1.1)))
@@ -48,6 +47,14 @@ final class HTTP2ConnectionManager {
     }
 
     // MARK: events from the connection
+
+    /// The peer's preface and SETTINGS arrived: idle time counts from now (before, the handshake timeout
+    /// applies).
+    func handshakeCompleted() {
+        guard let maxIdle = self.configuration.maxIdle else { return }
+        self.idleSince = .now()
+        self.armIdle(in: maxIdle)
+    }
 
     /// Bytes arrived from the peer.
     func received() {
@@ -103,16 +110,16 @@ final class HTTP2ConnectionManager {
         }
         let idleFor = NIODeadline.now() - self.idleSince
         if idleFor >= maxIdle {
-            self.connection.beginGracefulShutdown()
+            self.connection.beginGracefulShutdown(reason: "idle")
         } else {
             self.armIdle(in: maxIdle - idleFor)
         }
     }
 
     private func ageReached() {
-        self.connection.beginGracefulShutdown()
+        self.connection.beginGracefulShutdown(reason: "max age")
         if let grace = self.configuration.maxAgeGrace {
-            self.graceTimer = self.schedule(in: grace) { $0.connection.close() }
+            self.graceTimer = self.schedule(in: grace) { $0.connection.close(reason: "max age grace over") }
         }
     }
 
@@ -128,6 +135,8 @@ final class HTTP2ConnectionManager {
             return
         }
         self.connection.sendPing(payload: Self.keepalivePingPayload)
-        self.keepaliveTimeoutTimer = self.schedule(in: self.configuration.keepaliveTimeout) { $0.connection.close() }
+        self.keepaliveTimeoutTimer = self.schedule(in: self.configuration.keepaliveTimeout) {
+            $0.connection.close(reason: "keepalive timeout")
+        }
     }
 }

@@ -65,6 +65,7 @@ enum NGHTTP2Callbacks {
         bridge.headerListSize += nameLength + valueLength + 32
         if bridge.headerListSize > bridge.maxHeaderListSize {
             bridge.headerBlock.removeAll()
+            bridge.owner.bridgeHeaderListTooLarge(streamID: frame.pointee.hd.stream_id)
             _ = nghttp2_submit_rst_stream(
                 session, UInt8(NGHTTP2_FLAG_NONE.rawValue), frame.pointee.hd.stream_id,
                 HTTP2ErrorCode.enhanceYourCalm.rawValue)

@@ -15,8 +15,10 @@ public struct MetagovAPI: Sendable {
     /// Plain HTTP on the same port: incoming platform webhooks and `/healthz`.
     public let http: any PlainHTTPHandler
 
-    /// - Parameter requireAuthentication: when false (local development), every caller is an administrator.
-    public init(core: Metagov, requireAuthentication: Bool = true) {
+    /// - Parameters:
+    ///   - requireAuthentication: when false (local development), every caller is an administrator.
+    ///   - metrics: `GET /metrics` on the port (Prometheus text), when given.
+    public init(core: Metagov, requireAuthentication: Bool = true, metrics: MetricsExposition? = nil) {
         let access = CallGuard(core: core, enforced: requireAuthentication)
         var table = MethodTable()
         CommunitiesService(core: core, access: access).register(into: &table)
@@ -36,6 +38,6 @@ public struct MetagovAPI: Sendable {
         ReflectionV1AlphaService(index: index, access: access).register(into: &table)
         self.methods = table
         self.health = health
-        self.http = HTTPRoutes(core: core, health: health)
+        self.http = HTTPRoutes(core: core, health: health, metrics: metrics, access: access)
     }
 }

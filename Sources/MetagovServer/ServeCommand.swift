@@ -7,6 +7,8 @@ import MetagovCore
 import MetagovDelivery
 import MetagovGRPC
 import MetagovRPC
+import Metrics
+import Prometheus
 
 /// `metagovd serve`: the gRPC API and the scheduler, until SIGINT or SIGTERM.
 struct ServeCommand: AsyncParsableCommand {
@@ -37,6 +39,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "TLS") var tls: TLSOptions
 
+    @OptionGroup(title: "Logs and metrics") var observability: ObservabilityOptions
+
     @Option(name: .customLong("shutdown-grace"), help: "Seconds in-flight calls may take to finish on shutdown.")
     var shutdownGrace: Double = 10
 
@@ -57,15 +61,18 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let (format, level) = (observability.logFormat, observability.logLevel)
+        LoggingSystem.bootstrap { label in LineLogHandler(label: label, format: format, level: level) }
         let logger = Logger(label: "metagovd.serve")
         let signals = ShutdownSignal.install()
         let core = try global.openCore()
+        let metrics = observability.noMetrics ? nil : Self.startMetrics(core: core, isPublic: observability.metricsPublic)
         if noAuth {
             logger.warning("authentication is OFF (--no-auth): every caller is an administrator; never expose this server")
         } else {
             try await Self.bootstrapAdminToken(core: core, databasePath: global.databasePath, logger: logger)
         }
-        let api = MetagovAPI(core: core, requireAuthentication: !noAuth)
+        let api = MetagovAPI(core: core, requireAuthentication: !noAuth, metrics: metrics)
         var configuration = GRPCServerConfiguration()
         configuration.host = host
         configuration.port = port
@@ -76,6 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
         let descriptors = FileDescriptorLimit.raiseToHardLimit()
         limits.apply(to: &configuration, fileDescriptors: descriptors)
         configuration.tls = tls.configuration
+        configuration.observer = ServerTelemetry(logger: Logger(label: "metagovd.rpc"), metrics: metrics != nil)
         logger.info("connection limits", metadata: [
             "max_connections": "\(configuration.maxConnections ?? 0)", "file_descriptors": "\(descriptors)"])
         if configuration.tls == nil && !noAuth && !Self.isLoopback(host) {
@@ -125,6 +133,16 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 extension ServeCommand {
+    /// Sends swift-metrics to a Prometheus registry (and counts appended events); the exposition of
+    /// `GET /metrics`.
+    static func startMetrics(core: Metagov, isPublic: Bool) -> MetricsExposition {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let appended = Counter(label: "metagov_events_appended_total")
+        core.signals.connect(SignalSubscription(signal: SignalName.eventCreated) { _ in appended.increment() })
+        return MetricsExposition(isPublic: isPublic) { registry.emitToString() }
+    }
+
     /// Whether `host` is a loopback address or name (where cleartext does not leave the machine).
     static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")

@@ -20,6 +20,12 @@ public struct CallGuard: Sendable {
 
     /// The caller of a call.
     func caller(_ context: ServerCallContext) async throws -> AuthContext {
+        let caller = try await self.authenticate(context)
+        context.setPrincipal(caller.user ?? "anonymous")
+        return caller
+    }
+
+    private func authenticate(_ context: ServerCallContext) async throws -> AuthContext {
         guard self.enforced else { return AuthContext(user: "local-development", scopes: ["admin"]) }
         let metadata = context.metadata
         do {

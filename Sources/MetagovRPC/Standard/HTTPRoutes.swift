@@ -13,6 +13,8 @@ import MetagovHTTP
 struct HTTPRoutes: PlainHTTPHandler {
     let core: Metagov
     let health: HealthStatus
+    let metrics: MetricsExposition?
+    let access: CallGuard
 
     /// The one answer for every webhook that is not accepted before its sender is known.
     static let notAccepted = PlainHTTPResponse.json(
@@ -20,10 +22,14 @@ struct HTTPRoutes: PlainHTTPHandler {
 
     func handles(path: String) -> Bool {
         path.hasPrefix("/api/hooks/") || path == "/healthz" || path.hasPrefix("/healthz?")
+            || (self.metrics != nil && (path == "/metrics" || path.hasPrefix("/metrics?")))
     }
 
     func handle(_ request: PlainHTTPRequest) async -> PlainHTTPResponse {
         let path = request.path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? request.path
+        if path == "/metrics", let metrics = self.metrics {
+            return await self.serveMetrics(request, metrics)
+        }
         if path == "/healthz" {
             guard request.method == "GET" || request.method == "HEAD" else { return .text(405, "use GET\n") }
             return self.health.status(of: "") == .serving ? .text(200, "ok\n") : .text(503, "shutting down\n")
@@ -59,5 +65,38 @@ struct HTTPRoutes: PlainHTTPHandler {
         } catch {
             return .json(500, JSONValue.object(["error": .string("\(error)")]).serialized(sortedKeys: true))
         }
+    }
+}
+
+/// `GET /metrics`: what the server's metrics registry renders, in Prometheus text format.
+public struct MetricsExposition: Sendable {
+    /// The current metrics, as Prometheus text.
+    public let render: @Sendable () -> String
+    /// Served without a token; otherwise an admin token is needed.
+    public let isPublic: Bool
+
+    public init(isPublic: Bool, render: @escaping @Sendable () -> String) {
+        self.isPublic = isPublic
+        self.render = render
+    }
+}
+
+extension HTTPRoutes {
+    fileprivate func serveMetrics(_ request: PlainHTTPRequest, _ metrics: MetricsExposition) async -> PlainHTTPResponse {
+        guard request.method == "GET" || request.method == "HEAD" else { return .text(405, "use GET\n") }
+        if !metrics.isPublic, self.access.enforced {
+            let caller: AuthContext
+            do {
+                caller = try await self.core.authenticator.authenticate(header: { request.header($0) }, core: self.core)
+            } catch {
+                return .text(401, "a valid admin token is needed\n")
+            }
+            guard caller.isAdmin else {
+                return .text(caller.isAnonymous ? 401 : 403, "an admin token is needed (or --metrics-public)\n")
+            }
+        }
+        return PlainHTTPResponse(
+            status: 200, headers: [("content-type", "text/plain; version=0.0.4; charset=utf-8")],
+            body: Array(metrics.render().utf8))
     }
 }

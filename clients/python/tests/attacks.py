@@ -107,7 +107,7 @@ class RawH2:
                     with self._lock:
                         self.frames.append(frame)
                     if isinstance(frame, PingFrame) and "ACK" not in frame.flags and self.answer_pings:
-                        self.send(PingFrame(0, data=frame.opaque_data, flags=["ACK"]).serialize())
+                        self.send(PingFrame(0, opaque_data=frame.opaque_data, flags=["ACK"]).serialize())
         except OSError:
             pass
         self.closed.set()

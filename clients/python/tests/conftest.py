@@ -181,6 +181,12 @@ def make_server() -> Iterator[Callable[..., Server]]:
 
 
 @pytest.fixture
+def metagovd() -> str:
+    """The path of the metagovd binary under test."""
+    return metagovd_binary()
+
+
+@pytest.fixture
 def server(make_server) -> Server:
     return make_server()
 

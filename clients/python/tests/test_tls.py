@@ -19,7 +19,6 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 import certs
-from conftest import metagovd_binary
 from metagov_client import MetagovClient, MetagovError
 
 
@@ -41,7 +40,7 @@ def negotiated(port: int, ca: Path, protocol: str):
             return tls.selected_alpn_protocol(), tls.getpeercert(binary_form=True)
 
 
-def test_tls_alpn_h2_and_http11_on_one_port(make_server, tmp_path):
+def test_tls_alpn_h2_and_http11_on_one_port(make_server, tmp_path, metagovd):
     files = certs.make(tmp_path / "certs")
     server = make_server(arguments=tls_arguments(files))
     assert negotiated(server.port, files["ca.pem"], "h2")[0] == "h2"
@@ -59,7 +58,7 @@ def test_tls_alpn_h2_and_http11_on_one_port(make_server, tmp_path):
     with urllib.request.urlopen(f"https://127.0.0.1:{server.port}/healthz", context=context, timeout=30) as response:
         assert response.status == 200 and response.read() == b"ok\n"
     # The metagov CLI with --ca.
-    cli = Path(metagovd_binary()).with_name("metagov")
+    cli = Path(metagovd).with_name("metagov")
     done = subprocess.run([str(cli), "--server", server.target, "--ca", str(files["ca.pem"]), "--token",
                            server.admin_token(), "community", "show", "c"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
@@ -125,17 +124,17 @@ def test_a_certificate_not_mapped_to_a_scope_is_anonymous(make_server, tmp_path)
         assert failure.value.code == grpc.StatusCode.UNAUTHENTICATED
 
 
-def test_bad_certificate_at_start_is_a_clear_error(tmp_path):
+def test_bad_certificate_at_start_is_a_clear_error(tmp_path, metagovd):
     files = certs.make(tmp_path / "certs")
-    done = subprocess.run([metagovd_binary(), "serve", "--port", "0", "--database", str(tmp_path / "db.sqlite"),
+    done = subprocess.run([metagovd, "serve", "--port", "0", "--database", str(tmp_path / "db.sqlite"),
                            "--tls-cert", str(tmp_path / "nope.pem"), "--tls-key", str(files["server.key"])],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
     assert "nope.pem" in done.stderr
 
 
-def test_cleartext_on_a_non_loopback_address_with_tokens_warns(tmp_path):
-    process = subprocess.Popen([metagovd_binary(), "serve", "--host", "0.0.0.0", "--port", "0", "--database",
+def test_cleartext_on_a_non_loopback_address_with_tokens_warns(tmp_path, metagovd):
+    process = subprocess.Popen([metagovd, "serve", "--host", "0.0.0.0", "--port", "0", "--database",
                                 str(tmp_path / "db.sqlite")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stdout.readline().startswith("metagovd serving on 0.0.0.0:")
