@@ -48,7 +48,7 @@ public final class Metagov: Sendable {
         self.logger = logger
         self.maxHookAttempts = max(1, config.int(CoreConfig.hookAttempts) ?? 10)
         let cacheSeconds = config.double(CoreConfig.instanceCacheSeconds) ?? 2
-        self.instanceCache = InstanceCache(ttl: cacheSeconds > 0 ? .milliseconds(Int64(cacheSeconds * 1000)) : nil)
+        self.instanceCache = InstanceCache(ttl: cacheSeconds > 0 ? cacheSeconds : nil, clock: clock)
         var formats: [String: NamedValidator] = [:]
         for provider in registry.implementations(of: (any ValidatorProvider).self) {
             formats.merge(provider.validators()) { _, later in later }
