@@ -17,6 +17,10 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
     let outbound: HTTP2OutboundStream
     let queue: InboundMessageQueue?
     let connectionHandle: HTTP2ConnectionHandle?
+    /// The connection's bound on request bytes held.
+    let budget: RequestBudget
+    /// The verified TLS client certificate (DER), if any.
+    let peerCertificate: [UInt8]?
 
     // Event loop only.
     @exclusivity(unchecked) private var deframer: GRPCMessageDeframer
@@ -32,6 +36,8 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
         var headersSent = false
         var responseMetadata = GRPCMetadata()
         var trailingMetadata = GRPCMetadata()
+        /// Bytes of `budget` this call holds.
+        var reservedBytes = 0
     }
 
     private let shared = Mutex(Shared())
@@ -39,8 +45,11 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
     init(
         streamID: Int32, path: String, handler: MethodHandler, metadata: GRPCMetadata,
         deadline: ContinuousClock.Instant?, peer: String, serverState: ServerShared, requestCompressed: Bool,
-        compressResponses: Bool, connectionHandle: HTTP2ConnectionHandle?
+        compressResponses: Bool, connectionHandle: HTTP2ConnectionHandle?, budget: RequestBudget,
+        peerCertificate: [UInt8]? = nil
     ) {
+        self.budget = budget
+        self.peerCertificate = peerCertificate
         self.streamID = streamID
         self.path = path
         self.handler = handler
@@ -68,7 +77,9 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
     }
 
     private func makeContext() -> ServerCallContext {
-        ServerCallContext(path: self.path, metadata: self.metadata, deadline: self.deadline, peer: self.peer, call: self)
+        ServerCallContext(
+            path: self.path, metadata: self.metadata, deadline: self.deadline, peer: self.peer,
+            peerCertificate: self.peerCertificate, call: self)
     }
 
     // MARK: event loop side
@@ -120,7 +131,7 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
         if !self.isEnded {
             var buffer = data
             do {
-                try self.deframer.process(&buffer) { message in
+                try self.deframer.process(&buffer, onLength: self.reserve) { message in
                     try self.handleMessage(message)
                 }
             } catch {
@@ -133,7 +144,31 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
         connection.consume(streamID: self.streamID, bytes: wireBytes)
     }
 
+    /// Counts a message that is starting to arrive against the connection's budget.
+    private func reserve(_ bytes: Int) throws {
+        guard self.budget.reserve(bytes) else {
+            throw GRPCStatus(
+                .resourceExhausted,
+                "this connection already holds \(self.budget.usedBytes) request bytes (limit \(self.budget.limit)); a \(bytes)-byte message does not fit")
+        }
+        self.shared.withLock { $0.reservedBytes += bytes }
+    }
+
+    /// Gives `bytes` (all, when nil) of what this call holds back to the connection's budget.
+    private func releaseReserved(_ bytes: Int? = nil) {
+        let released = self.shared.withLock { state -> Int in
+            let n = min(bytes ?? state.reservedBytes, state.reservedBytes)
+            state.reservedBytes -= n
+            return n
+        }
+        self.budget.release(released)
+    }
+
     private func handleMessage(_ message: GRPCWireMessage) throws {
+        if self.queue != nil {
+            // Streaming requests are bounded by their queue (and flow control) once they are in it.
+            self.releaseReserved(message.bytes.count)
+        }
         var bytes = message.bytes
         if message.compressed {
             guard self.requestCompressed else {
@@ -195,15 +230,21 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
                     }
                 }
             }
-        case .unary(let body):
-            self.task = Task(executorPreference: self.serverState.taskExecutor) {
+        case .unaryPreferringLoop(let onLoop, let body):
+            if self.serverState.interceptors.isEmpty {
                 do {
-                    let response = try await self.intercepted(context) { try await body(request, context) }
-                    self.complete(.ok, response: response)
+                    if let response = try onLoop(request, context) {
+                        self.complete(.ok, response: response)
+                        return
+                    }
                 } catch {
                     self.complete(self.statusFromHandler(error))
+                    return
                 }
             }
+            self.runUnaryTask(request, context, body)
+        case .unary(let body):
+            self.runUnaryTask(request, context, body)
         case .serverStreaming(let body):
             self.task = Task(executorPreference: self.serverState.taskExecutor) {
                 do {
@@ -215,6 +256,20 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
             }
         case .clientStreaming, .bidirectional:
             break
+        }
+    }
+
+    private func runUnaryTask(
+        _ request: [UInt8], _ context: ServerCallContext,
+        _ body: @escaping @Sendable ([UInt8], ServerCallContext) async throws -> [UInt8]
+    ) {
+        self.task = Task(executorPreference: self.serverState.taskExecutor) {
+            do {
+                let response = try await self.intercepted(context) { try await body(request, context) }
+                self.complete(.ok, response: response)
+            } catch {
+                self.complete(self.statusFromHandler(error))
+            }
         }
     }
 
@@ -231,6 +286,7 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
     func streamClosed() {
         self.deadlineTimer?.cancel()
         self.deadlineTimer = nil
+        self.releaseReserved()
         let cancelled = GRPCStatus(.cancelled, "call cancelled by the client")
         let wasCompleted = self.shared.withLock { state -> Bool in
             if state.completed { return true }
@@ -267,6 +323,15 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
         self.shared.withLock { $0.trailingMetadata = metadata }
     }
 
+    /// Sends the response headers now if nothing has been sent yet.
+    func sendResponseHeaders() {
+        self.shared.withLock { state in
+            guard !state.completed, !state.headersSent else { return }
+            state.headersSent = true
+            self.outbound.enqueue(headers: self.responseHeaders(state.responseMetadata))
+        }
+    }
+
     /// Runs `handler` inside the server's interceptors, the first outermost; without interceptors, just
     /// the handler.
     private func intercepted<Value: Sendable>(
@@ -300,7 +365,7 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
 
     private func responseHeaders(_ metadata: GRPCMetadata) -> [HTTP2Header] {
         var headers = self.compressResponses ? ServerHeaders.baseGzip : ServerHeaders.base
-        if !metadata.isEmpty { metadata.appendHeaders(to: &headers) }
+        if !metadata.isEmpty { metadata.appendHeaders(to: &headers, budget: ServerHeaders.metadataBudget) }
         return headers
     }
 
@@ -311,7 +376,7 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
         var headers: [HTTP2Header] = []
         headers.reserveCapacity(2 + metadata.count)
         ServerHeaders.statusFields(status, into: &headers)
-        metadata.appendHeaders(to: &headers)
+        metadata.appendHeaders(to: &headers, budget: ServerHeaders.metadataBudget)
         return headers
     }
 
@@ -349,6 +414,7 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
             }
             return true
         }
+        if completedNow { self.releaseReserved() }
         guard completedNow, let queue = self.queue else { return }
         // Nobody reads the requests any more: drop them and give back withheld credit.
         let owed = queue.finish(.failure(status.code == .ok ? GRPCStatus(.cancelled, "call completed") : status),

@@ -27,13 +27,13 @@ public struct MetagovAPI: Sendable {
         IdentityRPCService(core: core, access: access).register(into: &table)
         let servedServices = Set(table.paths.compactMap { $0.split(separator: "/").first.map(String.init) })
         let health = HealthStatus(services: servedServices.sorted())
-        HealthService(health: health).registerOnLoop(into: &table)
+        HealthService(health: health, access: access).registerOnLoop(into: &table)
         // Reflection lists every service served, itself included.
         let reflectionPaths = [Grpc_Reflection_V1_ServerReflection.Method.serverReflectionInfo,
                                Grpc_Reflection_V1alpha_ServerReflection.Method.serverReflectionInfo]
         let index = ReflectionIndex(servedPaths: table.paths + reflectionPaths)
-        ReflectionV1Service(index: index).register(into: &table)
-        ReflectionV1AlphaService(index: index).register(into: &table)
+        ReflectionV1Service(index: index, access: access).register(into: &table)
+        ReflectionV1AlphaService(index: index, access: access).register(into: &table)
         self.methods = table
         self.health = health
         self.http = HTTPRoutes(core: core, health: health)

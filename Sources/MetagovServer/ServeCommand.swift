@@ -30,8 +30,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("scheduler-interval"), help: "Seconds between scheduler passes (periodic tasks, update() of pending processes); 0 disables.")
     var schedulerInterval: Double = 15
 
-    @Option(name: .customLong("max-message-size"), help: "Largest request or response message, in bytes.")
+    @Option(name: .customLong("max-message-size"), help: "Largest request or response message, in bytes (below 4 GiB).")
     var maxMessageSize = 4 * 1024 * 1024
+
+    @OptionGroup(title: "Connection limits") var limits: ConnectionLimitOptions
+
+    @OptionGroup(title: "TLS") var tls: TLSOptions
 
     @Option(name: .customLong("shutdown-grace"), help: "Seconds in-flight calls may take to finish on shutdown.")
     var shutdownGrace: Double = 10
@@ -45,7 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard schedulerInterval >= 0, schedulerInterval.isFinite else { throw ValidationError("--scheduler-interval must be ≥ 0") }
-        guard maxMessageSize >= 1024 else { throw ValidationError("--max-message-size must be at least 1024 bytes") }
+        guard (1024...GRPCServerConfiguration.messageSizeCeiling).contains(maxMessageSize) else {
+            throw ValidationError("--max-message-size must be between 1024 and \(GRPCServerConfiguration.messageSizeCeiling) bytes (a gRPC length prefix has 32 bits)")
+        }
         guard shutdownGrace >= 0, shutdownGrace.isFinite else { throw ValidationError("--shutdown-grace must be ≥ 0") }
         if let threads = eventLoopThreads, threads < 1 { throw ValidationError("--event-loop-threads must be ≥ 1") }
     }
@@ -67,10 +73,34 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maxSendMessageSize = maxMessageSize
         configuration.shutdownGracePeriod = .milliseconds(Int64(shutdownGrace * 1000))
         if let eventLoopThreads { configuration.eventLoopThreads = eventLoopThreads }
+        let descriptors = FileDescriptorLimit.raiseToHardLimit()
+        limits.apply(to: &configuration, fileDescriptors: descriptors)
+        configuration.tls = tls.configuration
+        logger.info("connection limits", metadata: [
+            "max_connections": "\(configuration.maxConnections ?? 0)", "file_descriptors": "\(descriptors)"])
+        if configuration.tls == nil && !noAuth && !Self.isLoopback(host) {
+            logger.warning(
+                "serving without TLS on a non-loopback address while tokens are required: tokens would travel in the clear (use --tls-cert and --tls-key)",
+                metadata: ["host": "\(host)"])
+        }
         let interceptors = core.registry.implementations(of: (any InterceptorProvider).self).flatMap { $0.interceptors() }
         let server = GRPCServer(
             configuration: configuration, methods: api.methods, interceptors: interceptors, plainHTTP: api.http)
-        let boundPort = try await server.start()
+        let boundPort: Int
+        do {
+            boundPort = try await server.start()
+        } catch let status as GRPCStatus {
+            // A clear message naming the file (a missing, malformed or expired certificate...).
+            throw ValidationError(status.message.isEmpty ? "\(status)" : status.message)
+        }
+        let reload = configuration.tls == nil ? nil : ReloadSignal {
+            do {
+                try server.reloadTLS()
+                logger.notice("TLS certificates reloaded")
+            } catch {
+                logger.error("TLS certificates not reloaded; the previous ones stay in use", metadata: ["error": "\(error)"])
+            }
+        }
         logger.info("listening", metadata: ["host": "\(host)", "port": "\(boundPort)", "database": "\(global.databasePath)"])
         FileHandle.standardOutput.write(Data("metagovd serving on \(host):\(boundPort)\n".utf8))
 
@@ -86,6 +116,7 @@ struct ServeCommand: AsyncParsableCommand {
         api.health.setAll(.notServing)
         scheduler.cancel()
         await server.shutdown()
+        withExtendedLifetime(reload) {}
         delivery.cancel()
         await scheduler.value
         await delivery.value
@@ -94,6 +125,11 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 extension ServeCommand {
+    /// Whether `host` is a loopback address or name (where cleartext does not leave the machine).
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
     /// Where the first admin token is written: next to the database, readable only by its owner.
     static func adminTokenPath(databasePath: String) -> String { databasePath + ".admin-token" }
 

@@ -5,12 +5,18 @@ import MetagovHTTP
 /// Plain HTTP on the API port (HTTP/1.1, or HTTP/2 without a gRPC content type):
 /// - `POST /api/hooks/{community}/{plugin}` and `POST /api/hooks/{plugin}` (Metagov's routes) hand a
 ///   platform's webhook to the plugin: its signature check first (401 when it fails, nothing else happens),
-///   then its receiver and the `receive_webhook` of its pending processes. 200 with what ran; 404 for an
-///   unknown community or plugin or a plugin not enabled there; 413 over the size limit.
+///   then its receiver and the `receive_webhook` of its pending processes. 200 with what ran; 413 over the
+///   size limit. The caller is not authenticated yet, so it learns nothing about what exists: an unknown
+///   community, plugin or platform id, a plugin not enabled there, and a signature that does not verify all
+///   get the same 401 answer.
 /// - `GET /healthz` for load balancers: 200 while serving, 503 when shutting down.
 struct HTTPRoutes: PlainHTTPHandler {
     let core: Metagov
     let health: HealthStatus
+
+    /// The one answer for every webhook that is not accepted before its sender is known.
+    static let notAccepted = PlainHTTPResponse.json(
+        401, #"{"error": "webhook not accepted: no such receiver, or its signature does not verify"}"#)
 
     func handles(path: String) -> Bool {
         path.hasPrefix("/api/hooks/") || path == "/healthz" || path.hasPrefix("/healthz?")
@@ -43,9 +49,8 @@ struct HTTPRoutes: PlainHTTPHandler {
         } catch let error as MetagovError {
             let status: Int
             switch error.code {
-            case .unauthenticated: status = 401
+            case .unauthenticated, .notFound, .failedPrecondition: return Self.notAccepted
             case .permissionDenied: status = 403
-            case .notFound, .failedPrecondition: status = 404
             case .invalidArgument, .alreadyExists, .outOfRange: status = 400
             case .internal: status = 500
             case .unavailable: status = 503

@@ -89,8 +89,10 @@ class Server:
         log = open(self.log_path, "a")
         log.write(f"--- start {self.starts}: {' '.join(command)}\n")
         log.flush()
+        # The tests' webhook receivers listen on loopback, which deliveries refuse unless allowed.
+        environment = {"METAGOV_DELIVERY_ALLOWED_DESTINATIONS": "127.0.0.0/8", **os.environ}
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True,
-                                        stdin=subprocess.DEVNULL)
+                                        stdin=subprocess.DEVNULL, env=environment)
         log.close()
         first: List[str] = []
         ready = threading.Event()
