@@ -19,7 +19,7 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 import certs
-from conftest import metagovd_binary
+from helpers import metagovd_binary
 from metagov_client import MetagovClient, MetagovError
 
 
