@@ -17,8 +17,6 @@ final class ConnectionLimiter: ChannelInboundHandler, Sendable {
         self.observer = observer
     }
 
-    /// Connections accepted and not yet closed.
-    var openConnections: Int { self.open.load(ordering: .relaxed) }
     /// Connections closed on arrival because `limit` were open.
     var refusedConnections: Int { self.refused.load(ordering: .relaxed) }
 

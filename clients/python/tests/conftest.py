@@ -26,19 +26,12 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence  # noqa: E
 import pytest  # noqa: E402
 
 from metagov_client import MetagovClient  # noqa: E402
+from helpers import metagovd_binary  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[3]
 STARTUP_TIMEOUT = 30.0
 SHUTDOWN_TIMEOUT = 30.0
 SERVING = re.compile(r"^metagovd serving on (\S+):(\d+)$")
-
-
-def metagovd_binary() -> str:
-    """$METAGOVD, else the debug build; a missing binary fails the tests (it is never a reason to skip)."""
-    path = Path(os.environ.get("METAGOVD") or ROOT / ".build" / "debug" / "metagovd")
-    if not (path.is_file() and os.access(path, os.X_OK)):
-        pytest.fail(f"metagovd not found at {path}: build it (swift build) or set METAGOVD", pytrace=False)
-    return str(path)
 
 
 class Server:
