@@ -170,8 +170,8 @@ struct LimitsTests {
     @Test("max connection age: GOAWAY, then after the grace period the connection closes under a running call")
     func connectionAge() async throws {
         try await withTestServer(configure: {
-            $0.maxConnectionAge = .seconds(1)
-            $0.maxConnectionAgeGrace = .milliseconds(500)
+            $0.maxConnectionAge = .seconds(3)
+            $0.maxConnectionAgeGrace = .seconds(1)
         }) { server in
             let raw = try await RawFrameClient.connect(
                 port: server.port,
