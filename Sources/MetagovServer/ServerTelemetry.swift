@@ -13,9 +13,13 @@ final class ServerTelemetry: GRPCServerObserver {
     private let inFlight = Meter(label: "metagov_rpc_in_flight")
     private let connectionsOpen = Meter(label: "metagov_connections_open")
     private let connectionsOpened = Counter(label: "metagov_connections_opened_total")
-    /// Per `path|code` and per path, created once.
-    private let counters = Mutex<[String: Counter]>([:])
-    private let timers = Mutex<[String: Timer]>([:])
+    /// Per method: its latency timer and a counter per status code, created when first needed.
+    private struct MethodMetrics {
+        let timer: Timer
+        var counters: [Counter?]
+    }
+
+    private let methods = Mutex<[String: MethodMetrics]>([:])
     private let refusals: [GRPCRefusal: Counter]
     private let goAways = Mutex<[String: Counter]>([:])
 
@@ -37,21 +41,20 @@ final class ServerTelemetry: GRPCServerObserver {
     func callFinished(_ call: GRPCFinishedCall) {
         if self.metrics {
             self.inFlight.decrement()
-            let key = call.path + "|" + call.code.description
-            let counter = self.counters.withLock { counters in
-                if let counter = counters[key] { return counter }
+            // One lock and one lookup per call; nothing allocated once the method and code have been seen.
+            let (counter, timer) = self.methods.withLock { methods -> (Counter, Timer) in
+                var metrics = methods[call.path] ?? MethodMetrics(
+                    timer: Timer(label: "metagov_rpc_duration_seconds", dimensions: [("method", call.path)], preferredDisplayUnit: .seconds),
+                    counters: Array(repeating: nil, count: 17))
+                let index = min(call.code.rawValue, 16)
+                if let counter = metrics.counters[index] { return (counter, metrics.timer) }
                 let counter = Counter(
                     label: "metagov_rpc_requests_total", dimensions: [("method", call.path), ("code", call.code.description)])
-                counters[key] = counter
-                return counter
+                metrics.counters[index] = counter
+                methods[call.path] = metrics
+                return (counter, metrics.timer)
             }
             counter.increment()
-            let timer = self.timers.withLock { timers in
-                if let timer = timers[call.path] { return timer }
-                let timer = Timer(label: "metagov_rpc_duration_seconds", dimensions: [("method", call.path)], preferredDisplayUnit: .seconds)
-                timers[call.path] = timer
-                return timer
-            }
             let (seconds, attoseconds) = call.duration.components
             timer.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         }
