@@ -151,7 +151,7 @@ let package = Package(
             name: "MetagovPluginsTests", dependencies: ["MetagovCore", "MetagovPlugins", "MetagovTestSupport"]),
         .testTarget(
             name: "ThirdPartyPluginTests", dependencies: ["MetagovCore", "MetagovPlugins", "MetagovTestSupport"]),
-        .testTarget(name: "MetagovdTests", dependencies: ["MetagovCore"]),
+        .testTarget(name: "MetagovdTests", dependencies: ["MetagovCore", "MetagovTestSupport"]),
         .testTarget(name: "MetagovGRPCTests", dependencies: ["MetagovGRPC", "MetagovHTTP2", "MetagovHTTP"]),
         .testTarget(name: "MetagovProtoTests", dependencies: ["MetagovProto", "MetagovProtoGRPC", "MetagovGRPC"]),
         .testTarget(
