@@ -3,15 +3,15 @@ import MetagovTestSupport
 import Testing
 
 @Suite struct ActionTests {
-    private func coreWithWidget() async throws -> Metagov {
-        let core = try makeCore()
+    private func coreWithWidget(backend: StoreBackend = .sqlite) async throws -> Metagov {
+        let core = try makeCore(backend: backend)
         _ = try await core.communities.create(slug: "c", readableName: "C")
         _ = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "t"])
         return core
     }
 
-    @Test func validatesInputAndFillsDefaults() async throws {
-        let core = try await coreWithWidget()
+    @Test(arguments: StoreBackend.available) func validatesInputAndFillsDefaults(_ backend: StoreBackend) async throws {
+        let core = try await coreWithWidget(backend: backend)
         let result = try await core.actions.perform(community: "c", plugin: "widget", action: "echo", parameters: ["message": "hi"])
         #expect(result == ["message": "hi", "times": 1])
         let error = await metagovError {
@@ -22,8 +22,8 @@ import Testing
         #expect(error?.message.contains("/message") == true)
     }
 
-    @Test func notFoundAndNotEnabled() async throws {
-        let core = try await coreWithWidget()
+    @Test(arguments: StoreBackend.available) func notFoundAndNotEnabled(_ backend: StoreBackend) async throws {
+        let core = try await coreWithWidget(backend: backend)
         let action = await metagovError { _ = try await core.actions.perform(community: "c", plugin: "widget", action: "nope") }
         #expect(action?.code == .notFound)
         #expect(action?.message == "action 'widget.nope' not found")
@@ -40,8 +40,8 @@ import Testing
         #expect(disabled?.message == "plugin 'widget' is not enabled for community 'other'")
     }
 
-    @Test func stateAndEventsAreKeptOnSuccess() async throws {
-        let core = try await coreWithWidget()
+    @Test(arguments: StoreBackend.available) func stateAndEventsAreKeptOnSuccess(_ backend: StoreBackend) async throws {
+        let core = try await coreWithWidget(backend: backend)
         for expected in 1...3 {
             let result = try await core.actions.perform(community: "c", plugin: "widget", action: "bump")
             #expect(result == ["count": .integer(expected)])
@@ -54,8 +54,8 @@ import Testing
         #expect(zip(events, events.dropFirst()).allSatisfy { $0.cursor < $1.cursor })
     }
 
-    @Test func pluginFaultsAreInternalAndLeaveNothing() async throws {
-        let core = try await coreWithWidget()
+    @Test(arguments: StoreBackend.available) func pluginFaultsAreInternalAndLeaveNothing(_ backend: StoreBackend) async throws {
+        let core = try await coreWithWidget(backend: backend)
         let instance = try await core.plugins.get(community: "c", name: "widget")
         let boom = await metagovError { _ = try await core.actions.perform(community: "c", plugin: "widget", action: "boom") }
         #expect(boom?.code == .internal)
@@ -73,15 +73,15 @@ import Testing
         #expect(try await core.events.list().isEmpty)
     }
 
-    @Test func typedPluginErrorsBecomeInvalidArgument() async throws {
-        let core = try await coreWithWidget()
+    @Test(arguments: StoreBackend.available) func typedPluginErrorsBecomeInvalidArgument(_ backend: StoreBackend) async throws {
+        let core = try await coreWithWidget(backend: backend)
         let error = await metagovError { _ = try await core.actions.perform(community: "c", plugin: "widget", action: "reject") }
         #expect(error?.code == .invalidArgument)
         #expect(error?.message == "widgets do not like this input")
     }
 
-    @Test func concurrentStateWritesLoseNoUpdate() async throws {
-        let core = try await coreWithWidget()
+    @Test(arguments: StoreBackend.available) func concurrentStateWritesLoseNoUpdate(_ backend: StoreBackend) async throws {
+        let core = try await coreWithWidget(backend: backend)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<40 {
                 group.addTask { _ = try await core.actions.perform(community: "c", plugin: "widget", action: "bump") }

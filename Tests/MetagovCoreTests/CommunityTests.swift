@@ -3,8 +3,8 @@ import MetagovTestSupport
 import Testing
 
 @Suite struct CommunityTests {
-    @Test func createShowUpdateDelete() async throws {
-        let core = try makeCore()
+    @Test(arguments: StoreBackend.available) func createShowUpdateDelete(_ backend: StoreBackend) async throws {
+        let core = try makeCore(backend: backend)
         let created = try await core.communities.create(slug: "my-town_1", readableName: "My Town")
         #expect(created.slug == "my-town_1")
         #expect(try await core.communities.get("my-town_1").readableName == "My Town")
@@ -17,8 +17,8 @@ import Testing
         #expect(error?.message == "community 'my-town_1' not found")
     }
 
-    @Test func generatesSlugWhenNoneGiven() async throws {
-        let core = try makeCore()
+    @Test(arguments: StoreBackend.available) func generatesSlugWhenNoneGiven(_ backend: StoreBackend) async throws {
+        let core = try makeCore(backend: backend)
         let a = try await core.communities.create(readableName: "A")
         let b = try await core.communities.create(slug: "", readableName: "B")
         #expect(Slug.isValid(a.slug))
@@ -34,8 +34,8 @@ import Testing
         #expect(error?.message.contains("not a valid slug") == true)
     }
 
-    @Test func duplicateSlugAlreadyExists() async throws {
-        let core = try makeCore()
+    @Test(arguments: StoreBackend.available) func duplicateSlugAlreadyExists(_ backend: StoreBackend) async throws {
+        let core = try makeCore(backend: backend)
         _ = try await core.communities.create(slug: "dup", readableName: "One")
         let error = await metagovError { _ = try await core.communities.create(slug: "dup", readableName: "Two") }
         #expect(error?.code == .alreadyExists)
@@ -43,15 +43,15 @@ import Testing
         #expect(try await core.communities.get("dup").readableName == "One")
     }
 
-    @Test func missingCommunitiesAreNotFound() async throws {
-        let core = try makeCore()
+    @Test(arguments: StoreBackend.available) func missingCommunitiesAreNotFound(_ backend: StoreBackend) async throws {
+        let core = try makeCore(backend: backend)
         #expect(await metagovError { _ = try await core.communities.update("nope", readableName: "X") }?.code == .notFound)
         #expect(await metagovError { _ = try await core.communities.delete("nope") }?.code == .notFound)
         #expect(await metagovError { _ = try await core.plugins.list(community: "nope") }?.code == .notFound)
     }
 
-    @Test func listsInPages() async throws {
-        let core = try makeCore()
+    @Test(arguments: StoreBackend.available) func listsInPages(_ backend: StoreBackend) async throws {
+        let core = try makeCore(backend: backend)
         for i in 0..<5 { _ = try await core.communities.create(slug: "c\(i)", readableName: "C\(i)") }
         var slugs: [String] = []
         var token: String?
@@ -69,8 +69,8 @@ import Testing
         #expect(await metagovError { _ = try await core.communities.list(pageSize: -1) }?.code == .invalidArgument)
     }
 
-    @Test func deleteCascadesToEverythingTheCommunityOwns() async throws {
-        let core = try makeCore()
+    @Test(arguments: StoreBackend.available) func deleteCascadesToEverythingTheCommunityOwns(_ backend: StoreBackend) async throws {
+        let core = try makeCore(backend: backend)
         _ = try await core.communities.create(slug: "gone", readableName: "Gone")
         _ = try await core.communities.create(slug: "kept", readableName: "Kept")
         for slug in ["gone", "kept"] {

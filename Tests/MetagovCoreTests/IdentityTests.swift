@@ -9,14 +9,14 @@ import Testing
             communityPlatformID: nil, customData: ["name": .string(identifier)], linkType: .manualAdmin, linkQuality: quality)
     }
 
-    private func core() async throws -> Metagov {
-        let core = try makeCore()
+    private func core(backend: StoreBackend = .sqlite) async throws -> Metagov {
+        let core = try makeCore(backend: backend)
         _ = try await core.communities.create(slug: "c", readableName: "C")
         return core
     }
 
-    @Test func createsDistinctPositiveIDs() async throws {
-        let core = try await core()
+    @Test(arguments: StoreBackend.available) func createsDistinctPositiveIDs(_ backend: StoreBackend) async throws {
+        let core = try await core(backend: backend)
         let ids = try await core.identity.createIDs(community: "c", count: 50)
         #expect(Set(ids).count == 50)
         #expect(ids.allSatisfy { $0 > 0 && $0 < 1 << 53 })
@@ -25,8 +25,8 @@ import Testing
         await #expect(throws: MetagovError.self) { _ = try await core.identity.createIDs(community: "nope") }
     }
 
-    @Test func linkGetAndUnlink() async throws {
-        let core = try await core()
+    @Test(arguments: StoreBackend.available) func linkGetAndUnlink(_ backend: StoreBackend) async throws {
+        let core = try await core(backend: backend)
         let id = try #require(try await core.identity.createIDs(community: "c").first)
         try await core.identity.linkAccount(account(id, "U1"))
         try await core.identity.linkAccount(account(id, "gh1", platform: "github"))
@@ -40,8 +40,8 @@ import Testing
         #expect(await metagovError { _ = try await core.identity.getUser(community: "c", externalID: 42) }?.message == "metagov id 42 in community 'c' not found")
     }
 
-    @Test func higherQualityLinkReplacesLowerOne() async throws {
-        let core = try await core()
+    @Test(arguments: StoreBackend.available) func higherQualityLinkReplacesLowerOne(_ backend: StoreBackend) async throws {
+        let core = try await core(backend: backend)
         let ids = try await core.identity.createIDs(community: "c", count: 2)
         try await core.identity.linkAccount(account(ids[0], "U1", quality: .unconfirmed))
         let same = await metagovError { try await core.identity.linkAccount(account(ids[1], "U1", quality: .unconfirmed)) }
@@ -51,8 +51,8 @@ import Testing
         #expect(try await core.identity.getUser(community: "c", externalID: ids[1]).linkedAccounts.map(\.linkQuality) == [.strongConfirm])
     }
 
-    @Test func mergeLeavesExactlyOnePrimary() async throws {
-        let core = try await core()
+    @Test(arguments: StoreBackend.available) func mergeLeavesExactlyOnePrimary(_ backend: StoreBackend) async throws {
+        let core = try await core(backend: backend)
         let ids = try await core.identity.createIDs(community: "c", count: 3)
         try await core.identity.linkAccount(account(ids[0], "U0"))
         try await core.identity.linkAccount(account(ids[1], "U1"))
@@ -65,8 +65,8 @@ import Testing
         #expect(try await core.identity.getUsers(community: "c").map(\.externalID) == [ids[0]])
     }
 
-    @Test func filterUsersByAccount() async throws {
-        let core = try await core()
+    @Test(arguments: StoreBackend.available) func filterUsersByAccount(_ backend: StoreBackend) async throws {
+        let core = try await core(backend: backend)
         let ids = try await core.identity.createIDs(community: "c", count: 2)
         try await core.identity.linkAccount(account(ids[0], "U0"))
         try await core.identity.linkAccount(account(ids[1], "gh1", platform: "github"))

@@ -3,8 +3,8 @@ import MetagovTestSupport
 import Testing
 
 @Suite struct PersistenceTests {
-    @Test func everythingSurvivesReopening() async throws {
-        let database = try TestDatabase()
+    @Test(arguments: StoreBackend.available) func everythingSurvivesReopening(_ backend: StoreBackend) async throws {
+        let database = try TestDatabase(backend)
         var processID: Int64 = 0
         var externalID: Int64 = 0
         do {

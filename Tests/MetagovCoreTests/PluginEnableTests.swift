@@ -3,8 +3,8 @@ import MetagovTestSupport
 import Testing
 
 @Suite struct PluginEnableTests {
-    @Test func enableValidatesConfigAndFillsDefaults() async throws {
-        let core = try makeCore()
+    @Test(arguments: StoreBackend.available) func enableValidatesConfigAndFillsDefaults(_ backend: StoreBackend) async throws {
+        let core = try makeCore(backend: backend)
         _ = try await core.communities.create(slug: "c", readableName: "C")
         let instance = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "abc"])
         #expect(instance.config == ["token": "abc", "color": "blue"])
@@ -13,8 +13,8 @@ import Testing
         #expect(try await core.plugins.list(community: "c").map(\.id) == [instance.id])
     }
 
-    @Test func invalidConfigNamesThePointer() async throws {
-        let core = try makeCore()
+    @Test(arguments: StoreBackend.available) func invalidConfigNamesThePointer(_ backend: StoreBackend) async throws {
+        let core = try makeCore(backend: backend)
         _ = try await core.communities.create(slug: "c", readableName: "C")
         let missing = await metagovError { _ = try await core.plugins.enable(community: "c", name: "widget", config: [:]) }
         #expect(missing?.code == .invalidArgument)
@@ -28,8 +28,8 @@ import Testing
         #expect(try await core.plugins.list(community: "c").isEmpty)
     }
 
-    @Test func unknownTypeAndCommunityAreNotFound() async throws {
-        let core = try makeCore()
+    @Test(arguments: StoreBackend.available) func unknownTypeAndCommunityAreNotFound(_ backend: StoreBackend) async throws {
+        let core = try makeCore(backend: backend)
         _ = try await core.communities.create(slug: "c", readableName: "C")
         let type = await metagovError { _ = try await core.plugins.enable(community: "c", name: "nope") }
         #expect(type?.code == .notFound)
@@ -39,8 +39,8 @@ import Testing
         #expect(community?.message == "community 'x' not found")
     }
 
-    @Test func reEnablingUpdatesInPlaceKeepingIDAndState() async throws {
-        let core = try makeCore()
+    @Test(arguments: StoreBackend.available) func reEnablingUpdatesInPlaceKeepingIDAndState(_ backend: StoreBackend) async throws {
+        let core = try makeCore(backend: backend)
         _ = try await core.communities.create(slug: "c", readableName: "C")
         let first = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "one"])
         _ = try await core.actions.perform(community: "c", plugin: "widget", action: "bump")
@@ -51,8 +51,8 @@ import Testing
         #expect(try await core.plugins.list(community: "c").count == 1)
     }
 
-    @Test func platformIDComesFromConfigKeyAndAllowsSeveralInstances() async throws {
-        let core = try makeCore()
+    @Test(arguments: StoreBackend.available) func platformIDComesFromConfigKeyAndAllowsSeveralInstances(_ backend: StoreBackend) async throws {
+        let core = try makeCore(backend: backend)
         _ = try await core.communities.create(slug: "c", readableName: "C")
         let t1 = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "a", "team": "T1"])
         let t2 = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "b", "team": "T2"])
@@ -70,8 +70,8 @@ import Testing
         #expect(try await core.plugins.list(community: "c").map(\.id) == [t2.id])
     }
 
-    @Test func failedInitializeLeavesNoInstance() async throws {
-        let core = try makeCore()
+    @Test(arguments: StoreBackend.available) func failedInitializeLeavesNoInstance(_ backend: StoreBackend) async throws {
+        let core = try makeCore(backend: backend)
         _ = try await core.communities.create(slug: "c", readableName: "C")
         let error = await metagovError { _ = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "fail-init"]) }
         #expect(error?.code == .internal)
@@ -79,8 +79,8 @@ import Testing
         #expect(try await core.plugins.list(community: "c").isEmpty)
     }
 
-    @Test func disableByNameOrIDRemovesStateAndProcesses() async throws {
-        let core = try makeCore()
+    @Test(arguments: StoreBackend.available) func disableByNameOrIDRemovesStateAndProcesses(_ backend: StoreBackend) async throws {
+        let core = try makeCore(backend: backend)
         _ = try await core.communities.create(slug: "c", readableName: "C")
         let instance = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "a"])
         let process = try await core.processes.start(community: "c", plugin: "widget", process: "decision", parameters: ["question": "q"])
@@ -98,8 +98,8 @@ import Testing
         #expect(unknownType?.message == "plugin type 'gadget' not found")
     }
 
-    @Test func typesDescribeSchemasActionsAndProcesses() async throws {
-        let core = try makeCore()
+    @Test(arguments: StoreBackend.available) func typesDescribeSchemasActionsAndProcesses(_ backend: StoreBackend) async throws {
+        let core = try makeCore(backend: backend)
         let types = core.plugins.types()
         #expect(types.map(\.name) == ["widget"])
         let widget = try core.plugins.type("widget")

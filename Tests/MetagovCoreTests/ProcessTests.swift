@@ -3,15 +3,15 @@ import MetagovTestSupport
 import Testing
 
 @Suite struct ProcessTests {
-    private func coreWithWidget(_ clock: ManualClock = ManualClock()) async throws -> Metagov {
-        let core = try makeCore(clock: clock)
+    private func coreWithWidget(_ clock: ManualClock = ManualClock(), backend: StoreBackend = .sqlite) async throws -> Metagov {
+        let core = try makeCore(backend: backend, clock: clock)
         _ = try await core.communities.create(slug: "c", readableName: "C")
         _ = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "t"])
         return core
     }
 
-    @Test func startGetCloseLifecycle() async throws {
-        let core = try await coreWithWidget()
+    @Test(arguments: StoreBackend.available) func startGetCloseLifecycle(_ backend: StoreBackend) async throws {
+        let core = try await coreWithWidget(backend: backend)
         let started = try await core.processes.start(
             community: "c", plugin: "widget", process: "decision", parameters: ["question": "Lunch?"],
             callbackURL: "https://driver.example/cb")
@@ -28,8 +28,8 @@ import Testing
         #expect(again?.message == "process \(started.id) is already completed")
     }
 
-    @Test func failedStartLeavesNothingBehind() async throws {
-        let core = try await coreWithWidget()
+    @Test(arguments: StoreBackend.available) func failedStartLeavesNothingBehind(_ backend: StoreBackend) async throws {
+        let core = try await coreWithWidget(backend: backend)
         let instance = try await core.plugins.get(community: "c", name: "widget")
         let error = await metagovError {
             _ = try await core.processes.start(community: "c", plugin: "widget", process: "decision", parameters: ["question": "q", "fail": true])
@@ -41,8 +41,8 @@ import Testing
         #expect(try await core.events.list().isEmpty)
     }
 
-    @Test func startValidatesAndResolves() async throws {
-        let core = try await coreWithWidget()
+    @Test(arguments: StoreBackend.available) func startValidatesAndResolves(_ backend: StoreBackend) async throws {
+        let core = try await coreWithWidget(backend: backend)
         let invalid = await metagovError { _ = try await core.processes.start(community: "c", plugin: "widget", process: "decision") }
         #expect(invalid?.code == .invalidArgument)
         #expect(invalid?.message.hasPrefix("Validation error") == true)
@@ -56,16 +56,16 @@ import Testing
         #expect(await metagovError { _ = try await core.processes.close(999) }?.code == .notFound)
     }
 
-    @Test func typeWithoutCloseCannotBeClosed() async throws {
-        let core = try await coreWithWidget()
+    @Test(arguments: StoreBackend.available) func typeWithoutCloseCannotBeClosed(_ backend: StoreBackend) async throws {
+        let core = try await coreWithWidget(backend: backend)
         let process = try await core.processes.start(community: "c", plugin: "widget", process: "no-close")
         let error = await metagovError { _ = try await core.processes.close(process.id) }
         #expect(error?.code == .failedPrecondition)
         #expect(error?.message.contains("cannot be closed") == true)
     }
 
-    @Test func listFiltersAndPages() async throws {
-        let core = try await coreWithWidget()
+    @Test(arguments: StoreBackend.available) func listFiltersAndPages(_ backend: StoreBackend) async throws {
+        let core = try await coreWithWidget(backend: backend)
         var ids: [Int64] = []
         for i in 0..<5 {
             ids.append(try await core.processes.start(community: "c", plugin: "widget", process: "decision", parameters: ["question": .string("q\(i)")]).id)
@@ -86,8 +86,8 @@ import Testing
         #expect(await metagovError { _ = try await core.processes.list(ProcessFilter(community: "zz")) }?.code == .notFound)
     }
 
-    @Test func schedulerUpdatesPendingProcessesAndRunsPeriodicTasks() async throws {
-        let core = try await coreWithWidget()
+    @Test(arguments: StoreBackend.available) func schedulerUpdatesPendingProcessesAndRunsPeriodicTasks(_ backend: StoreBackend) async throws {
+        let core = try await coreWithWidget(backend: backend)
         let instance = try await core.plugins.get(community: "c", name: "widget")
         let process = try await core.processes.start(community: "c", plugin: "widget", process: "decision", parameters: ["question": "q"])
         var report = try await core.scheduler.tick()
@@ -104,8 +104,8 @@ import Testing
         #expect(try await core.plugins.state(pluginID: instance.id)["periodic_runs"] == 2)
     }
 
-    @Test func actionsCanChangeTheirPluginsProcesses() async throws {
-        let core = try await coreWithWidget()
+    @Test(arguments: StoreBackend.available) func actionsCanChangeTheirPluginsProcesses(_ backend: StoreBackend) async throws {
+        let core = try await coreWithWidget(backend: backend)
         let process = try await core.processes.start(community: "c", plugin: "widget", process: "decision", parameters: ["question": "q"])
         _ = try await core.actions.perform(community: "c", plugin: "widget", action: "complete", parameters: ["process_id": .integer(Int(process.id))])
         let saved = try await core.processes.get(process.id)
@@ -120,8 +120,8 @@ import Testing
 }
 
 @Suite struct SchedulerLoopTests {
-    @Test func runTicksUntilCancelled() async throws {
-        let core = try makeCore()
+    @Test(arguments: StoreBackend.available) func runTicksUntilCancelled(_ backend: StoreBackend) async throws {
+        let core = try makeCore(backend: backend)
         _ = try await core.communities.create(slug: "c", readableName: "C")
         let instance = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "t"])
         let loop = Task { await core.scheduler.run(every: .milliseconds(10)) }

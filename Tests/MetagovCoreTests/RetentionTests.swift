@@ -4,8 +4,8 @@ import MetagovTestSupport
 import Testing
 
 @Suite struct RetentionTests {
-    private func core(_ raw: [String: String], clock: ManualClock = ManualClock()) async throws -> Metagov {
-        let core = try makeCore(clock: clock, raw: raw)
+    private func core(_ raw: [String: String], clock: ManualClock = ManualClock(), backend: StoreBackend) async throws -> Metagov {
+        let core = try makeCore(backend: backend, clock: clock, raw: raw)
         _ = try await core.communities.create(slug: "c", readableName: "C")
         _ = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "t"])
         return core
@@ -15,8 +15,8 @@ import Testing
         for _ in 0..<times { _ = try await core.actions.perform(community: "c", plugin: "widget", action: "bump") }
     }
 
-    @Test func countRetentionKeepsTheNewestAndOldCursorsAreOutOfRange() async throws {
-        let core = try await core([CoreConfig.eventRetentionCount: "3"])
+    @Test(arguments: StoreBackend.available) func countRetentionKeepsTheNewestAndOldCursorsAreOutOfRange(_ backend: StoreBackend) async throws {
+        let core = try await core([CoreConfig.eventRetentionCount: "3"], backend: backend)
         try await bump(core, 8)
         let cursors = try await core.events.list(limit: 100).map(\.cursor)
         let report = try await core.scheduler.tick()
@@ -34,9 +34,9 @@ import Testing
         #expect(streamError?.code == .outOfRange)
     }
 
-    @Test func ageRetentionDeletesOldEventsOnly() async throws {
+    @Test(arguments: StoreBackend.available) func ageRetentionDeletesOldEventsOnly(_ backend: StoreBackend) async throws {
         let clock = ManualClock()
-        let core = try await core([CoreConfig.eventRetentionDays: "2"], clock: clock)
+        let core = try await core([CoreConfig.eventRetentionDays: "2"], clock: clock, backend: backend)
         try await bump(core, 4)
         #expect(try await core.scheduler.tick().eventsPruned == 0)
         clock.advance(86_400)
@@ -49,8 +49,8 @@ import Testing
         #expect(try await core.events.prunedThrough() == cursors[3])
     }
 
-    @Test func aStalledSubscriberOvertakenByRetentionFailsInsteadOfSkipping() async throws {
-        let core = try await core([CoreConfig.eventRetentionCount: "2"])
+    @Test(arguments: StoreBackend.available) func aStalledSubscriberOvertakenByRetentionFailsInsteadOfSkipping(_ backend: StoreBackend) async throws {
+        let core = try await core([CoreConfig.eventRetentionCount: "2"], backend: backend)
         try await bump(core, 3)
         var stream = core.subscribe(afterCursor: 0).makeAsyncIterator()
         let first = try #require(try await stream.next())

@@ -21,7 +21,7 @@ final class WatcherExtension: ModificationObserver, SignalSubscriber {
 }
 
 @Suite struct SignalAndObserverTests {
-    @Test func modificationsAreReportedAfterCommitOnly() async throws {
+    @Test(arguments: StoreBackend.available) func modificationsAreReportedAfterCommitOnly(_ backend: StoreBackend) async throws {
         let watcher = WatcherExtension()
         let core = try makeCore([WidgetExtension(), watcher])
         _ = try await core.communities.create(slug: "c", readableName: "C")
@@ -49,7 +49,7 @@ final class WatcherExtension: ModificationObserver, SignalSubscriber {
         ])
     }
 
-    @Test func processAndEventSignalsCarryTheNewState() async throws {
+    @Test(arguments: StoreBackend.available) func processAndEventSignalsCarryTheNewState(_ backend: StoreBackend) async throws {
         let watcher = WatcherExtension()
         let core = try makeCore([WidgetExtension(), watcher])
         _ = try await core.communities.create(slug: "c", readableName: "C")

@@ -4,8 +4,8 @@ import Testing
 
 @Suite struct StreamTests {
     /// A core with widget enabled in communities c and d.
-    private func core() async throws -> Metagov {
-        let core = try makeCore()
+    private func core(backend: StoreBackend = .sqlite) async throws -> Metagov {
+        let core = try makeCore(backend: backend)
         for slug in ["c", "d"] {
             _ = try await core.communities.create(slug: slug, readableName: slug.uppercased())
             _ = try await core.plugins.enable(community: slug, name: "widget", config: ["token": "t"])
@@ -17,8 +17,8 @@ import Testing
         _ = try await core.actions.perform(community: community, plugin: "widget", action: "bump")
     }
 
-    @Test func subscriptionCatchesUpThenFollowsLiveEventsWithoutGapOrDuplicate() async throws {
-        let core = try await core()
+    @Test(arguments: StoreBackend.available) func subscriptionCatchesUpThenFollowsLiveEventsWithoutGapOrDuplicate(_ backend: StoreBackend) async throws {
+        let core = try await core(backend: backend)
         for _ in 0..<5 { try await bump(core) }
         let third = try await core.events.list()[2].cursor
         let writers = Task {
@@ -39,8 +39,8 @@ import Testing
         #expect(Set(cursors).count == cursors.count)
     }
 
-    @Test func eventsWrittenByAnotherProcessAreNotSkippedByLiveSubscribers() async throws {
-        let database = try TestDatabase()
+    @Test(arguments: StoreBackend.available) func eventsWrittenByAnotherProcessAreNotSkippedByLiveSubscribers(_ backend: StoreBackend) async throws {
+        let database = try TestDatabase(backend)
         let server = try makeCore(database: database)
         _ = try await server.communities.create(slug: "c", readableName: "C")
         _ = try await server.plugins.enable(community: "c", name: "widget", config: ["token": "t"])
@@ -65,8 +65,8 @@ import Testing
         #expect(expected.count == 133)
     }
 
-    @Test func filtersApplyAndStalledSubscribersDelayNobody() async throws {
-        let core = try await core()
+    @Test(arguments: StoreBackend.available) func filtersApplyAndStalledSubscribersDelayNobody(_ backend: StoreBackend) async throws {
+        let core = try await core(backend: backend)
         let stalled = core.subscribe(EventFilter(community: "c")).makeAsyncIterator()
         _ = stalled
         var other = core.subscribe(EventFilter(community: "d")).makeAsyncIterator()
@@ -81,8 +81,8 @@ import Testing
         #expect(first?.community == "d")
     }
 
-    @Test func watchDeliversCurrentStateThenChangesAndEnds() async throws {
-        let core = try await core()
+    @Test(arguments: StoreBackend.available) func watchDeliversCurrentStateThenChangesAndEnds(_ backend: StoreBackend) async throws {
+        let core = try await core(backend: backend)
         let process = try await core.processes.start(community: "c", plugin: "widget", process: "decision", parameters: ["question": "q"])
         var statuses: [ProcessStatus] = []
         var updates = core.watchProcess(process.id).makeAsyncIterator()
@@ -95,8 +95,8 @@ import Testing
         await #expect(throws: MetagovError.self) { _ = try await missing.next() }
     }
 
-    @Test func releasedStreamsStopListening() async throws {
-        let core = try await core()
+    @Test(arguments: StoreBackend.available) func releasedStreamsStopListening(_ backend: StoreBackend) async throws {
+        let core = try await core(backend: backend)
         do {
             var iterator = core.subscribe().makeAsyncIterator()
             try await bump(core)

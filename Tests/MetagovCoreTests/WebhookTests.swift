@@ -3,8 +3,8 @@ import MetagovTestSupport
 import Testing
 
 @Suite struct WebhookTests {
-    @Test func receiverAndPendingProcessesGetTheWebhook() async throws {
-        let core = try makeCore()
+    @Test(arguments: StoreBackend.available) func receiverAndPendingProcessesGetTheWebhook(_ backend: StoreBackend) async throws {
+        let core = try makeCore(backend: backend)
         _ = try await core.communities.create(slug: "c", readableName: "C")
         let instance = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "t"])
         let target = try await core.processes.start(community: "c", plugin: "widget", process: "decision", parameters: ["question": "a"])
@@ -19,8 +19,8 @@ import Testing
         #expect(try await core.processes.get(bystander.id).status == .pending)
     }
 
-    @Test func failuresAndUnknownTargets() async throws {
-        let core = try makeCore()
+    @Test(arguments: StoreBackend.available) func failuresAndUnknownTargets(_ backend: StoreBackend) async throws {
+        let core = try makeCore(backend: backend)
         _ = try await core.communities.create(slug: "c", readableName: "C")
         let notEnabled = await metagovError { _ = try await core.webhooks.deliver(community: "c", plugin: "widget", request: WebhookRequest()) }
         #expect(notEnabled?.code == .failedPrecondition)
