@@ -66,3 +66,35 @@ import Testing
         }
     }
 }
+
+/// On PostgreSQL another gateway's changes invalidate the cache through their notification, not the TTL.
+@Suite(.enabled(if: StoreBackend.postgresServerURL != nil, StoreBackend.whyNoPostgres))
+struct SharedInstanceCacheTests {
+    @Test func anotherGatewaysChangesAreSeenLongBeforeTheTTL() async throws {
+        let database = try TestDatabase(.postgres)
+        let server = try makeCore(database: database, raw: ["metagov.plugins.instance_cache_seconds": "3600"])
+        let other = try makeCore(database: database)
+        _ = try await other.communities.create(slug: "c", readableName: "C")
+        _ = try await other.plugins.enable(community: "c", name: "widget", config: ["token": "old"])
+        await #expect(try server.plugins.get(community: "c", name: "widget").config["token"] == "old")
+        var seen = false
+        // The server starts listening in the background: reconfigure until it has seen a change (well within
+        // the hour the TTL would take).
+        for round in 0..<100 where !seen {
+            _ = try await other.plugins.enable(community: "c", name: "widget", config: ["token": .string("new\(round)")])
+            for _ in 0..<10 where !seen {
+                try await Task.sleep(for: .milliseconds(20))
+                seen = try await server.plugins.get(community: "c", name: "widget").config["token"] == .string("new\(round)")
+            }
+        }
+        #expect(seen)
+        try await other.plugins.disable(community: "c", name: "widget")
+        var disabled = false
+        for _ in 0..<200 where !disabled {
+            disabled = await metagovError { _ = try await server.actions.perform(community: "c", plugin: "widget", action: "bump") }?
+                .code == .failedPrecondition
+            if !disabled { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(disabled)
+    }
+}
