@@ -87,7 +87,7 @@ public final class Metagov: Sendable {
         case .pluginInstancesChanged:
             instanceCache.invalidate()
         case .tokensChanged:
-            break
+            break  // Tokens are read from the store on every call: nothing cached to drop.
         case .unknown:
             instanceCache.invalidate()
             eventTail.clear()
