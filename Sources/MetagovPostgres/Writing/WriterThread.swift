@@ -79,8 +79,9 @@ final class WriterThread: @unchecked Sendable {
         let effects = WriteEffects()
         do {
             try connection.open()
+            // Sent, not awaited: the first statement of the first unit waits for the lock too.
             connection.send("BEGIN")
-            try lockForWriting()
+            connection.send("SELECT pg_advisory_xact_lock($1)", binds(AdvisoryLock.write))
             for (index, unit) in batch.enumerated() {
                 let writer = PostgresWriter(connection: connection, effects: WriteEffects())
                 connection.send("SAVEPOINT unit")
@@ -89,6 +90,8 @@ final class WriterThread: @unchecked Sendable {
                     connection.send("RELEASE SAVEPOINT unit")
                     effects.merge(writer.effects)
                 } catch {
+                    // Not getting the lock aborts the transaction: the whole batch fails.
+                    if PostgresFailure.sqlState(error) == "55P03" { throw lockTimeout() }
                     failures[index] = error
                     connection.send("ROLLBACK TO SAVEPOINT unit")
                     connection.send("RELEASE SAVEPOINT unit")
@@ -97,7 +100,11 @@ final class WriterThread: @unchecked Sendable {
             if let notice = ChangeNotice(origin: origin, changes: effects.changes) {
                 connection.send("SELECT pg_notify($1, $2)", binds(ChangeNotice.channel, notice.payload))
             }
-            try connection.run("COMMIT")
+            do {
+                try connection.run("COMMIT")
+            } catch where PostgresFailure.sqlState(error) == "55P03" {
+                throw lockTimeout()
+            }
         } catch {
             connection.finish()
             for index in failures.indices where failures[index] == nil { failures[index] = error }
@@ -105,14 +112,11 @@ final class WriterThread: @unchecked Sendable {
         for (unit, failure) in zip(batch, failures) { unit.finish(failure) }
     }
 
-    /// Takes the cluster-wide write lock; past the busy timeout (the session's `lock_timeout`) the batch fails.
-    private func lockForWriting() throws {
-        do {
-            try connection.run("SELECT pg_advisory_xact_lock($1)", binds(AdvisoryLock.write))
-        } catch let error where PostgresFailure.sqlState(error) == "55P03" {
-            let waited = busyTimeout == busyTimeout.rounded() ? String(Int(busyTimeout)) : String(busyTimeout)
-            throw StoreError.unavailable(
-                "the database is locked by another process: the write waited \(waited) s for the write lock; try again")
-        }
+    /// What the units of a batch are told when the cluster-wide write lock was not granted within the busy
+    /// timeout (the session's `lock_timeout`).
+    private func lockTimeout() -> StoreError {
+        let waited = busyTimeout == busyTimeout.rounded() ? String(Int(busyTimeout)) : String(busyTimeout)
+        return StoreError.unavailable(
+            "the database is locked by another process: the write waited \(waited) s for the write lock; try again")
     }
 }
