@@ -38,7 +38,13 @@ extension Metagov {
         }
         await retryTurns.lock(instance.id)
         defer { retryTurns.unlock(instance.id) }
-        // Gateways sharing the database take turns too: one retrying writer per instance in the whole cluster.
+        // A retry in this process's turn first; conflicting again although no writer here competes means writers
+        // elsewhere (another gateway on the same database) do: then take turns with them too, one retrying writer
+        // per instance in the whole cluster. A lone gateway never pays for the cluster-wide turn.
+        if attempts < maxHookAttempts {
+            attempts += 1
+            if let done = try await attemptUnitOfWork(instance, type, processID, newProcessID, body) { return done }
+        }
         return try await store.takingTurns(key: instance.id) {
             while attempts < maxHookAttempts {
                 attempts += 1
