@@ -24,7 +24,10 @@ package struct ConfigCommand: ParsableCommand {
 
         func run() throws {
             let (_, config) = try CoreBootstrap.load(configPath: global.configPath)
-            Output.print(.object(config.values.mapValues(JSONValue.string)))
+            var values = config.values
+            // A database URL is shown without its password.
+            if let database = values[CoreConfig.database] { values[CoreConfig.database] = try DatabaseLocation(database).description }
+            Output.print(.object(values.mapValues(JSONValue.string)))
         }
     }
 }

@@ -67,34 +67,35 @@ final class ChangeListener: Sendable {
                 let connection = try await PostgresConnection.connect(
                     on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 0, logger: logger)
                 defer { connection.closeKeepingAlive() }
-                connection.addListener(channel: ChangeNotice.channel) { [self] _, message in
-                    guard let notice = ChangeNotice(payload: message.payload) else { return }
-                    for change in notice.changes {
-                        if notice.origin == origin {
-                            if case .eventsAppended(let cursor) = change { state.withLock { $0.lastCursor = max($0.lastCursor, cursor) } }
-                        } else {
-                            report(change)
-                        }
-                    }
-                }
-                connection.addListener(channel: RemoteTurns.channel) { [turns, origin] _, message in
-                    turns.apply(payload: message.payload, origin: origin)
-                }
-                _ = try await query(connection, "LISTEN \(ChangeNotice.channel)")
-                _ = try await query(connection, "LISTEN \(RemoteTurns.channel)")
-                if connected {
-                    logger.notice("listening for other gateways' changes again")
-                    turns.clear()
-                    report(.unknown)
-                } else {
-                    state.withLock { $0.lastCursor = 0 }
-                }
+                let reconnected = connected
                 connected = true
                 failures = 0
-                while !Task.isCancelled {
-                    let rows = try await query(connection, "SELECT last_cursor FROM event_log_state WHERE id = 1")
-                    if let cursor = try rows.first?.decode(Int64.self) { report(.eventsAppended(through: cursor)) }
-                    try await Task.sleep(for: .milliseconds(Int64(pollInterval * 1000)))
+                // Both channels and the poll run until one of them fails (the connection is gone), then all stop.
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { [self] in
+                        try await connection.listen(on: ChangeNotice.channel) { notifications in
+                            if reconnected {
+                                logger.notice("listening for other gateways' changes again")
+                                turns.clear()
+                                report(.unknown)
+                            }
+                            for try await notification in notifications { received(notification.payload) }
+                        }
+                    }
+                    group.addTask { [turns, origin] in
+                        try await connection.listen(on: RemoteTurns.channel) { notifications in
+                            for try await notification in notifications { turns.apply(payload: notification.payload, origin: origin) }
+                        }
+                    }
+                    group.addTask { [self] in
+                        while true {
+                            let rows = try await query(connection, "SELECT last_cursor FROM event_log_state WHERE id = 1")
+                            if let cursor = try rows.first?.decode(Int64.self) { report(.eventsAppended(through: cursor)) }
+                            try await Task.sleep(for: .milliseconds(Int64(pollInterval * 1000)))
+                        }
+                    }
+                    defer { group.cancelAll() }
+                    try await group.next()
                 }
             } catch {
                 guard !Task.isCancelled else { return }
@@ -103,6 +104,18 @@ final class ChangeListener: Sendable {
                     logger.warning("not listening for other gateways' changes", metadata: ["error": "\(PostgresFailure.reason(error))"])
                 }
                 try? await Task.sleep(for: .milliseconds(Int64(min(5, pollInterval * Double(failures)) * 1000)))
+            }
+        }
+    }
+
+    /// A change notice: reported unless it is this store's own (whose process applied it already).
+    private func received(_ payload: String) {
+        guard let notice = ChangeNotice(payload: payload) else { return }
+        for change in notice.changes {
+            if notice.origin == origin {
+                if case .eventsAppended(let cursor) = change { state.withLock { $0.lastCursor = max($0.lastCursor, cursor) } }
+            } else {
+                report(change)
             }
         }
     }
