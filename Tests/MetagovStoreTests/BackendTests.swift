@@ -43,6 +43,41 @@ struct PostgresCoordinationTests {
         }
     }
 
+    @Test func aWriteWaitingPastTheBusyTimeoutForAnotherGatewaysWriteFailsUnavailable() async throws {
+        let database = try TestDatabase(.postgres)
+        let holder = try database.openStore()
+        let waiter = try PostgresStore(
+            url: database.location, options: PostgresStoreOptions(poolSize: 1, busyTimeout: 0.5, pollInterval: 0.2))
+        _ = try await Seed(holder)
+        let release = DispatchSemaphore(value: 0)
+        // The holder's write transaction holds the cluster-wide write lock until released.
+        let holding = Task {
+            try await holder.write { writer in
+                _ = try writer.insertCommunity(slug: "held", readableName: "H")
+                release.wait()
+            }
+        }
+        var failure: (any Error)?
+        for _ in 0..<100 where failure == nil {
+            do {
+                _ = try await waiter.write { try $0.insertCommunity(slug: "waiting", readableName: "W") }
+                try await waiter.write { _ = try $0.deleteCommunity(slug: "waiting") }  // the holder had not begun yet
+            } catch {
+                failure = error
+            }
+        }
+        release.signal()
+        try await holding.value
+        guard case .unavailable(let message) = failure as? StoreError else {
+            Issue.record("expected UNAVAILABLE, got \(String(describing: failure))")
+            return
+        }
+        #expect(message.contains("locked by another process"))
+        // Once the lock is free the same write succeeds.
+        _ = try await waiter.write { try $0.insertCommunity(slug: "waiting", readableName: "W") }
+        #expect(try await waiter.read { try $0.community(slug: "held") } != nil)
+    }
+
     @Test func aRoleHasOneHolderAndPassesOnWhenItsHolderCloses() async throws {
         let database = try TestDatabase(.postgres)
         let first = try PostgresStore(url: database.location, options: TestDatabase.postgresOptions)
