@@ -74,7 +74,7 @@ struct PostgresCoordinationTests {
         }
         #expect(message.contains("locked by another process"))
         // Once the lock is free the same write succeeds.
-        _ = try await waiter.write { try $0.insertCommunity(slug: "waiting", readableName: "W") }
+        _ = try await waiter.write { try $0.insertCommunity(slug: "after", readableName: "A") }
         #expect(try await waiter.read { try $0.community(slug: "held") } != nil)
     }
 
