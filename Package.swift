@@ -139,7 +139,8 @@ let package = Package(
 // (the handler thread pool) instead of switching executors at every call (SE-0461); about 9% more
 // PerformAction calls per second under h2load (A/B against the same commit without it).
 let callPathModules = [
-    "MetagovCore", "MetagovRPC", "MetagovPlugins", "MetagovGRPC", "MetagovProto", "MetagovProtoGRPC", "MetagovProtoJSON",
+    "MetagovCore", "MetagovSQLite", "MetagovRPC", "MetagovPlugins", "MetagovGRPC", "MetagovProto", "MetagovProtoGRPC",
+    "MetagovProtoJSON",
 ]
 for target in package.targets where callPathModules.contains(target.name) {
     target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]

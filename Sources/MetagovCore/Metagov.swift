@@ -31,6 +31,10 @@ public final class Metagov: Sendable {
     let instanceCache: InstanceCache
     /// The newest committed events, for subscribers that keep up.
     let eventTail = EventTail()
+    /// Writes of units of work queued for the store and not committed yet.
+    let pendingWrites = PendingWrites()
+    /// Process ids reserved in the store for processes being started.
+    let processIDs = ProcessIDReservations()
 
     /// Builds the core from loaded extensions: resolves plugin types, actions and their chains, auth
     /// functions, validators and signal subscriptions, and calls every ``Configurable``.

@@ -14,6 +14,7 @@ enum Schema {
         ("v2-api-tokens", v2),
         ("v3-event-retention", v3),
         ("v4-outbound-delivery", v4),
+        ("v5-keyed-state", v5),
     ]
 
     static var migrationNames: Set<String> { Set(migrations.map(\.name)) }
@@ -173,6 +174,20 @@ enum Schema {
             CREATE INDEX delivery_due ON delivery(status, next_attempt_at);
             CREATE INDEX delivery_webhook ON delivery(webhook_id, id);
             CREATE INDEX delivery_community ON delivery(community, id);
+            """)
+    }
+
+    /// Keyed state (issue 11): entries of a process, one row per key (a poll's votes), written and checked key
+    /// by key; plugin state is checked key by key too, so its whole-state version goes.
+    private static func v5(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE process_entry (
+                process_id INTEGER NOT NULL REFERENCES process(id) ON DELETE CASCADE,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (process_id, key)
+            ) WITHOUT ROWID;
+            ALTER TABLE plugin DROP COLUMN state_version;
             """)
     }
 }

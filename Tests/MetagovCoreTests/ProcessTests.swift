@@ -97,7 +97,7 @@ import Testing
         #expect(try await core.processes.get(process.id).status == .pending)
         _ = try await core.actions.perform(community: "c", plugin: "widget", action: "bump")
         // Make the update hook complete the process.
-        _ = try await core.store.write { try $0.updatePluginState(pluginID: instance.id, changes: ["ready": true], expectedVersion: nil) }
+        try await core.store.write { try $0.updatePluginState(pluginID: instance.id, changes: ["ready": true], expecting: StateExpectations()) }
         report = try await core.scheduler.tick()
         #expect(report.processesCompleted == 1)
         #expect(try await core.processes.get(process.id).outcome == ["decided": "by update"])

@@ -21,7 +21,7 @@ import Testing
             let seed = try await Seed(store)
             return try await store.write { writer in
                 try writer.updatePluginState(
-                    pluginID: seed.plugin.id, changes: ["k": ["x": [1, 2.5, nil, true, "s"]]], expectedVersion: nil)
+                    pluginID: seed.plugin.id, changes: ["k": ["x": [1, 2.5, nil, true, "s"]]], expecting: StateExpectations())
                 let process = try writer.insertProcess(pluginID: seed.plugin.id)
                 let events = try writer.appendEvents([seed.event(), seed.event()])
                 let id = try writer.createMetagovIDs(community: "c", count: 1)[0]
@@ -36,7 +36,7 @@ import Testing
                 #expect(try reader.community(slug: "c")?.readableName == "C")
                 #expect(try reader.plugin(id: plugin.id) == plugin)
                 #expect(try reader.pluginState(pluginID: plugin.id) == ["k": ["x": [1, 2.5, nil, true, "s"]]])
-                #expect(try reader.pluginStateVersion(pluginID: plugin.id) == 1)
+                #expect(try reader.pluginState(pluginID: plugin.id, key: "k") == ["x": [1, 2.5, nil, true, "s"]])
                 #expect(try reader.process(id: process.id) == process)
                 #expect(try reader.events(matching: EventFilter(), afterCursor: 0, limit: 10) == events)
                 #expect(try reader.metagovID(externalID: id.externalID) == id)

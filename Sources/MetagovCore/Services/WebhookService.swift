@@ -59,7 +59,7 @@ public struct WebhookService: Sendable {
         }
         for process in pending {
             guard let receive = type.processes[process.name]?.type.receiveWebhook else { continue }
-            _ = try await core.runUnitOfWork(instance: instance, type: type, processID: process.id) { context, handle in
+            _ = try await core.runUnitOfWork(instance: instance, type: type, process: .existing(process.id)) { context, handle in
                 guard let handle, handle.status == .pending else { return }
                 try await receive(ProcessContext(plugin: context, process: handle), request)
             }

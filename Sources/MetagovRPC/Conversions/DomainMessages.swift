@@ -6,6 +6,8 @@ import MetagovProtoJSON
 // Domain values of the core → their API messages.
 
 extension Metagov_V1_Community {
+    init(_ details: CommunityDetails) { self.init(details.community, plugins: details.plugins) }
+
     init(_ community: Community, plugins: [PluginInstance]) {
         self.init(
             slug: community.slug, readableName: community.readableName,

@@ -24,21 +24,29 @@ enum StoredJSON {
     /// A JSON array of integers, for `json_each` set filters.
     static func array(_ integers: [Int64]) -> String { text(.array(integers.map { .integer(Int($0)) })) }
 
-    static func decode(_ text: String, column: String) throws -> JSONValue {
-        do {
-            return try JSONValue(parsing: text)
-        } catch {
-            throw StoredValueError(description: "column \(column) holds invalid JSON: \(error)")
+    /// Parsed documents by their text, shared by every store of the process.
+    static let cache = ParsedJSONCache()
+
+    /// The JSON document in column `index` (`nil` for NULL), parsed through ``cache`` unless `cached` is false
+    /// (documents read once, such as events, would only crowd the cache).
+    static func optional(_ row: Row, _ index: Int, column: String, cached: Bool = true) throws -> JSONValue? {
+        try row.withUnsafeData(atIndex: index) { data in
+            guard let data else { return nil }
+            do {
+                return try data.withUnsafeBytes { text in
+                    cached ? try cache.value(of: text) : try JSONValue(parsing: Array(text))
+                }
+            } catch {
+                throw StoredValueError(description: "column \(column) holds invalid JSON: \(error)")
+            }
         }
     }
 
-    static func value(_ row: Row, _ index: Int, column: String) throws -> JSONValue {
-        try decode(row.decode(String.self, atIndex: index), column: column)
-    }
-
-    static func optional(_ row: Row, _ index: Int, column: String) throws -> JSONValue? {
-        guard let text = try row.decode(String?.self, atIndex: index) else { return nil }
-        return try decode(text, column: column)
+    static func value(_ row: Row, _ index: Int, column: String, cached: Bool = true) throws -> JSONValue {
+        guard let value = try optional(row, index, column: column, cached: cached) else {
+            throw StoredValueError(description: "column \(column) is NULL")
+        }
+        return value
     }
 
     static func object(_ row: Row, _ index: Int, column: String) throws -> [String: JSONValue] {

@@ -45,6 +45,15 @@ extension SQLiteReading {
             "SELECT \(PluginRow.columns) FROM plugin WHERE community = ? ORDER BY id", [community], PluginRow.decode)
     }
 
+    func plugins(communities: [String]) throws -> [PluginInstance] {
+        try fetchAll(
+            """
+            SELECT \(PluginRow.columns) FROM plugin WHERE community IN (SELECT value FROM json_each(?))
+            ORDER BY community, id
+            """,
+            [StoredJSON.array(Set(communities))], PluginRow.decode)
+    }
+
     func allPlugins() throws -> [PluginInstance] {
         try fetchAll("SELECT \(PluginRow.columns) FROM plugin ORDER BY id", [], PluginRow.decode)
     }
@@ -56,8 +65,10 @@ extension SQLiteReading {
         return Dictionary(entries, uniquingKeysWith: { _, last in last })
     }
 
-    func pluginStateVersion(pluginID: Int64) throws -> Int64? {
-        try fetchOne("SELECT state_version FROM plugin WHERE id = ?", [pluginID]) { try $0.decode(Int64.self, atIndex: 0) }
+    func pluginState(pluginID: Int64, key: String) throws -> JSONValue? {
+        try fetchOne("SELECT value FROM plugin_state WHERE plugin_id = ? AND key = ?", [pluginID, key]) { row in
+            try StoredJSON.value(row, 0, column: "plugin_state.value")
+        }
     }
 }
 
@@ -74,8 +85,8 @@ extension SQLiteWriter {
         ) {
             try execute(
                 """
-                INSERT INTO plugin (community, name, community_platform_id, config, state_version, created_at, updated_at)
-                VALUES (?, ?, ?, ?, 0, ?, ?)
+                INSERT INTO plugin (community, name, community_platform_id, config, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?)
                 """,
                 [community, name, communityPlatformID, StoredJSON.text(config), now, now])
         }
@@ -108,26 +119,15 @@ extension SQLiteWriter {
         try executeCountingChanges("DELETE FROM plugin WHERE id = ?", [id]) > 0
     }
 
-    /// Bumps the state version first (checking the expected one in the same statement), then applies the
-    /// changes; the plugin's `updated_at` tracks its config and is left alone.
-    @discardableResult
-    func updatePluginState(pluginID: Int64, changes: [String: JSONValue?], expectedVersion: Int64?) throws -> Int64 {
-        let newVersion: Int64?
-        if let expectedVersion {
-            newVersion = try fetchOne(
-                "UPDATE plugin SET state_version = state_version + 1 WHERE id = ? AND state_version = ? RETURNING state_version",
-                [pluginID, expectedVersion]) { try $0.decode(Int64.self, atIndex: 0) }
-        } else {
-            newVersion = try fetchOne(
-                "UPDATE plugin SET state_version = state_version + 1 WHERE id = ? RETURNING state_version",
-                [pluginID]) { try $0.decode(Int64.self, atIndex: 0) }
+    /// Checks what the unit of work read, then writes only the changed keys; the plugin's `updated_at` tracks
+    /// its config and is left alone.
+    func updatePluginState(pluginID: Int64, changes: [String: JSONValue?], expecting: StateExpectations) throws {
+        guard try exists("SELECT 1 FROM plugin WHERE id = ?", [pluginID]) else {
+            throw StoreError.notFound(PluginRow.describe(id: pluginID))
         }
-        guard let newVersion else {
-            guard try pluginStateVersion(pluginID: pluginID) != nil else {
-                throw StoreError.notFound(PluginRow.describe(id: pluginID))
-            }
-            throw StoreError.conflict("state of \(PluginRow.describe(id: pluginID))")
-        }
+        let holds = try expecting.hold(
+            value: { try pluginState(pluginID: pluginID, key: $0) }, whole: { try pluginState(pluginID: pluginID) })
+        guard holds else { throw StoreError.conflict("state of \(PluginRow.describe(id: pluginID))") }
         for (key, value) in changes {
             if let value {
                 try execute(
@@ -140,6 +140,5 @@ extension SQLiteWriter {
                 try execute("DELETE FROM plugin_state WHERE plugin_id = ? AND key = ?", [pluginID, key])
             }
         }
-        return newVersion
     }
 }

@@ -28,6 +28,12 @@ extension SQLiteReading {
         try fetchOne("SELECT \(ProcessRow.columns) FROM process WHERE id = ?", [id], ProcessRow.decode)
     }
 
+    func processEntry(processID: Int64, key: String) throws -> JSONValue? {
+        try fetchOne("SELECT value FROM process_entry WHERE process_id = ? AND key = ?", [processID, key]) { row in
+            try StoredJSON.value(row, 0, column: "process_entry.value")
+        }
+    }
+
     func processes(matching filter: ProcessFilter, afterID: Int64?, limit: Int) throws -> [GovernanceProcess] {
         var conditions = Conditions()
         conditions.add("id > ?", ifPresent: afterID)
@@ -64,6 +70,44 @@ extension SQLiteWriter {
         return inserted
     }
 
+    func insertProcess(_ process: GovernanceProcess) throws -> GovernanceProcess {
+        let now = StoredTime.now()
+        let inserted = try translatingConstraints(alreadyExists: { ProcessRow.describe(id: process.id) }) {
+            try fetchOne(
+                """
+                INSERT INTO process (id, plugin_id, community, plugin, name, status, outcome, errors, state,
+                                     callback_url, created_at, updated_at, version)
+                SELECT ?, id, community, name, ?, ?, ?, ?, ?, ?, ?, ?, 1 FROM plugin WHERE id = ?
+                RETURNING \(ProcessRow.columns)
+                """,
+                [process.id, process.name, process.status.rawValue, StoredJSON.text(process.outcome),
+                 StoredJSON.text(process.errors), StoredJSON.text(process.state), process.callbackURL, now, now,
+                 process.pluginID],
+                ProcessRow.decode)
+        }
+        guard let inserted else { throw StoreError.notFound(PluginRow.describe(id: process.pluginID)) }
+        return inserted
+    }
+
+    /// Moves AUTOINCREMENT's high-water mark of `process` past the reserved ids, so that neither an insert
+    /// without an id nor another reservation (of any process sharing the file) gets them.
+    func reserveProcessIDs(count: Int) throws -> ClosedRange<Int64> {
+        let count = Int64(max(1, count))
+        try execute(
+            """
+            INSERT INTO sqlite_sequence (name, seq)
+            SELECT 'process', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'process')
+            """)
+        let last = try fetchOne(
+            """
+            UPDATE sqlite_sequence SET seq = max(seq, (SELECT ifnull(max(id), 0) FROM process)) + ?
+            WHERE name = 'process' RETURNING seq
+            """,
+            [count]) { try $0.decode(Int64.self, atIndex: 0) }
+        guard let last else { throw StoredValueError(description: "sqlite_sequence has no row for 'process'") }
+        return (last - count + 1)...last
+    }
+
     /// One statement checks the version and increments it, so two writers cannot both succeed from the same
     /// version.
     func updateProcess(_ process: GovernanceProcess) throws -> GovernanceProcess {
@@ -85,5 +129,26 @@ extension SQLiteWriter {
 
     func deleteProcess(id: Int64) throws -> Bool {
         try executeCountingChanges("DELETE FROM process WHERE id = ?", [id]) > 0
+    }
+
+    func updateProcessEntries(processID: Int64, changes: [String: JSONValue?], expecting: [String: JSONValue?]) throws {
+        guard try exists("SELECT 1 FROM process WHERE id = ?", [processID]) else {
+            throw StoreError.notFound(ProcessRow.describe(id: processID))
+        }
+        for (key, expected) in expecting where try processEntry(processID: processID, key: key) != expected {
+            throw StoreError.conflict("entry '\(key)' of \(ProcessRow.describe(id: processID))")
+        }
+        for (key, value) in changes {
+            if let value {
+                try execute(
+                    """
+                    INSERT INTO process_entry (process_id, key, value) VALUES (?, ?, ?)
+                    ON CONFLICT (process_id, key) DO UPDATE SET value = excluded.value
+                    """,
+                    [processID, key, StoredJSON.text(value)])
+            } else {
+                try execute("DELETE FROM process_entry WHERE process_id = ? AND key = ?", [processID, key])
+            }
+        }
     }
 }
