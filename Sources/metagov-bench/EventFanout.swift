@@ -7,25 +7,21 @@ import MetagovProto
 import MetagovProtoGRPC
 import MetagovProtoJSON
 
-/// `metagov-bench`: event append and delivery rates and delivery latency with 0, 1, 10 and 100 concurrent
+/// `metagov-bench fanout`: event append and delivery rates and delivery latency with 0, 1, 10 and 100 concurrent
 /// subscribers, against a running server (`--no-auth`); each subscriber checks it receives every new event
 /// exactly once, in cursor order. Run by `bench/event-fanout`.
-@main
 struct EventFanout: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "metagov-bench",
+        commandName: "fanout",
         abstract: "Event fan-out benchmark: appended and delivered events/s, delivery latency p50/p99.")
 
-    @Option(help: "Server HOST:PORT.") var server: String
+    @Option(help: "Server HOST:PORT.") var server: ServerAddress
     @Option(help: "Events appended per round.") var events = 4000
     @Option(help: "Concurrent writers (one poll vote each, so they never conflict).") var writers = 8
     @Option(help: "Subscriber counts, comma separated.") var subscribers = "0,1,10,100"
 
     func run() async throws {
-        guard let colon = server.lastIndex(of: ":"), let port = Int(server[server.index(after: colon)...]) else {
-            throw ValidationError("--server must be HOST:PORT")
-        }
-        let host = String(server[..<colon])
+        let (host, port) = (server.host, server.port)
         let setup = try await MetagovClient.connect(host: host, port: port)
         _ = try await setup.communities.createCommunity(.init(slug: "fanout", readableName: "Fan-out"))
         _ = try await setup.plugins.enablePlugin(.init(community: "fanout", name: "poll"))
@@ -35,7 +31,7 @@ struct EventFanout: AsyncParsableCommand {
         var round = 0
         for count in subscribers.split(separator: ",").compactMap({ Int($0) }) {
             round += 1
-            // Fresh polls every round: a poll's state grows with its votes, which would slow later rounds down.
+            // Fresh polls every round, so that every round starts alike.
             var votes: [Int64] = []
             for n in 0..<writers {
                 votes.append(try await setup.processes.startProcess(.init(
@@ -122,20 +118,3 @@ struct EventFanout: AsyncParsableCommand {
     }
 }
 
-/// A subscriber saw something other than every new event once, in cursor order.
-struct FanoutError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
-
-extension Sequence {
-    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
-        var result: [T] = []
-        for element in self { result.append(try await transform(element)) }
-        return result
-    }
-}

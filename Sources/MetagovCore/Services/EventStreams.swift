@@ -74,21 +74,27 @@ private final class LogReader: Sendable {
     private let events: EventService
     private let tail: EventTail
     private let filter: EventFilter
-    private let state: Locked<(cursor: Int64, batch: [Event])>
+    /// The cursor read through, and the batch read and not yet handed out (from `next` on).
+    private let state: Locked<(cursor: Int64, batch: [Event], next: Int)>
 
     init(events: EventService, tail: EventTail, filter: EventFilter, cursor: Int64) {
         self.events = events
         self.tail = tail
         self.filter = filter
-        state = Locked((cursor, []))
+        state = Locked((cursor, [], 0))
     }
 
     /// The next event after the cursor, or `nil` when the log has nothing newer yet.
     func next() async throws -> Event? {
-        if let event = state.withLock({ $0.batch.isEmpty ? nil : $0.batch.removeFirst() }) { return event }
-        let cursor = state.value.cursor
-        var batch: [Event]
-        var through: Int64
+        let buffered = state.withLock { state -> Event? in
+            guard state.next < state.batch.count else { return nil }
+            defer { state.next += 1 }
+            return state.batch[state.next]
+        }
+        if let buffered { return buffered }
+        let cursor = state.withLock { $0.cursor }
+        let batch: [Event]
+        let through: Int64
         // Cursor 0 means "from the oldest event kept", which only the store knows.
         if cursor > 0, case .events(let events, let last) = tail.read(after: cursor, matching: filter, limit: EventService.streamBatch) {
             (batch, through) = (events, last)
@@ -96,11 +102,12 @@ private final class LogReader: Sendable {
             batch = try await events.resume(filter, afterCursor: cursor, limit: EventService.streamBatch)
             through = batch.last?.cursor ?? cursor
         }
-        state.withLock { $0.cursor = through }
-        guard !batch.isEmpty else { return nil }
-        let first = batch.removeFirst()
-        state.withLock { $0.batch = batch }
-        return first
+        return state.withLock { state -> Event? in
+            state.cursor = through
+            state.batch = batch
+            state.next = batch.isEmpty ? 0 : 1
+            return batch.first
+        }
     }
 }
 

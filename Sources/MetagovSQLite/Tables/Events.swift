@@ -11,7 +11,7 @@ enum EventRow {
             cursor: try row.decode(atIndex: 0), community: try row.decode(atIndex: 1), source: try row.decode(atIndex: 2),
             pluginID: try row.decode(atIndex: 3), eventType: try row.decode(atIndex: 4),
             timestamp: try StoredTime.date(row, 5), data: try StoredJSON.value(row, 6, column: "event.data", cached: false),
-            initiator: try StoredJSON.value(row, 7, column: "event.initiator"))
+            initiator: try StoredJSON.value(row, 7, column: "event.initiator", cached: false))
     }
 }
 
