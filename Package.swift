@@ -36,7 +36,12 @@ let package = Package(
                 "MetagovJSON", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        .target(name: "MetagovSQLite", dependencies: ["MetagovCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "MetagovSQLite",
+            dependencies: [
+                "MetagovCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
         .target(name: "MetagovPlugins", dependencies: ["MetagovCore", .product(name: "Crypto", package: "swift-crypto")]),
 
         // MARK: Transport

@@ -178,7 +178,8 @@ enum Schema {
     }
 
     /// Keyed state (issue 11): entries of a process, one row per key (a poll's votes), written and checked key
-    /// by key; plugin state is checked key by key too, so its whole-state version goes.
+    /// by key; plugin state is checked key by key too, so its whole-state version goes. Plugins by community in
+    /// id order, for reading a community (or a page of them) with its plugins without sorting.
     private static func v5(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE process_entry (
@@ -188,6 +189,7 @@ enum Schema {
                 PRIMARY KEY (process_id, key)
             ) WITHOUT ROWID;
             ALTER TABLE plugin DROP COLUMN state_version;
+            CREATE INDEX plugin_community ON plugin(community, id);
             """)
     }
 }

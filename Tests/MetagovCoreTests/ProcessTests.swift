@@ -104,6 +104,24 @@ import Testing
         #expect(try await core.plugins.state(pluginID: instance.id)["periodic_runs"] == 2)
     }
 
+    @Test func concurrentStartsGetDistinctIDsFromFewReservations() async throws {
+        let core = try await coreWithWidget()
+        let ids = try await withThrowingTaskGroup(of: Int64.self) { group in
+            for n in 0..<40 {
+                group.addTask {
+                    try await core.processes.start(
+                        community: "c", plugin: "widget", process: "decision", parameters: ["question": .string("q\(n)")]
+                    ).id
+                }
+            }
+            return try await group.reduce(into: [Int64]()) { $0.append($1) }
+        }
+        #expect(Set(ids).count == 40)
+        // Reserved blocks double (1, 2, 4, ...) and only one reservation runs at a time: fewer than twice the
+        // ids used are ever reserved.
+        #expect(ids.max().map { $0 < 80 } == true)
+    }
+
     @Test func actionsCanChangeTheirPluginsProcesses() async throws {
         let core = try await coreWithWidget()
         let process = try await core.processes.start(community: "c", plugin: "widget", process: "decision", parameters: ["question": "q"])

@@ -101,9 +101,9 @@ import Testing
         let d = try await Seed(store, slug: "d", plugin: "q")
         _ = try await Seed(store, slug: "e")
         let more = try await store.write { try $0.insertPlugin(community: "c", name: "z", communityPlatformID: nil, config: [:]) }
-        let found = try await store.read { try $0.plugins(communities: ["d", "c", "missing"]) }
+        let found = try await store.read { try $0.plugins(communities: "b"..."d") }
         #expect(found.map(\.id) == [c.plugin.id, more.id, d.plugin.id])
-        #expect(try await store.read { try $0.plugins(communities: []) }.isEmpty)
+        #expect(try await store.read { try $0.plugins(communities: "f"..."z") }.isEmpty)
     }
 
     @Test func keyedStateIsCheckedByValue() async throws {

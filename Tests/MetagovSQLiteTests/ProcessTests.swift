@@ -160,7 +160,7 @@ final class Results: @unchecked Sendable {
         let second = try await other.write { try $0.reserveProcessIDs(count: 2) }
         #expect(second == 5...6)
         let built = GovernanceProcess(
-            id: first.lowerBound, pluginID: seed.plugin.id, community: "ignored", plugin: "ignored", name: "vote",
+            id: first.lowerBound, pluginID: seed.plugin.id, community: "c", plugin: "p", name: "vote",
             status: .pending, outcome: ["o": 1], errors: nil, state: ["s": true], callbackURL: "http://x.example/",
             createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0), version: 7)
         let inserted = try await store.write { try $0.insertProcess(built) }

@@ -3,8 +3,9 @@
 /// runs, and the process is inserted with what the hook did, or not at all when the hook fails.
 ///
 /// Blocks grow from 1 to ``maxBlock`` ids while starts keep coming, so a short-lived process (the admin CLI)
-/// reserves only what it uses, and a busy server reserves once per ``maxBlock`` starts. Ids reserved but not
-/// used when the process ends are skipped for good, like those of deleted processes.
+/// reserves only what it uses, and a busy server reserves once per ``maxBlock`` starts. One reservation is in
+/// flight at a time; callers arriving meanwhile wait for it. Ids reserved but not used when the process ends are
+/// skipped for good, like those of deleted processes.
 final class ProcessIDReservations: Sendable {
     /// The largest block reserved at once.
     static let maxBlock: Int64 = 1024
@@ -13,35 +14,40 @@ final class ProcessIDReservations: Sendable {
         var next: Int64 = 1
         var end: Int64 = 0
         var blockSize: Int64 = 1
+        /// The reservation in flight, if any.
+        var reserving: Task<Void, any Error>?
     }
 
     private let state = Locked(State())
 
-    /// The next reserved id, reserving a new block when the current one is used up.
-    func next(reserve: (Int) async throws -> ClosedRange<Int64>) async throws -> Int64 {
-        if let id = take() { return id }
-        let size = state.withLock { state -> Int64 in
-            defer { state.blockSize = min(state.blockSize * 2, Self.maxBlock) }
-            return state.blockSize
-        }
-        let block = try await reserve(Int(size))
-        // Ids of concurrent callers' blocks are all reserved; the first block to arrive is used, the others' ids
-        // stay unused.
-        return state.withLock { state -> Int64 in
-            if state.next > state.end {
-                state.next = block.lowerBound
-                state.end = block.upperBound
+    /// The next reserved id, reserving a new block (at most one at a time) when the current one is used up.
+    func next(reserve: @escaping @Sendable (Int) async throws -> ClosedRange<Int64>) async throws -> Int64 {
+        while true {
+            let step = state.withLock { current -> (id: Int64?, wait: Task<Void, any Error>?) in
+                if current.next <= current.end {
+                    defer { current.next += 1 }
+                    return (current.next, nil)
+                }
+                if let reserving = current.reserving { return (nil, reserving) }
+                let size = current.blockSize
+                current.blockSize = min(current.blockSize * 2, Self.maxBlock)
+                let reservation = Task { [self] in
+                    do {
+                        let block = try await reserve(Int(size))
+                        state.withLock { state in
+                            (state.next, state.end) = (block.lowerBound, block.upperBound)
+                            state.reserving = nil
+                        }
+                    } catch {
+                        state.withLock { $0.reserving = nil }
+                        throw error
+                    }
+                }
+                current.reserving = reservation
+                return (nil, reservation)
             }
-            defer { state.next += 1 }
-            return state.next
-        }
-    }
-
-    private func take() -> Int64? {
-        state.withLock { state -> Int64? in
-            guard state.next <= state.end else { return nil }
-            defer { state.next += 1 }
-            return state.next
+            if let id = step.id { return id }
+            try await step.wait?.value
         }
     }
 }

@@ -49,10 +49,11 @@ public struct CommunityService: Sendable {
     public func listDetails(pageSize: Int = 0, pageToken: String? = nil) async throws -> Page<CommunityDetails> {
         let limit = try Paging.pageSize(pageSize)
         let after = try Paging.key(from: pageToken)
-        let (communities, plugins) = try await core.read { reader in
-            let communities = Array(try reader.communities(afterSlug: after, limit: limit + 1))
-            let page = communities.prefix(limit).map(\.slug)
-            return (communities, page.isEmpty ? [] : try reader.plugins(communities: Array(page)))
+        let (communities, plugins) = try await core.read { reader -> ([Community], [PluginInstance]) in
+            let communities = try reader.communities(afterSlug: after, limit: limit + 1)
+            let page = communities.prefix(limit)
+            guard let first = page.first?.slug, let last = page.last?.slug else { return (communities, []) }
+            return (communities, try reader.plugins(communities: first...last))
         }
         let byCommunity = Dictionary(grouping: plugins, by: \.community)
         let page = communities.prefix(limit).map { CommunityDetails(community: $0, plugins: byCommunity[$0.slug] ?? []) }

@@ -77,8 +77,9 @@ public protocol StoreReader {
     func plugins(community: String, name: String) throws -> [PluginInstance]
     /// Every instance in `community` ordered by id.
     func plugins(community: String) throws -> [PluginInstance]
-    /// Every instance of any of `communities`, ordered by community slug, then id.
-    func plugins(communities: [String]) throws -> [PluginInstance]
+    /// Every instance of the communities whose slugs are in `slugs` (a range of slugs, as a page of communities
+    /// covers), ordered by community slug, then id.
+    func plugins(communities slugs: ClosedRange<String>) throws -> [PluginInstance]
     /// Every instance of every community ordered by id (for periodic tasks).
     func allPlugins() throws -> [PluginInstance]
     /// The persistent key/value state of a plugin instance.
@@ -153,7 +154,7 @@ public protocol StoreWriter: StoreReader {
         state: [String: JSONValue], callbackURL: String?
     ) throws -> GovernanceProcess
     /// Inserts `process` with its id (from ``reserveProcessIDs(count:)``) and version 1; its community and plugin
-    /// name are the plugin instance's. Throws ``StoreError/notFound(_:)`` when the instance does not exist.
+    /// name must be its plugin instance's. Throws ``StoreError/notFound(_:)`` when the instance does not exist.
     func insertProcess(_ process: GovernanceProcess) throws -> GovernanceProcess
     /// Reserves `count` process ids that no process has or will be given by ``insertProcess(pluginID:name:status:outcome:errors:state:callbackURL:)``
     /// (also in other processes sharing the database), so a process can be built, and its start hook run,

@@ -29,27 +29,25 @@ enum StoredJSON {
 
     /// The JSON document in column `index` (`nil` for NULL), parsed through ``cache`` unless `cached` is false
     /// (documents read once, such as events, would only crowd the cache).
-    static func optional(_ row: Row, _ index: Int, column: String, cached: Bool = true) throws -> JSONValue? {
-        try row.withUnsafeData(atIndex: index) { data in
-            guard let data else { return nil }
+    static func optional(_ row: StoredRow, _ index: Int, column: String, cached: Bool = true) throws -> JSONValue? {
+        try row.withBytes(atIndex: index) { text in
+            guard let text else { return nil }
             do {
-                return try data.withUnsafeBytes { text in
-                    cached ? try cache.value(of: text) : try JSONValue(parsing: Array(text))
-                }
+                return cached ? try cache.value(of: text) : try JSONValue(parsing: Array(text))
             } catch {
                 throw StoredValueError(description: "column \(column) holds invalid JSON: \(error)")
             }
         }
     }
 
-    static func value(_ row: Row, _ index: Int, column: String, cached: Bool = true) throws -> JSONValue {
+    static func value(_ row: StoredRow, _ index: Int, column: String, cached: Bool = true) throws -> JSONValue {
         guard let value = try optional(row, index, column: column, cached: cached) else {
             throw StoredValueError(description: "column \(column) is NULL")
         }
         return value
     }
 
-    static func object(_ row: Row, _ index: Int, column: String) throws -> [String: JSONValue] {
+    static func object(_ row: StoredRow, _ index: Int, column: String) throws -> [String: JSONValue] {
         guard let object = try value(row, index, column: column).objectValue else {
             throw StoredValueError(description: "column \(column) does not hold a JSON object")
         }
@@ -65,14 +63,14 @@ enum StoredTime {
 
     static func date(_ seconds: Double) -> Date { Date(timeIntervalSince1970: seconds) }
 
-    static func date(_ row: Row, _ index: Int) throws -> Date {
+    static func date(_ row: StoredRow, _ index: Int) throws -> Date {
         date(try row.decode(Double.self, atIndex: index))
     }
 }
 
 /// Enums are stored as their raw values.
 enum StoredEnum {
-    static func decode<E: RawRepresentable>(_ type: E.Type, _ row: Row, _ index: Int, column: String) throws -> E
+    static func decode<E: RawRepresentable>(_ type: E.Type, _ row: StoredRow, _ index: Int, column: String) throws -> E
     where E.RawValue == String {
         let raw = try row.decode(String.self, atIndex: index)
         guard let value = E(rawValue: raw) else {

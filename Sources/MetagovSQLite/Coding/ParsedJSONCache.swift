@@ -1,3 +1,4 @@
+import Foundation
 import MetagovCore
 import Synchronization
 
@@ -37,7 +38,12 @@ final class ParsedJSONCache: Sendable {
         hasher.combine(bytes: text)
         let key = hasher.finalize()
         let cached = contents.withLock { contents -> JSONValue? in
-            guard let entry = contents.entries[key], entry.bytes.elementsEqual(text) else { return nil }
+            guard let entry = contents.entries[key], entry.bytes.count == text.count,
+                entry.bytes.withUnsafeBytes({ stored in
+                    guard let stored = stored.baseAddress, let text = text.baseAddress else { return true }
+                    return memcmp(stored, text, entry.bytes.count) == 0
+                })
+            else { return nil }
             return entry.value
         }
         if let cached { return cached }

@@ -5,13 +5,13 @@ import GRDB
 extension Database {
     /// Runs `body` in a deferred read transaction: every statement of the body sees one snapshot.
     func inReadTransaction<T>(_ body: () throws -> T) throws -> T {
-        try cachedStatement(sql: "BEGIN DEFERRED").execute()
+        try run("BEGIN DEFERRED")
         do {
             let value = try body()
-            try cachedStatement(sql: "COMMIT").execute()
+            try run("COMMIT")
             return value
         } catch {
-            try? cachedStatement(sql: "ROLLBACK").execute()
+            try? run("ROLLBACK")
             throw error
         }
     }
@@ -19,16 +19,16 @@ extension Database {
     /// Runs `body` in the savepoint `unit` of the open transaction: released when it returns, rolled back
     /// (and released) when it throws. The transaction itself goes on either way, unless SQLite ended it.
     func inUnitSavepoint(_ body: () throws -> Void) throws {
-        try cachedStatement(sql: "SAVEPOINT unit").execute()
+        try run("SAVEPOINT unit")
         do {
             try body()
         } catch {
             if isInsideTransaction {
-                try cachedStatement(sql: "ROLLBACK TO unit").execute()
-                try cachedStatement(sql: "RELEASE unit").execute()
+                try run("ROLLBACK TO unit")
+                try run("RELEASE unit")
             }
             throw error
         }
-        try cachedStatement(sql: "RELEASE unit").execute()
+        try run("RELEASE unit")
     }
 }

@@ -6,7 +6,7 @@ import MetagovCore
 enum EventRow {
     static let columns = "cursor, community, source, plugin_id, event_type, timestamp, data, initiator"
 
-    static func decode(_ row: Row) throws -> Event {
+    static func decode(_ row: StoredRow) throws -> Event {
         Event(
             cursor: try row.decode(atIndex: 0), community: try row.decode(atIndex: 1), source: try row.decode(atIndex: 2),
             pluginID: try row.decode(atIndex: 3), eventType: try row.decode(atIndex: 4),

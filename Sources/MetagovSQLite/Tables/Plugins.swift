@@ -5,7 +5,7 @@ import MetagovCore
 enum PluginRow {
     static let columns = "id, community, name, community_platform_id, config, created_at, updated_at"
 
-    static func decode(_ row: Row) throws -> PluginInstance {
+    static func decode(_ row: StoredRow) throws -> PluginInstance {
         PluginInstance(
             id: try row.decode(atIndex: 0), community: try row.decode(atIndex: 1), name: try row.decode(atIndex: 2),
             communityPlatformID: try row.decode(atIndex: 3), config: try StoredJSON.value(row, 4, column: "plugin.config"),
@@ -45,13 +45,10 @@ extension SQLiteReading {
             "SELECT \(PluginRow.columns) FROM plugin WHERE community = ? ORDER BY id", [community], PluginRow.decode)
     }
 
-    func plugins(communities: [String]) throws -> [PluginInstance] {
+    func plugins(communities slugs: ClosedRange<String>) throws -> [PluginInstance] {
         try fetchAll(
-            """
-            SELECT \(PluginRow.columns) FROM plugin WHERE community IN (SELECT value FROM json_each(?))
-            ORDER BY community, id
-            """,
-            [StoredJSON.array(Set(communities))], PluginRow.decode)
+            "SELECT \(PluginRow.columns) FROM plugin WHERE community BETWEEN ? AND ? ORDER BY community, id",
+            [slugs.lowerBound, slugs.upperBound], PluginRow.decode)
     }
 
     func allPlugins() throws -> [PluginInstance] {

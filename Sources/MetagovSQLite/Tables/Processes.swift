@@ -8,7 +8,7 @@ enum ProcessRow {
         updated_at, version
         """
 
-    static func decode(_ row: Row) throws -> GovernanceProcess {
+    static func decode(_ row: StoredRow) throws -> GovernanceProcess {
         GovernanceProcess(
             id: try row.decode(atIndex: 0), pluginID: try row.decode(atIndex: 1), community: try row.decode(atIndex: 2),
             plugin: try row.decode(atIndex: 3), name: try row.decode(atIndex: 4),
@@ -70,22 +70,26 @@ extension SQLiteWriter {
         return inserted
     }
 
+    /// The stored process is `process` as given, stamped now, version 1 (built here rather than read back, so its
+    /// JSON is not parsed again). Its community and plugin name must be its instance's (foreign keys check that
+    /// the instance and the community exist).
     func insertProcess(_ process: GovernanceProcess) throws -> GovernanceProcess {
         let now = StoredTime.now()
-        let inserted = try translatingConstraints(alreadyExists: { ProcessRow.describe(id: process.id) }) {
-            try fetchOne(
+        try translatingConstraints(
+            alreadyExists: { ProcessRow.describe(id: process.id) }, notFound: { PluginRow.describe(id: process.pluginID) }
+        ) {
+            try execute(
                 """
                 INSERT INTO process (id, plugin_id, community, plugin, name, status, outcome, errors, state,
                                      callback_url, created_at, updated_at, version)
-                SELECT ?, id, community, name, ?, ?, ?, ?, ?, ?, ?, ?, 1 FROM plugin WHERE id = ?
-                RETURNING \(ProcessRow.columns)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
                 """,
-                [process.id, process.name, process.status.rawValue, StoredJSON.text(process.outcome),
-                 StoredJSON.text(process.errors), StoredJSON.text(process.state), process.callbackURL, now, now,
-                 process.pluginID],
-                ProcessRow.decode)
+                [process.id, process.pluginID, process.community, process.plugin, process.name, process.status.rawValue,
+                 StoredJSON.text(process.outcome), StoredJSON.text(process.errors), StoredJSON.text(process.state),
+                 process.callbackURL, now, now])
         }
-        guard let inserted else { throw StoreError.notFound(PluginRow.describe(id: process.pluginID)) }
+        var inserted = process
+        (inserted.createdAt, inserted.updatedAt, inserted.version) = (StoredTime.date(now), StoredTime.date(now), 1)
         return inserted
     }
 
@@ -109,18 +113,27 @@ extension SQLiteWriter {
     }
 
     /// One statement checks the version and increments it, so two writers cannot both succeed from the same
-    /// version.
+    /// version. The returned process is the stored one, its JSON taken from `process` rather than parsed again.
     func updateProcess(_ process: GovernanceProcess) throws -> GovernanceProcess {
-        let updated = try fetchOne(
+        let now = StoredTime.now()
+        let stored = try fetchOne(
             """
             UPDATE process SET status = ?, outcome = ?, errors = ?, state = ?, updated_at = ?, version = version + 1
             WHERE id = ? AND version = ?
-            RETURNING \(ProcessRow.columns)
+            RETURNING plugin_id, community, plugin, name, callback_url, created_at, version
             """,
             [process.status.rawValue, StoredJSON.text(process.outcome), StoredJSON.text(process.errors),
-             StoredJSON.text(process.state), StoredTime.now(), process.id, process.version],
-            ProcessRow.decode)
-        if let updated { return updated }
+             StoredJSON.text(process.state), now, process.id, process.version]
+        ) { row in
+            var updated = process
+            updated.pluginID = try row.decode(atIndex: 0)
+            (updated.community, updated.plugin, updated.name) = (try row.decode(atIndex: 1), try row.decode(atIndex: 2), try row.decode(atIndex: 3))
+            updated.callbackURL = try row.decode(atIndex: 4)
+            (updated.createdAt, updated.updatedAt) = (try StoredTime.date(row, 5), StoredTime.date(now))
+            updated.version = try row.decode(atIndex: 6)
+            return updated
+        }
+        if let stored { return stored }
         guard try exists("SELECT 1 FROM process WHERE id = ?", [process.id]) else {
             throw StoreError.notFound(ProcessRow.describe(id: process.id))
         }

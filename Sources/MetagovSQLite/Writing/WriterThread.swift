@@ -76,7 +76,7 @@ final class WriterThread: @unchecked Sendable {
         var failures = [(any Error)?](repeating: nil, count: batch.count)
         do {
             try connection.inDatabase { db in
-                try db.cachedStatement(sql: "BEGIN IMMEDIATE").execute()
+                try db.run("BEGIN IMMEDIATE")
                 do {
                     for (index, unit) in batch.enumerated() {
                         do {
@@ -88,9 +88,9 @@ final class WriterThread: @unchecked Sendable {
                             if !db.isInsideTransaction { throw BatchAborted(cause: error) }
                         }
                     }
-                    try db.cachedStatement(sql: "COMMIT").execute()
+                    try db.run("COMMIT")
                 } catch {
-                    if db.isInsideTransaction { try? db.cachedStatement(sql: "ROLLBACK").execute() }
+                    if db.isInsideTransaction { try? db.run("ROLLBACK") }
                     throw error
                 }
             }
