@@ -117,24 +117,28 @@ extension SQLiteWriter {
     }
 
     /// Checks what the unit of work read, then writes only the changed keys; the plugin's `updated_at` tracks
-    /// its config and is left alone.
+    /// its config and is left alone. A missing instance is found by the foreign key of the keys written (or, when
+    /// the unit only removes keys, by a lookup).
     func updatePluginState(pluginID: Int64, changes: [String: JSONValue?], expecting: StateExpectations) throws {
-        guard try exists("SELECT 1 FROM plugin WHERE id = ?", [pluginID]) else {
-            throw StoreError.notFound(PluginRow.describe(id: pluginID))
+        let notFound = StoreError.notFound(PluginRow.describe(id: pluginID))
+        if changes.values.allSatisfy({ $0 == nil }), try !exists("SELECT 1 FROM plugin WHERE id = ?", [pluginID]) {
+            throw notFound
         }
         let holds = try expecting.hold(
             value: { try pluginState(pluginID: pluginID, key: $0) }, whole: { try pluginState(pluginID: pluginID) })
         guard holds else { throw StoreError.conflict("state of \(PluginRow.describe(id: pluginID))") }
-        for (key, value) in changes {
-            if let value {
-                try execute(
-                    """
-                    INSERT INTO plugin_state (plugin_id, key, value) VALUES (?, ?, ?)
-                    ON CONFLICT (plugin_id, key) DO UPDATE SET value = excluded.value
-                    """,
-                    [pluginID, key, StoredJSON.text(value)])
-            } else {
-                try execute("DELETE FROM plugin_state WHERE plugin_id = ? AND key = ?", [pluginID, key])
+        try translatingConstraints(notFound: { PluginRow.describe(id: pluginID) }) {
+            for (key, value) in changes {
+                if let value {
+                    try execute(
+                        """
+                        INSERT INTO plugin_state (plugin_id, key, value) VALUES (?, ?, ?)
+                        ON CONFLICT (plugin_id, key) DO UPDATE SET value = excluded.value
+                        """,
+                        [pluginID, key, StoredJSON.text(value)])
+                } else {
+                    try execute("DELETE FROM plugin_state WHERE plugin_id = ? AND key = ?", [pluginID, key])
+                }
             }
         }
     }

@@ -144,23 +144,27 @@ extension SQLiteWriter {
         try executeCountingChanges("DELETE FROM process WHERE id = ?", [id]) > 0
     }
 
+    /// A missing process is found by the foreign key of the entries written (or, when the unit only removes or
+    /// reads entries, by a lookup).
     func updateProcessEntries(processID: Int64, changes: [String: JSONValue?], expecting: [String: JSONValue?]) throws {
-        guard try exists("SELECT 1 FROM process WHERE id = ?", [processID]) else {
+        if changes.values.allSatisfy({ $0 == nil }), try !exists("SELECT 1 FROM process WHERE id = ?", [processID]) {
             throw StoreError.notFound(ProcessRow.describe(id: processID))
         }
         for (key, expected) in expecting where try processEntry(processID: processID, key: key) != expected {
             throw StoreError.conflict("entry '\(key)' of \(ProcessRow.describe(id: processID))")
         }
-        for (key, value) in changes {
-            if let value {
-                try execute(
-                    """
-                    INSERT INTO process_entry (process_id, key, value) VALUES (?, ?, ?)
-                    ON CONFLICT (process_id, key) DO UPDATE SET value = excluded.value
-                    """,
-                    [processID, key, StoredJSON.text(value)])
-            } else {
-                try execute("DELETE FROM process_entry WHERE process_id = ? AND key = ?", [processID, key])
+        try translatingConstraints(notFound: { ProcessRow.describe(id: processID) }) {
+            for (key, value) in changes {
+                if let value {
+                    try execute(
+                        """
+                        INSERT INTO process_entry (process_id, key, value) VALUES (?, ?, ?)
+                        ON CONFLICT (process_id, key) DO UPDATE SET value = excluded.value
+                        """,
+                        [processID, key, StoredJSON.text(value)])
+                } else {
+                    try execute("DELETE FROM process_entry WHERE process_id = ? AND key = ?", [processID, key])
+                }
             }
         }
     }
