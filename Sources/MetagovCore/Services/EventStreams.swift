@@ -10,19 +10,8 @@ extension Metagov {
     /// The log is the only source: new commits merely wake the stream, which then reads what follows its
     /// cursor. Reading happens only when the consumer asks for more, so a slow or stalled subscriber holds no
     /// backlog and delays nobody. The stream ends when the consuming task is cancelled.
-    public func subscribe(_ filter: EventFilter = EventFilter(), afterCursor: Int64 = 0) -> AsyncThrowingStream<Event, any Error> {
-        let notifier = ChangeNotifier()
-        let connection = SignalConnection(signals, SignalSubscription(signal: SignalName.eventCreated) { _ in notifier.notify() })
-        let reader = LogReader(events: events, tail: eventTail, filter: filter, cursor: afterCursor)
-        return AsyncThrowingStream(unfolding: {
-            _ = connection
-            while !Task.isCancelled {
-                let seen = notifier.generation
-                if let event = try await reader.next() { return event }
-                await notifier.wait(after: seen)
-            }
-            return nil
-        })
+    public func subscribe(_ filter: EventFilter = EventFilter(), afterCursor: Int64 = 0) -> EventSubscription {
+        EventSubscription(core: self, filter: filter, afterCursor: afterCursor)
     }
 
     /// The process now, then each change of its status, outcome or errors; finishes after it is completed.
@@ -54,7 +43,7 @@ extension Metagov {
 }
 
 /// A signal subscription that ends when closed or when the stream holding it is released.
-private final class SignalConnection: Sendable {
+final class SignalConnection: Sendable {
     private let bus: SignalBus
     private let token: SignalBus.Token
 
@@ -66,49 +55,6 @@ private final class SignalConnection: Sendable {
     func close() { bus.disconnect(token) }
 
     deinit { bus.disconnect(token) }
-}
-
-/// Reads the log in batches after a moving cursor: from the in-memory tail when it covers the cursor (a
-/// subscriber keeping up), else from the store (one catching up, or resuming).
-private final class LogReader: Sendable {
-    private let events: EventService
-    private let tail: EventTail
-    private let filter: EventFilter
-    /// The cursor read through, and the batch read and not yet handed out (from `next` on).
-    private let state: Locked<(cursor: Int64, batch: [Event], next: Int)>
-
-    init(events: EventService, tail: EventTail, filter: EventFilter, cursor: Int64) {
-        self.events = events
-        self.tail = tail
-        self.filter = filter
-        state = Locked((cursor, [], 0))
-    }
-
-    /// The next event after the cursor, or `nil` when the log has nothing newer yet.
-    func next() async throws -> Event? {
-        let buffered = state.withLock { state -> Event? in
-            guard state.next < state.batch.count else { return nil }
-            defer { state.next += 1 }
-            return state.batch[state.next]
-        }
-        if let buffered { return buffered }
-        let cursor = state.withLock { $0.cursor }
-        let batch: [Event]
-        let through: Int64
-        // Cursor 0 means "from the oldest event kept", which only the store knows.
-        if cursor > 0, case .events(let events, let last) = tail.read(after: cursor, matching: filter, limit: EventService.streamBatch) {
-            (batch, through) = (events, last)
-        } else {
-            batch = try await events.resume(filter, afterCursor: cursor, limit: EventService.streamBatch)
-            through = batch.last?.cursor ?? cursor
-        }
-        return state.withLock { state -> Event? in
-            state.cursor = through
-            state.batch = batch
-            state.next = batch.isEmpty ? 0 : 1
-            return batch.first
-        }
-    }
 }
 
 /// Remembers what a process watch last delivered.
