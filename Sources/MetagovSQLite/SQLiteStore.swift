@@ -2,6 +2,12 @@ import Foundation
 import GRDB
 import MetagovCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Failures opening an ``SQLiteStore``.
 public enum SQLiteStoreError: Error, Sendable, Equatable {
     /// The file holds migrations this release does not know (named here): a newer release upgraded it.
@@ -31,11 +37,15 @@ public final class SQLiteStore: Store {
     /// Only for ``executeRawSQL(_:)`` and ``journalMode()``.
     private let writerConnection: DatabaseQueue
 
-    /// Opens the database file at `path`, creating it when missing and migrating it to the current schema.
-    /// Throws ``SQLiteStoreError/schemaFromNewerVersion(_:)`` when a newer release already migrated the file.
+    /// Opens the database file at `path`, creating it when missing (readable and writable by its owner only:
+    /// it holds token hashes; SQLite gives the `-wal` and `-shm` files the same mode) and migrating it to the
+    /// current schema. Throws ``SQLiteStoreError/schemaFromNewerVersion(_:)`` when a newer release already
+    /// migrated the file.
     ///
     /// - Parameter busyTimeout: seconds a write waits for the lock held by another process.
     public init(path: String, busyTimeout: Double = SQLiteStore.defaultBusyTimeout) throws {
+        let created = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        if created >= 0 { close(created) }
         var configuration = Self.configuration(busyTimeout: busyTimeout)
         configuration.journalMode = .wal
         let connection = try DatabaseQueue(path: path, configuration: configuration)

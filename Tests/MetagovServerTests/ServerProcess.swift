@@ -61,15 +61,19 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Starts the server and waits for its "serving on" line. Without `authentication`, it runs with
-    /// `--no-auth` (every caller is an administrator).
-    /// `port` 0 lets the system pick a free port.
-    func start(authentication: Bool = false, port: Int = 0, extraArguments: [String] = []) throws {
+    /// `--no-auth` (every caller is an administrator). `port` 0 lets the system pick a free port. With
+    /// `loopbackDeliveries` (the tests' webhook receivers listen on loopback), outbound deliveries may go to
+    /// 127.0.0.0/8.
+    func start(
+        authentication: Bool = false, port: Int = 0, extraArguments: [String] = [], loopbackDeliveries: Bool = true
+    ) throws {
         let process = Process()
         process.executableURL = try Self.binary("metagovd")
         process.arguments = ["serve", "--port", String(port), "--database", self.database, "--scheduler-interval", "0.2"]
             + (authentication ? [] : ["--no-auth"]) + extraArguments
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "METAGOV_CONFIG")
+        environment["METAGOV_DELIVERY_ALLOWED_DESTINATIONS"] = loopbackDeliveries ? "127.0.0.0/8" : nil
         process.environment = environment
         let stdout = Pipe()
         self.stderr = Pipe()

@@ -1,6 +1,8 @@
 extension EventService {
-    /// Events per store read while streaming.
+    /// Events per store read while streaming, at most.
     static let streamBatch = 256
+    /// Bytes of events (estimated) a stream holds between reads, at most (one event more if it is larger).
+    static let streamBatchBytes = 1 << 20
 }
 
 extension Metagov {

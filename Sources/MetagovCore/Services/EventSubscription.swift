@@ -50,18 +50,23 @@ public struct EventSubscription: AsyncSequence, Sendable {
 
 /// Reads the log in batches after a moving cursor: from the in-memory tail when it covers the cursor (a
 /// subscriber keeping up), else from the store (one catching up, or resuming).
+///
+/// A batch holds at most `streamBatchBytes` of events: what a stalled subscriber keeps is bounded in bytes.
+/// Store reads start small and grow while events are small (`limit`), so large events are not loaded by
+/// the hundred either.
 final class LogReader: Sendable {
     private let events: EventService
     private let tail: EventTail
     private let filter: EventFilter
-    /// The cursor read through, and the batch read and not yet handed out (from `next` on).
-    private let state: Locked<(cursor: Int64, batch: [Event], next: Int)>
+    /// The cursor read through, the batch read and not yet handed out (from `next` on), and how many events
+    /// the next store read asks for.
+    private let state: Locked<(cursor: Int64, batch: [Event], next: Int, limit: Int)>
 
     init(events: EventService, tail: EventTail, filter: EventFilter, cursor: Int64) {
         self.events = events
         self.tail = tail
         self.filter = filter
-        state = Locked((cursor, [], 0))
+        state = Locked((cursor, [], 0, 16))
     }
 
     /// The next event of the batch read last, if any is left.
@@ -76,21 +81,29 @@ final class LogReader: Sendable {
     /// The next event after the cursor, or `nil` when the log has nothing newer yet.
     func next() async throws -> Event? {
         if let buffered = nextBuffered() { return buffered }
-        let cursor = state.withLock { $0.cursor }
-        let batch: [Event]
-        let through: Int64
+        let (cursor, limit) = state.withLock { ($0.cursor, $0.limit) }
+        var batch: [Event]
+        var through: Int64
         // Cursor 0 means "from the oldest event kept", which only the store knows.
         if cursor > 0, case .events(let events, let last) = tail.read(after: cursor, matching: filter, limit: EventService.streamBatch) {
             (batch, through) = (events, last)
         } else {
-            batch = try await events.resume(filter, afterCursor: cursor, limit: EventService.streamBatch)
+            batch = try await events.resume(filter, afterCursor: cursor, limit: limit)
             through = batch.last?.cursor ?? cursor
         }
+        var bytes = 0
+        if let cut = batch.firstIndex(where: { bytes += $0.estimatedSize; return bytes > EventService.streamBatchBytes }) {
+            batch.removeSubrange(max(cut, 1)...)
+            through = batch[batch.count - 1].cursor
+        }
+        let read = batch
+        let fits = bytes <= EventService.streamBatchBytes / 2
         return state.withLock { state -> Event? in
             state.cursor = through
-            state.batch = batch
-            state.next = batch.isEmpty ? 0 : 1
-            return batch.first
+            state.limit = fits ? min(state.limit * 2, EventService.streamBatch) : max(read.count, 1)
+            state.batch = read
+            state.next = read.isEmpty ? 0 : 1
+            return read.first
         }
     }
 }
