@@ -23,7 +23,8 @@ public enum SQLiteStoreError: Error, Sendable, Equatable {
 ///   so that a reader never waits for another; WAL readers never wait for the writer.
 /// - Writes go to one dedicated ``WriterThread`` that commits every queued unit of work together (group
 ///   commit), each in its own savepoint; callers suspend until their unit is committed. Waiting for another
-///   process's write lock happens on that thread only.
+///   process's write lock happens on that thread only. A ``Checkpointer`` thread copies the log back into the
+///   database file, so commits never wait for that.
 /// - Durability: the writer's connection runs with `synchronous = FULL`, so a commit returns, and its callers
 ///   are answered, only after the write-ahead log is synced to disk: a committed unit survives a process crash
 ///   and a power loss. Group commit pays that sync once per batch, not once per unit.
@@ -57,14 +58,15 @@ public final class SQLiteStore: Store {
         let readOnly = readOnlyConfiguration
         readers = ReaderPool { try DatabaseQueue(path: path, configuration: readOnly) }
         writerConnection = connection
-        writer = WriterThread(connection: connection, busyTimeout: busyTimeout)
+        let checkpointer = Checkpointer(connection: try DatabaseQueue(path: path, configuration: configuration))
+        writer = WriterThread(connection: connection, busyTimeout: busyTimeout, checkpointer: checkpointer)
     }
 
     private init(memory connection: DatabaseQueue) throws {
         try Self.migrate(connection)
         readers = ReaderPool(shared: connection)
         writerConnection = connection
-        writer = WriterThread(connection: connection, busyTimeout: Self.defaultBusyTimeout)
+        writer = WriterThread(connection: connection, busyTimeout: Self.defaultBusyTimeout, checkpointer: nil)
     }
 
     deinit { writer.stop() }

@@ -17,15 +17,20 @@ import MetagovCore
 final class WriterThread: @unchecked Sendable {
     private let connection: DatabaseQueue
     private let busyTimeout: Double
+    private let checkpointer: Checkpointer?
     private let condition = NSCondition()
     // Guarded by `condition`.
     private var queue: [any WriteUnit] = []
     private var stopping = false
 
-    /// - Parameter connection: the one connection that writes (nothing else may write through it).
-    init(connection: DatabaseQueue, busyTimeout: Double) {
+    /// - Parameters:
+    ///   - connection: the one connection that writes (nothing else may write through it).
+    ///   - checkpointer: who checkpoints the log of a file database, for as long as this thread runs.
+    init(connection: DatabaseQueue, busyTimeout: Double, checkpointer: Checkpointer?) {
         self.connection = connection
         self.busyTimeout = busyTimeout
+        self.checkpointer = checkpointer
+        if let checkpointer { connection.inDatabase { checkpointer.watch($0) } }
         let thread = Thread { [self] in run() }
         thread.name = "metagov-sqlite-writer"
         thread.start()
@@ -56,6 +61,7 @@ final class WriterThread: @unchecked Sendable {
 
     private func run() {
         while let batch = nextBatch() { commit(batch) }
+        if let checkpointer { connection.inDatabase { checkpointer.unwatch($0) } }
     }
 
     /// Everything queued, waiting for work; nil once stopped with nothing left.
