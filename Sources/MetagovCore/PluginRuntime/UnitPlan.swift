@@ -80,7 +80,8 @@ struct UnitPlan: Sendable {
         if let (built, final) = newProcess {
             summary.processes.append((built, try writer.insertProcess(final)))
         }
-        if !stateChanges.isEmpty {
+        // What the unit read of the state is checked even when it writes none of it (it wrote something else).
+        if !stateChanges.isEmpty || !stateExpectations.isEmpty {
             try writer.updatePluginState(pluginID: pluginID, changes: stateChanges, expecting: stateExpectations)
         }
         for (read, changed) in updates {
