@@ -32,9 +32,8 @@ extension Metagov {
         var attempts = 0
         while attempts < maxHookAttempts {
             attempts += 1
-            let turn = Turn(retryTurns, instance.id)
-            if attempts > 1 || retryTurns.isLocked(instance.id) { await turn.take() }
-            defer { turn.end() }
+            let turn = attempts > 1 || retryTurns.isLocked(instance.id) ? await Turn.take(retryTurns, instance.id) : nil
+            defer { turn?.end() }
             let (value, plan) = try await runBody(instance, type, target, body)
             if plan.isEmpty { return (value, CommitSummary()) }
             if let summary = try await commit(plan, newProcessID: target?.newProcessID, turn: turn) {
@@ -71,7 +70,7 @@ extension Metagov {
 
     /// Queues the unit's writes (staging them as pending while they are queued, then ending the turn) and waits
     /// for the commit; `nil` when what the unit read changed meanwhile (it runs again).
-    private func commit(_ plan: UnitPlan, newProcessID: Int64?, turn: Turn) async throws -> CommitSummary? {
+    private func commit(_ plan: UnitPlan, newProcessID: Int64?, turn: Turn?) async throws -> CommitSummary? {
         let staged = Locked<PendingWrites.Ticket?>(nil)
         let pending = pendingWrites
         let unit = plan.staged
@@ -82,7 +81,7 @@ extension Metagov {
                 return try plan.apply(writer)
             }, whenQueued: {
                 staged.withLock { $0 = pending.stage(unit) }
-                turn.end()
+                turn?.end()
             })
             if let ticket = staged.withLock({ ticket in defer { ticket = nil }; return ticket }) {
                 pending.settle(ticket, committed: true)
@@ -129,16 +128,17 @@ extension ProcessTarget {
 private final class Turn: Sendable {
     private let turns: KeyedAsyncLock
     private let key: Int64
-    private let held = Locked(false)
+    private let held = Locked(true)
 
-    init(_ turns: KeyedAsyncLock, _ key: Int64) {
+    private init(_ turns: KeyedAsyncLock, _ key: Int64) {
         self.turns = turns
         self.key = key
     }
 
-    func take() async {
+    /// Waits for the turn of `key`.
+    static func take(_ turns: KeyedAsyncLock, _ key: Int64) async -> Turn {
         await turns.lock(key)
-        held.withLock { $0 = true }
+        return Turn(turns, key)
     }
 
     func end() {
