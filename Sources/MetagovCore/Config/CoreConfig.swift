@@ -21,6 +21,13 @@ public enum CoreConfig {
     /// Seconds an outbound POST may take.
     public static let deliveryTimeout = "metagov.delivery.timeout_seconds"
 
+    /// Seconds the gateway waits for a plugin host's answer to an invocation (0: no limit).
+    public static let pluginHostInvocationTimeout = "metagov.plugin_hosts.invocation_timeout_seconds"
+    /// Seconds between two pings on a plugin host's stream.
+    public static let pluginHostPingInterval = "metagov.plugin_hosts.ping_interval_seconds"
+    /// Seconds a plugin host may take to answer a ping before it is considered dead.
+    public static let pluginHostPingTimeout = "metagov.plugin_hosts.ping_timeout_seconds"
+
     static func declare(_ declaration: inout ConfigDeclaration, available: [String]) {
         declaration.declare(
             ConfigOption(
@@ -70,6 +77,17 @@ public enum CoreConfig {
                     key: key, type: .double, defaultValue: value, description: description,
                     validator: { Double($0.trimmed).map { $0 > 0 ? nil : "must be positive" } ?? nil }),
                 section: "Delivery")
+        }
+        for (key, value, description, minimum) in [
+            (pluginHostInvocationTimeout, "30", "Seconds the gateway waits for a plugin host's answer to an invocation before the caller gets DEADLINE_EXCEEDED (0: no limit).", 0.0),
+            (pluginHostPingInterval, "5", "Seconds between two pings the gateway sends on each plugin host's stream.", 0.05),
+            (pluginHostPingTimeout, "10", "Seconds a plugin host may take to answer a ping before the gateway considers it dead: its invocations fail with UNAVAILABLE and its stream ends.", 0.05),
+        ] {
+            declaration.declare(
+                ConfigOption(
+                    key: key, type: .double, defaultValue: value, description: description,
+                    validator: { Double($0.trimmed).map { $0 >= minimum && $0.isFinite ? nil : "must be ≥ \(minimum)" } ?? nil }),
+                section: "Plugin hosts")
         }
     }
 }

@@ -12,6 +12,11 @@ public struct MetagovError: Error, Sendable, Hashable, CustomStringConvertible {
         case permissionDenied = "permission denied"
         case unauthenticated
         case outOfRange = "out of range"
+        /// Something the operation needs is not reachable now (e.g. no plugin host serves the type); retrying
+        /// later may succeed.
+        case unavailable
+        /// The operation did not finish in time (e.g. a plugin host did not answer before the deadline).
+        case deadlineExceeded = "deadline exceeded"
         /// A plugin or the server itself failed; the message says how.
         case `internal`
     }

@@ -5,16 +5,18 @@ struct CommitSummary: Sendable {
     /// Processes the hook changed, as loaded and as saved.
     var processes: [(before: GovernanceProcess, after: GovernanceProcess)] = []
     var events: [Event] = []
+    /// The instance, when the hook changed its community platform id.
+    var plugin: PluginInstance?
 
     func saved(_ id: Int64) -> GovernanceProcess? { processes.first { $0.after.id == id }?.after }
 }
 
 extension Metagov {
-    /// A fresh context for plugin code of `instance`.
-    func makeContext(_ instance: PluginInstance, _ type: RegisteredPluginType) -> PluginContext {
+    /// A fresh context for attempt `attempt` of plugin code of `instance`.
+    func makeContext(_ instance: PluginInstance, _ type: RegisteredPluginType, attempt: Int) -> PluginContext {
         PluginContext(
             instance: instance, store: store, clock: clock,
-            logger: logger, declaredEventTypes: type.eventTypes, identity: identity)
+            logger: logger, declaredEventTypes: type.eventTypes, identity: identity, attempt: attempt)
     }
 
     /// Runs plugin code as one unit of work: the body runs with a fresh context (and the process
@@ -33,13 +35,13 @@ extension Metagov {
         var attempts = 0
         if !retryTurns.isLocked(instance.id) {
             attempts += 1
-            if let done = try await attemptUnitOfWork(instance, type, processID, newProcessID, body) { return done }
+            if let done = try await attemptUnitOfWork(instance, type, processID, newProcessID, attempts, body) { return done }
         }
         await retryTurns.lock(instance.id)
         defer { retryTurns.unlock(instance.id) }
         while attempts < maxHookAttempts {
             attempts += 1
-            if let done = try await attemptUnitOfWork(instance, type, processID, newProcessID, body) { return done }
+            if let done = try await attemptUnitOfWork(instance, type, processID, newProcessID, attempts, body) { return done }
         }
         throw MetagovError(.internal, "plugin '\(instance.name)': concurrent updates kept conflicting after \(maxHookAttempts) attempts")
     }
@@ -48,9 +50,9 @@ extension Metagov {
     /// conflicted with another writer.
     private func attemptUnitOfWork<T: Sendable>(
         _ instance: PluginInstance, _ type: RegisteredPluginType, _ processID: Int64?, _ newProcessID: Int64?,
-        _ body: (PluginContext, ProcessHandle?) async throws -> T
+        _ attempt: Int, _ body: (PluginContext, ProcessHandle?) async throws -> T
     ) async throws -> (T, CommitSummary)? {
-        let context = makeContext(instance, type)
+        let context = makeContext(instance, type, attempt: attempt)
         var handle: ProcessHandle?
         if let processID {
             guard let process = try read({ try $0.process(id: processID) }) else {
@@ -80,13 +82,30 @@ extension Metagov {
     private func commit(_ context: PluginContext) throws -> CommitSummary {
         let work = context.pendingWork
         let changed = work.processes.values.filter(\.isModified).sorted { $0.id < $1.id }
-        if work.stateChanges.isEmpty && work.events.isEmpty && changed.isEmpty { return CommitSummary() }
+        if work.stateChanges.isEmpty && work.events.isEmpty && changed.isEmpty && work.communityPlatformID == nil
+            && work.linkedAccounts.isEmpty
+        {
+            return CommitSummary()
+        }
         let now = clock.now()
+        let instance = context.instance
         return try store.write { writer in
             var summary = CommitSummary()
             if !work.stateChanges.isEmpty {
                 try writer.updatePluginState(
-                    pluginID: context.instance.id, changes: work.stateChanges, expectedVersion: work.stateVersion)
+                    pluginID: instance.id, changes: work.stateChanges, expectedVersion: work.stateVersion)
+            }
+            if let platformID = work.communityPlatformID, platformID != instance.communityPlatformID {
+                summary.plugin = try writer.updatePlugin(id: instance.id, communityPlatformID: platformID, config: instance.config)
+            }
+            let platformID = summary.plugin?.communityPlatformID ?? instance.communityPlatformID
+            for request in work.linkedAccounts {
+                _ = try IdentityService.addLinkedAccount(
+                    LinkedAccount(
+                        externalID: request.externalID ?? 0, community: instance.community, platformType: instance.name,
+                        platformIdentifier: request.platformIdentifier, communityPlatformID: platformID,
+                        customData: request.customData, linkType: request.linkType, linkQuality: request.linkQuality),
+                    newID: request.externalID == nil, writer)
             }
             for handle in changed {
                 var process = handle.current
@@ -130,6 +149,10 @@ extension Metagov {
     /// Sends the signals and modification notices of a committed unit of work.
     private func publish(_ summary: CommitSummary, newProcessID: Int64?) {
         var modifications: [Modification] = []
+        if let plugin = summary.plugin {
+            instanceCache.invalidate()
+            modifications.append(Modification(kind: .changed, object: .plugin(plugin)))
+        }
         for (before, after) in summary.processes {
             if after.id != newProcessID { modifications.append(Modification(kind: .changed, object: .process(after))) }
             if before.status != after.status || before.outcome != after.outcome {

@@ -4,7 +4,7 @@ public struct PluginService: Sendable {
 
     /// Every registered plugin type, sorted by name.
     public func types() -> [PluginTypeInfo] {
-        core.catalog.types.values.map(\.info).sorted { $0.name < $1.name }
+        core.catalog.all.map(\.info).sorted { $0.name < $1.name }
     }
 
     /// The plugin type `name`, or NOT_FOUND.

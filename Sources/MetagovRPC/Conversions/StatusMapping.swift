@@ -16,6 +16,8 @@ extension GRPCStatus {
         case .permissionDenied: code = .permissionDenied
         case .unauthenticated: code = .unauthenticated
         case .outOfRange: code = .outOfRange
+        case .unavailable: code = .unavailable
+        case .deadlineExceeded: code = .deadlineExceeded
         case .internal: code = .internal
         }
         self.init(code, error.message)

@@ -1,0 +1,57 @@
+/// Plugin types served out of process: plugin hosts register their types here and get invocations of their
+/// hooks (see ``PluginHostSession``).
+package struct PluginHostService: Sendable {
+    let core: Metagov
+
+    /// Registers a connected host: its types join the catalog (or, when hosts already serve them with the same
+    /// definition, the host becomes one more replica) and invocations start flowing to it through `link`.
+    ///
+    /// - INVALID_ARGUMENT: no type, a malformed definition (names, schemas), `maxInFlight` below 1;
+    /// - PERMISSION_DENIED: a type outside `allowedTypes` (the token's list; `nil` allows any);
+    /// - FAILED_PRECONDITION: a type built into the gateway, or one connected hosts serve with another
+    ///   definition (the message names the difference).
+    ///
+    /// Nothing is registered when any type is refused. A definition that differs from what was registered
+    /// before while no host served the type replaces it (a plugin upgrade).
+    package func connect(
+        hostName: String, definitions: [RemotePluginTypeDefinition], maxInFlight: Int, allowedTypes: Set<String>?,
+        link: any PluginHostLink
+    ) async throws -> PluginHostSession {
+        guard maxInFlight >= 1 else { throw MetagovError.invalidArgument("max_in_flight must be at least 1") }
+        guard !definitions.isEmpty else { throw MetagovError.invalidArgument("a plugin host must register at least one plugin type") }
+        var names: Set<String> = []
+        for definition in definitions {
+            guard names.insert(definition.name).inserted else {
+                throw MetagovError.invalidArgument("plugin type '\(definition.name)' is registered twice")
+            }
+            try definition.validate()
+            if let allowedTypes, !allowedTypes.contains(definition.name) {
+                throw MetagovError(.permissionDenied, "this token may not serve plugin type '\(definition.name)' (it may serve: \(allowedTypes.sorted().joined(separator: ", ")))")
+            }
+            guard !core.catalog.isBuiltin(definition.name) else {
+                throw MetagovError.failedPrecondition("plugin type '\(definition.name)' is built into this gateway; a plugin host cannot serve it")
+            }
+        }
+        await core.registrations.lock(0)
+        defer { core.registrations.unlock(0) }
+        var changed: [RegisteredPluginType] = []
+        for definition in definitions {
+            let current = core.catalog[definition.name]?.remote
+            if let current, current == definition { continue }
+            if let current, core.hostRouter.hasHost(definition.name) {
+                throw MetagovError.failedPrecondition(
+                    "plugin type '\(definition.name)' is served by connected hosts with a different definition: \(current.difference(from: definition) ?? "it differs")")
+            }
+            changed.append(try core.catalog.compile(definition.pluginType(router: core.hostRouter), remote: definition))
+        }
+        core.catalog.install(changed)
+        let session = PluginHostSession(
+            key: core.hostRouter.newHostKey(), hostName: String(hostName.prefix(200)),
+            pluginTypes: definitions.map(\.name), maxInFlight: maxInFlight, link: link, router: core.hostRouter)
+        session.open()
+        core.logger.info(
+            "plugin host connected",
+            metadata: ["host": "\(session.hostID)", "name": "\(session.hostName)", "types": "\(session.pluginTypes.joined(separator: ","))"])
+        return session
+    }
+}
