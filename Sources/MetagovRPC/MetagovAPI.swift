@@ -5,8 +5,8 @@ import MetagovProto
 import MetagovProtoGRPC
 import MetagovProtoJSON
 
-/// The gRPC API of a `Metagov` core: the six `metagov.v1` services plus the standard health and reflection
-/// services, as a method table for `GRPCServer`.
+/// The gRPC API of a `Metagov` core: the `metagov.v1` services (the six for drivers and `PluginHost` for plugin
+/// hosts) plus the standard health and reflection services, as a method table for `GRPCServer`.
 public struct MetagovAPI: Sendable {
     /// The method table to serve.
     public let methods: MethodTable
@@ -15,8 +15,11 @@ public struct MetagovAPI: Sendable {
     /// Plain HTTP on the same port: incoming platform webhooks and `/healthz`.
     public let http: any PlainHTTPHandler
 
-    /// - Parameter requireAuthentication: when false (local development), every caller is an administrator.
-    public init(core: Metagov, requireAuthentication: Bool = true) {
+    /// - Parameters:
+    ///   - requireAuthentication: when false (local development), every caller is an administrator.
+    ///   - maxMessageSize: the server's message size limit, told to plugin hosts as the largest answer they may
+    ///     send.
+    public init(core: Metagov, requireAuthentication: Bool = true, maxMessageSize: Int = 4 * 1024 * 1024) {
         let access = CallGuard(core: core, enforced: requireAuthentication)
         var table = MethodTable()
         CommunitiesService(core: core, access: access).register(into: &table)
@@ -25,6 +28,9 @@ public struct MetagovAPI: Sendable {
         ProcessesService(core: core, access: access).register(into: &table)
         EventsService(core: core, access: access).register(into: &table)
         IdentityRPCService(core: core, access: access).register(into: &table)
+        PluginHostRPCService(
+            core: core, access: access, settings: PluginHostSettings(config: core.config, maxMessageSize: maxMessageSize)
+        ).register(into: &table)
         let servedServices = Set(table.paths.compactMap { $0.split(separator: "/").first.map(String.init) })
         let health = HealthStatus(services: servedServices.sorted())
         HealthService(health: health).registerOnLoop(into: &table)

@@ -59,7 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             try Self.bootstrapAdminToken(core: core, databasePath: global.databasePath, logger: logger)
         }
-        let api = MetagovAPI(core: core, requireAuthentication: !noAuth)
+        let api = MetagovAPI(core: core, requireAuthentication: !noAuth, maxMessageSize: maxMessageSize)
         var configuration = GRPCServerConfiguration()
         configuration.host = host
         configuration.port = port

@@ -33,19 +33,22 @@ public struct PluginService: Sendable {
             core.notify([Modification(kind: .changed, object: .plugin(instance))])
             return instance
         }
+        var initialized = instance
         if let initialize = type.type.initialize {
             do {
-                _ = try await core.runUnitOfWork(instance: instance, type: type) { context, _ in
+                let (_, summary) = try await core.runUnitOfWork(instance: instance, type: type) { context, _ in
                     try await initialize(context)
                 }
+                // initialize may set the community platform id (Metagov plugins that learn it from the platform).
+                initialized = summary.plugin ?? instance
             } catch {
                 _ = try? core.write { try $0.deletePlugin(id: instance.id) }
                 core.instanceCache.invalidate()
                 throw error
             }
         }
-        core.notify([Modification(kind: .new, object: .plugin(instance))])
-        return instance
+        core.notify([Modification(kind: .new, object: .plugin(initialized))])
+        return initialized
     }
 
     /// Disables (deletes) an instance, addressed by name and platform id or by instance id; its state and
