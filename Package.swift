@@ -126,7 +126,7 @@ let package = Package(
             name: "MetagovServerTests",
             dependencies: [
                 "MetagovClient", "MetagovProto", "MetagovProtoGRPC", "MetagovProtoJSON", "MetagovGRPC", "MetagovCore",
-                "MetagovDelivery",
+                "MetagovDelivery", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -11,7 +11,16 @@ public struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("config-file"), help: "Configuration file of 'key = value' lines (default: $METAGOV_CONFIG).")
     public var configFile: String?
 
+    @Option(
+        name: .customLong("busy-timeout"),
+        help: "Seconds a write waits for another process holding the database's write lock before failing with UNAVAILABLE.")
+    public var busyTimeout: Double = SQLiteStore.defaultBusyTimeout
+
     public init() {}
+
+    public func validate() throws {
+        guard busyTimeout >= 0, busyTimeout.isFinite else { throw ValidationError("--busy-timeout must be ≥ 0") }
+    }
 
     /// The database path after applying the environment and the default.
     public var databasePath: String {
@@ -31,6 +40,6 @@ public struct GlobalOptions: ParsableArguments {
 
     /// Opens the core on the database with extensions already loaded.
     public func openCore(registry: ExtensionRegistry, config: MetagovConfig) throws -> Metagov {
-        try Metagov(store: SQLiteStore(path: databasePath), registry: registry, config: config)
+        try Metagov(store: SQLiteStore(path: databasePath, busyTimeout: busyTimeout), registry: registry, config: config)
     }
 }

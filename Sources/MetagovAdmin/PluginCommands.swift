@@ -29,7 +29,7 @@ package struct PluginGroupCommand: ParsableCommand {
         }
     }
 
-    struct Disable: ParsableCommand {
+    struct Disable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Disable a plugin instance (its state and processes go too).")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Community slug.") var community: String
@@ -37,19 +37,19 @@ package struct PluginGroupCommand: ParsableCommand {
         @Option(help: "Community platform id of the instance.") var platformID: String?
         @Option(help: "Instance id.") var id: Int64?
 
-        func run() throws {
-            Output.print(try global.openCore().plugins.disable(
+        func run() async throws {
+            Output.print(try await global.openCore().plugins.disable(
                 community: community, name: name, communityPlatformID: platformID, id: id))
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List a community's plugin instances.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Community slug.") var community: String
 
-        func run() throws {
-            Output.print(try global.openCore().plugins.list(community: community))
+        func run() async throws {
+            Output.print(try await global.openCore().plugins.list(community: community))
         }
     }
 }

@@ -27,12 +27,12 @@ package struct ProcessCommand: ParsableCommand {
         }
     }
 
-    struct Show: ParsableCommand {
+    struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show a process.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Process id.") var id: Int64
 
-        func run() throws { Output.print(try global.openCore().processes.get(id)) }
+        func run() async throws { Output.print(try await global.openCore().processes.get(id)) }
     }
 
     struct Close: AsyncParsableCommand {
@@ -43,7 +43,7 @@ package struct ProcessCommand: ParsableCommand {
         func run() async throws { Output.print(try await global.openCore().processes.close(id)) }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List a community's processes.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Community slug.") var community: String
@@ -53,9 +53,9 @@ package struct ProcessCommand: ParsableCommand {
         @Option(help: "Processes per page (0 = default).") var pageSize = 0
         @Option(help: "Token from a previous page's next_page_token.") var pageToken: String?
 
-        func run() throws {
+        func run() async throws {
             let filter = ProcessFilter(community: community, plugin: plugin, name: process, status: status)
-            let page = try global.openCore().processes.list(filter, pageSize: pageSize, pageToken: pageToken)
+            let page = try await global.openCore().processes.list(filter, pageSize: pageSize, pageToken: pageToken)
             Output.print(["processes": .array(page.items.map(\.json)),
                           "next_page_token": page.nextPageToken.map(JSONValue.string) ?? .null])
         }

@@ -9,7 +9,7 @@ package struct TokenCommand: ParsableCommand {
         commandName: "token", abstract: "Create, list and revoke API tokens.",
         subcommands: [Create.self, List.self, Revoke.self])
 
-    struct Create: ParsableCommand {
+    struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a token and print it (only now: just a hash is stored).")
         @OptionGroup var global: GlobalOptions
@@ -18,26 +18,26 @@ package struct TokenCommand: ParsableCommand {
         @Option(help: "Unique name (generated when omitted).") var name: String?
         @Option(help: "Lifetime, e.g. 3600s, 90m, 12h, 30d (default: no expiry).") var expires: String?
 
-        func run() throws {
+        func run() async throws {
             guard let tokenScope = TokenScope(scope) else {
                 throw ValidationError("--scope must be 'admin', 'community:SLUG' or 'plugin-host[:TYPE,...]', got '\(scope)'")
             }
             let lifetime = try expires.map(parseDuration)
-            let (token, record) = try global.openCore().tokens.create(scope: tokenScope, name: name, expiresIn: lifetime)
+            let (token, record) = try await global.openCore().tokens.create(scope: tokenScope, name: name, expiresIn: lifetime)
             Output.print(["token": .string(token), "id": .integer(Int(record.id)), "name": .string(record.name),
                           "scope": .string(record.scope.description),
                           "expires_at": record.expiresAt.map { .string($0.rfc3339) } ?? .null])
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tokens (never their secrets).")
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
+        func run() async throws {
             let core = try global.openCore()
             let now = core.now()
-            Output.print(.array(try core.tokens.list().map { token in
+            Output.print(.array(try await core.tokens.list().map { token in
                 ["id": .integer(Int(token.id)), "name": .string(token.name), "scope": .string(token.scope.description),
                  "created_at": .string(token.createdAt.rfc3339),
                  "expires_at": token.expiresAt.map { .string($0.rfc3339) } ?? .null,
@@ -47,13 +47,13 @@ package struct TokenCommand: ParsableCommand {
         }
     }
 
-    struct Revoke: ParsableCommand {
+    struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a token by id or name; it stops working at once.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Token id or name.") var token: String
 
-        func run() throws {
-            let revoked = try global.openCore().tokens.revoke(token)
+        func run() async throws {
+            let revoked = try await global.openCore().tokens.revoke(token)
             Output.print(["revoked": .string(revoked.name), "id": .integer(Int(revoked.id))])
         }
     }

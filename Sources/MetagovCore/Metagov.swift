@@ -6,8 +6,9 @@ import Logging
 ///
 /// Transports (the gRPC server, the admin CLI, tests) call the services: ``communities``, ``plugins``,
 /// ``actions``, ``processes``, ``events``, ``identity``, ``scheduler``, ``webhooks`` and ``authorization``. Every method
-/// throws ``MetagovError`` for failures the caller should see. Methods block on the store, so never call
-/// them from an event loop.
+/// throws ``MetagovError`` for failures the caller should see. Methods that touch the store are `async`: they
+/// suspend while the store works (a write until its unit of work is committed) and never block the caller's
+/// thread on a lock held by another process.
 public final class Metagov: Sendable {
     public let store: any Store
     public let registry: ExtensionRegistry
@@ -103,13 +104,13 @@ public final class Metagov: Sendable {
     public func now() -> Date { clock.now() }
 
     /// Runs a store read, translating store errors.
-    func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {
-        do { return try store.read(body) } catch let error as StoreError { throw MetagovError.fromStore(error) }
+    func read<T: Sendable>(_ body: @Sendable (any StoreReader) throws -> T) async throws -> T {
+        try await store.readTranslatingErrors(body)
     }
 
     /// Runs a store write, translating store errors.
-    func write<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
-        do { return try store.write(body) } catch let error as StoreError { throw MetagovError.fromStore(error) }
+    func write<T: Sendable>(_ body: @Sendable (any StoreWriter) throws -> T) async throws -> T {
+        try await store.writeTranslatingErrors(body)
     }
 
     /// Tells every ``ModificationObserver`` about committed changes.

@@ -42,7 +42,7 @@ public final class DeliveryWorker: Sendable {
     public func sendDue() async -> Int {
         let due: [OutboundDelivery]
         do {
-            due = try self.core.outbox.due(limit: self.concurrency)
+            due = try await self.core.outbox.due(limit: self.concurrency)
         } catch {
             self.logger.error("cannot read the outbox", metadata: ["error": "\(error)"])
             return 0
@@ -66,7 +66,7 @@ public final class DeliveryWorker: Sendable {
             request.headers.add(name: DeliverySigner.eventIDHeader, value: delivery.eventID)
             request.headers.add(name: DeliverySigner.deliveryHeader, value: String(delivery.id))
             request.headers.add(name: DeliverySigner.timestampHeader, value: String(Int(Date().timeIntervalSince1970)))
-            let secret = try self.core.outbox.secret(of: delivery)
+            let secret = try await self.core.outbox.secret(of: delivery)
             if !secret.isEmpty {
                 request.headers.add(name: DeliverySigner.signatureHeader, value: DeliverySigner.signature(body: body, secret: secret))
             }
@@ -79,7 +79,7 @@ public final class DeliveryWorker: Sendable {
             failure = "\(error)"
         }
         do {
-            try self.core.outbox.record(delivery, delivered: failure == nil, error: failure, statusCode: statusCode)
+            try await self.core.outbox.record(delivery, delivered: failure == nil, error: failure, statusCode: statusCode)
         } catch {
             self.logger.error("cannot record a delivery attempt", metadata: ["delivery": "\(delivery.id)", "error": "\(error)"])
         }

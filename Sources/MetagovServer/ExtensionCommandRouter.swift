@@ -5,12 +5,16 @@ import MetagovCore
 
 /// Dispatches `metagovd <name> ...` to a ``CommandProvider``'s command.
 enum ExtensionCommandRouter {
-    /// Splits leading global options (`--database X`, `--config-file X`, also `--database=X`) from the rest.
+    /// The options of ``GlobalOptions``, each taking a value.
+    private static let globalOptionNames: Set<String> = ["--database", "--config-file", "--busy-timeout"]
+
+    /// Splits leading global options (`--database X`, `--config-file X`, `--busy-timeout S`, also `--database=X`)
+    /// from the rest.
     static func leadingGlobalOptions(_ arguments: [String]) -> (global: [String], rest: [String]) {
         var index = 0
         while index < arguments.count {
             let name = arguments[index].split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
-            guard name == "--database" || name == "--config-file" else { break }
+            guard globalOptionNames.contains(name) else { break }
             index += arguments[index].contains("=") ? 1 : 2
         }
         index = min(index, arguments.count)

@@ -57,7 +57,7 @@ struct ServeCommand: AsyncParsableCommand {
         if noAuth {
             logger.warning("authentication is OFF (--no-auth): every caller is an administrator; never expose this server")
         } else {
-            try Self.bootstrapAdminToken(core: core, databasePath: global.databasePath, logger: logger)
+            try await Self.bootstrapAdminToken(core: core, databasePath: global.databasePath, logger: logger)
         }
         let api = MetagovAPI(core: core, requireAuthentication: !noAuth, maxMessageSize: maxMessageSize)
         var configuration = GRPCServerConfiguration()
@@ -99,10 +99,10 @@ extension ServeCommand {
 
     /// On a database without any token, creates an admin token and writes it to a file only the owner can
     /// read, so a fresh server is secure by default and still usable.
-    static func bootstrapAdminToken(core: Metagov, databasePath: String, logger: Logger) throws {
-        guard try !core.tokens.any() else { return }
+    static func bootstrapAdminToken(core: Metagov, databasePath: String, logger: Logger) async throws {
+        guard try await !core.tokens.any() else { return }
         let path = adminTokenPath(databasePath: databasePath)
-        let (token, _) = try core.tokens.create(scope: .admin, name: "bootstrap-admin")
+        let (token, _) = try await core.tokens.create(scope: .admin, name: "bootstrap-admin")
         _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         guard let handle = FileHandle(forWritingAtPath: path) else {

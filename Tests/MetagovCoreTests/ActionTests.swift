@@ -5,7 +5,7 @@ import Testing
 @Suite struct ActionTests {
     private func coreWithWidget() async throws -> Metagov {
         let core = try makeCore()
-        _ = try core.communities.create(slug: "c", readableName: "C")
+        _ = try await core.communities.create(slug: "c", readableName: "C")
         _ = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "t"])
         return core
     }
@@ -32,7 +32,7 @@ import Testing
         let community = await metagovError { _ = try await core.actions.perform(community: "zz", plugin: "widget", action: "echo") }
         #expect(community?.code == .notFound)
         #expect(community?.message == "community 'zz' not found")
-        _ = try core.communities.create(slug: "other", readableName: "O")
+        _ = try await core.communities.create(slug: "other", readableName: "O")
         let disabled = await metagovError {
             _ = try await core.actions.perform(community: "other", plugin: "widget", action: "echo", parameters: ["message": "x"])
         }
@@ -46,7 +46,7 @@ import Testing
             let result = try await core.actions.perform(community: "c", plugin: "widget", action: "bump")
             #expect(result == ["count": .integer(expected)])
         }
-        let events = try core.events.list()
+        let events = try await core.events.list()
         #expect(events.map(\.eventType) == ["bumped", "bumped", "bumped"])
         #expect(events.map(\.data) == [["count": 1], ["count": 2], ["count": 3]])
         #expect(events.map(\.source) == ["widget", "widget", "widget"])
@@ -56,7 +56,7 @@ import Testing
 
     @Test func pluginFaultsAreInternalAndLeaveNothing() async throws {
         let core = try await coreWithWidget()
-        let instance = try core.plugins.get(community: "c", name: "widget")
+        let instance = try await core.plugins.get(community: "c", name: "widget")
         let boom = await metagovError { _ = try await core.actions.perform(community: "c", plugin: "widget", action: "boom") }
         #expect(boom?.code == .internal)
         #expect(boom?.message == "plugin 'widget' failed: the widget broke")
@@ -69,8 +69,8 @@ import Testing
         }
         #expect(undeclared?.code == .internal)
         #expect(undeclared?.message.contains("surprise") == true)
-        #expect(try core.plugins.state(pluginID: instance.id)["touched"] == nil)
-        #expect(try core.events.list().isEmpty)
+        #expect(try await core.plugins.state(pluginID: instance.id)["touched"] == nil)
+        #expect(try await core.events.list().isEmpty)
     }
 
     @Test func typedPluginErrorsBecomeInvalidArgument() async throws {
@@ -88,8 +88,8 @@ import Testing
             }
             try await group.waitForAll()
         }
-        let instance = try core.plugins.get(community: "c", name: "widget")
-        #expect(try core.plugins.state(pluginID: instance.id)["count"] == 40)
-        #expect(try core.events.list().count == 40)
+        let instance = try await core.plugins.get(community: "c", name: "widget")
+        #expect(try await core.plugins.state(pluginID: instance.id)["count"] == 40)
+        #expect(try await core.events.list().count == 40)
     }
 }

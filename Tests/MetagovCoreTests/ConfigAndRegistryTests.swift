@@ -26,7 +26,7 @@ final class Declaring: ConfigDeclaring, Configurable {
 }
 
 @Suite struct ConfigAndRegistryTests {
-    @Test func registryLoadsInOrderAndAnswersInterfaces() throws {
+    @Test func registryLoadsInOrderAndAnswersInterfaces() async throws {
         let observer = ObserverExtension()
         let registry = try ExtensionRegistry(available: [WidgetExtension(), observer, Declaring()])
         try registry.load(["observer", "declaring", "widget"])
@@ -43,7 +43,7 @@ final class Declaring: ConfigDeclaring, Configurable {
         #expect(throws: MetagovError.self) { _ = try ExtensionRegistry(available: [WidgetExtension(), WidgetExtension()]) }
     }
 
-    @Test func declaredOptionsHaveDefaultsAndReachConfigurables() throws {
+    @Test func declaredOptionsHaveDefaultsAndReachConfigurables() async throws {
         let declaring = Declaring()
         let core = try makeCore([WidgetExtension(), declaring], raw: ["declaring.limit": "7"])
         #expect(core.config.int("declaring.limit") == 7)
@@ -52,7 +52,7 @@ final class Declaring: ConfigDeclaring, Configurable {
         #expect(declaring.received.items == [7])
     }
 
-    @Test func invalidValueNamesTheKey() throws {
+    @Test func invalidValueNamesTheKey() async throws {
         for (raw, key) in [(["declaring.limit": "lots"], "declaring.limit"), (["declaring.mode": "medium"], "declaring.mode"),
                            ([CoreConfig.hookAttempts: "0"], CoreConfig.hookAttempts), ([CoreConfig.plugins: "widget ghost"], CoreConfig.plugins)] {
             let error = #expect(throws: ConfigError.self) { _ = try makeCore([WidgetExtension(), Declaring()], raw: raw) }
@@ -60,7 +60,7 @@ final class Declaring: ConfigDeclaring, Configurable {
         }
     }
 
-    @Test func exampleConfigIsCommentedAndParsesBack() throws {
+    @Test func exampleConfigIsCommentedAndParsesBack() async throws {
         let registry = try ExtensionRegistry(available: [WidgetExtension(), Declaring()])
         try registry.load(["widget", "declaring"])
         let text = Metagov.configDeclaration(registry: registry).exampleConfig()
@@ -74,7 +74,7 @@ final class Declaring: ConfigDeclaring, Configurable {
         #expect(parsed["declaring.secret"] == nil)
     }
 
-    @Test func configSourceReadsEnvironmentOverrides() throws {
+    @Test func configSourceReadsEnvironmentOverrides() async throws {
         let registry = try ExtensionRegistry(available: [Declaring()])
         try registry.load(["declaring"])
         let declaration = Metagov.configDeclaration(registry: registry)

@@ -8,18 +8,18 @@ import Testing
 @Suite struct InstanceCacheTests {
     @Test func changesThroughTheSameCoreApplyAtOnce() async throws {
         let core = try makeCore()
-        _ = try core.communities.create(slug: "c", readableName: "C")
+        _ = try await core.communities.create(slug: "c", readableName: "C")
         _ = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "one"])
-        #expect(try core.plugins.get(community: "c", name: "widget").config["token"] == "one")
+        #expect(try await core.plugins.get(community: "c", name: "widget").config["token"] == "one")
         _ = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "two"])
-        #expect(try core.plugins.get(community: "c", name: "widget").config["token"] == "two")
-        try core.plugins.disable(community: "c", name: "widget")
+        #expect(try await core.plugins.get(community: "c", name: "widget").config["token"] == "two")
+        try await core.plugins.disable(community: "c", name: "widget")
         let disabled = await metagovError { _ = try await core.actions.perform(community: "c", plugin: "widget", action: "bump") }
         #expect(disabled?.code == .failedPrecondition)
         _ = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "three"])
         #expect(try await core.actions.perform(community: "c", plugin: "widget", action: "bump") == ["count": 1])
-        try core.communities.delete("c")
-        let gone = await metagovError { _ = try core.plugins.get(community: "c", name: "widget") }
+        try await core.communities.delete("c")
+        let gone = await metagovError { _ = try await core.plugins.get(community: "c", name: "widget") }
         #expect(gone?.code == .notFound)
         #expect(gone?.message.contains("community 'c'") == true)
     }
@@ -30,9 +30,9 @@ import Testing
         let database = try TemporaryDatabase()
         let server = try makeCore(database: database, raw: ["metagov.plugins.instance_cache_seconds": ttl])
         let admin = try makeCore(database: database)
-        _ = try admin.communities.create(slug: "c", readableName: "C")
+        _ = try await admin.communities.create(slug: "c", readableName: "C")
         _ = try await admin.plugins.enable(community: "c", name: "widget", config: ["token": "old"])
-        #expect(try server.plugins.get(community: "c", name: "widget").config["token"] == "old")
+        await #expect(try server.plugins.get(community: "c", name: "widget").config["token"] == "old")
         _ = try await admin.plugins.enable(community: "c", name: "widget", config: ["token": "new"])
         return (server, admin, database)
     }
@@ -41,8 +41,8 @@ import Testing
         let (server, admin, database) = try await reconfiguredByAnotherProcess(ttl: "0.3")
         defer { withExtendedLifetime(database) {} }
         try await Task.sleep(for: .milliseconds(400))
-        #expect(try server.plugins.get(community: "c", name: "widget").config["token"] == "new")
-        try admin.plugins.disable(community: "c", name: "widget")
+        await #expect(try server.plugins.get(community: "c", name: "widget").config["token"] == "new")
+        try await admin.plugins.disable(community: "c", name: "widget")
         try await Task.sleep(for: .milliseconds(400))
         let disabled = await metagovError { _ = try await server.actions.perform(community: "c", plugin: "widget", action: "bump") }
         #expect(disabled?.code == .failedPrecondition)
@@ -51,10 +51,10 @@ import Testing
     @Test func zeroSecondsReadsTheStoreEveryTime() async throws {
         let (server, _, database) = try await reconfiguredByAnotherProcess(ttl: "0")
         defer { withExtendedLifetime(database) {} }
-        #expect(try server.plugins.get(community: "c", name: "widget").config["token"] == "new")
+        await #expect(try server.plugins.get(community: "c", name: "widget").config["token"] == "new")
     }
 
-    @Test func aNegativeTTLIsRefusedNamingTheKey() throws {
+    @Test func aNegativeTTLIsRefusedNamingTheKey() async throws {
         #expect(throws: (any Error).self) {
             _ = try makeCore(raw: ["metagov.plugins.instance_cache_seconds": "-1"])
         }

@@ -5,7 +5,7 @@ import Testing
 @Suite struct ProcessTests {
     private func coreWithWidget(_ clock: ManualClock = ManualClock()) async throws -> Metagov {
         let core = try makeCore(clock: clock)
-        _ = try core.communities.create(slug: "c", readableName: "C")
+        _ = try await core.communities.create(slug: "c", readableName: "C")
         _ = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "t"])
         return core
     }
@@ -19,7 +19,7 @@ import Testing
         #expect(started.outcome == ["question": "Lunch?"])
         #expect(started.callbackURL == "https://driver.example/cb")
         #expect(started.state["question"] == "Lunch?")
-        #expect(try core.processes.get(started.id) == started)
+        #expect(try await core.processes.get(started.id) == started)
         let closed = try await core.processes.close(started.id)
         #expect(closed.status == .completed)
         #expect(closed.outcome == ["decided": "yes"])
@@ -30,15 +30,15 @@ import Testing
 
     @Test func failedStartLeavesNothingBehind() async throws {
         let core = try await coreWithWidget()
-        let instance = try core.plugins.get(community: "c", name: "widget")
+        let instance = try await core.plugins.get(community: "c", name: "widget")
         let error = await metagovError {
             _ = try await core.processes.start(community: "c", plugin: "widget", process: "decision", parameters: ["question": "q", "fail": true])
         }
         #expect(error?.code == .internal)
         #expect(error?.message.contains("could not start") == true)
-        #expect(try core.processes.list(ProcessFilter(community: "c")).items.isEmpty)
-        #expect(try core.plugins.state(pluginID: instance.id)["started"] == nil)
-        #expect(try core.events.list().isEmpty)
+        #expect(try await core.processes.list(ProcessFilter(community: "c")).items.isEmpty)
+        #expect(try await core.plugins.state(pluginID: instance.id)["started"] == nil)
+        #expect(try await core.events.list().isEmpty)
     }
 
     @Test func startValidatesAndResolves() async throws {
@@ -52,7 +52,7 @@ import Testing
             _ = try await core.processes.start(community: "c", plugin: "widget", process: "decision", parameters: ["question": "q"], callbackURL: "ftp://x")
         }
         #expect(badURL?.code == .invalidArgument)
-        #expect(await metagovError { _ = try core.processes.get(999) }?.message == "process 999 not found")
+        #expect(await metagovError { _ = try await core.processes.get(999) }?.message == "process 999 not found")
         #expect(await metagovError { _ = try await core.processes.close(999) }?.code == .notFound)
     }
 
@@ -72,43 +72,43 @@ import Testing
         }
         let other = try await core.processes.start(community: "c", plugin: "widget", process: "no-close")
         _ = try await core.processes.close(ids[0])
-        #expect(try core.processes.list(ProcessFilter(community: "c", status: .completed)).items.map(\.id) == [ids[0]])
-        #expect(try core.processes.list(ProcessFilter(community: "c", name: "no-close")).items.map(\.id) == [other.id])
-        #expect(try core.processes.list(ProcessFilter(community: "c", plugin: "widget")).items.count == 6)
+        #expect(try await core.processes.list(ProcessFilter(community: "c", status: .completed)).items.map(\.id) == [ids[0]])
+        #expect(try await core.processes.list(ProcessFilter(community: "c", name: "no-close")).items.map(\.id) == [other.id])
+        #expect(try await core.processes.list(ProcessFilter(community: "c", plugin: "widget")).items.count == 6)
         var seen: [Int64] = []
         var token: String?
         repeat {
-            let page = try core.processes.list(ProcessFilter(community: "c", name: "decision"), pageSize: 2, pageToken: token)
+            let page = try await core.processes.list(ProcessFilter(community: "c", name: "decision"), pageSize: 2, pageToken: token)
             seen += page.items.map(\.id)
             token = page.nextPageToken
         } while token != nil
         #expect(seen == ids)
-        #expect(await metagovError { _ = try core.processes.list(ProcessFilter(community: "zz")) }?.code == .notFound)
+        #expect(await metagovError { _ = try await core.processes.list(ProcessFilter(community: "zz")) }?.code == .notFound)
     }
 
     @Test func schedulerUpdatesPendingProcessesAndRunsPeriodicTasks() async throws {
         let core = try await coreWithWidget()
-        let instance = try core.plugins.get(community: "c", name: "widget")
+        let instance = try await core.plugins.get(community: "c", name: "widget")
         let process = try await core.processes.start(community: "c", plugin: "widget", process: "decision", parameters: ["question": "q"])
         var report = try await core.scheduler.tick()
         #expect(report.tasksRun == 1)
         #expect(report.processesUpdated == 1)
         #expect(report.processesCompleted == 0)
-        #expect(try core.processes.get(process.id).status == .pending)
+        #expect(try await core.processes.get(process.id).status == .pending)
         _ = try await core.actions.perform(community: "c", plugin: "widget", action: "bump")
         // Make the update hook complete the process.
-        _ = try core.store.write { try $0.updatePluginState(pluginID: instance.id, changes: ["ready": true], expectedVersion: nil) }
+        _ = try await core.store.write { try $0.updatePluginState(pluginID: instance.id, changes: ["ready": true], expectedVersion: nil) }
         report = try await core.scheduler.tick()
         #expect(report.processesCompleted == 1)
-        #expect(try core.processes.get(process.id).outcome == ["decided": "by update"])
-        #expect(try core.plugins.state(pluginID: instance.id)["periodic_runs"] == 2)
+        #expect(try await core.processes.get(process.id).outcome == ["decided": "by update"])
+        #expect(try await core.plugins.state(pluginID: instance.id)["periodic_runs"] == 2)
     }
 
     @Test func actionsCanChangeTheirPluginsProcesses() async throws {
         let core = try await coreWithWidget()
         let process = try await core.processes.start(community: "c", plugin: "widget", process: "decision", parameters: ["question": "q"])
         _ = try await core.actions.perform(community: "c", plugin: "widget", action: "complete", parameters: ["process_id": .integer(Int(process.id))])
-        let saved = try core.processes.get(process.id)
+        let saved = try await core.processes.get(process.id)
         #expect(saved.status == .completed)
         #expect(saved.outcome == ["decided": "by action"])
         #expect(saved.version > process.version)
@@ -122,19 +122,19 @@ import Testing
 @Suite struct SchedulerLoopTests {
     @Test func runTicksUntilCancelled() async throws {
         let core = try makeCore()
-        _ = try core.communities.create(slug: "c", readableName: "C")
+        _ = try await core.communities.create(slug: "c", readableName: "C")
         let instance = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "t"])
         let loop = Task { await core.scheduler.run(every: .milliseconds(10)) }
         var runs = 0
         for _ in 0..<200 where runs < 3 {
             try await Task.sleep(for: .milliseconds(10))
-            runs = try core.plugins.state(pluginID: instance.id)["periodic_runs"]?.intValue ?? 0
+            runs = try await core.plugins.state(pluginID: instance.id)["periodic_runs"]?.intValue ?? 0
         }
         loop.cancel()
         await loop.value
         #expect(runs >= 3)
-        let after = try core.plugins.state(pluginID: instance.id)["periodic_runs"]?.intValue ?? 0
+        let after = try await core.plugins.state(pluginID: instance.id)["periodic_runs"]?.intValue ?? 0
         try await Task.sleep(for: .milliseconds(50))
-        #expect(try core.plugins.state(pluginID: instance.id)["periodic_runs"]?.intValue == after)
+        #expect(try await core.plugins.state(pluginID: instance.id)["periodic_runs"]?.intValue == after)
     }
 }

@@ -24,17 +24,17 @@ final class WatcherExtension: ModificationObserver, SignalSubscriber {
     @Test func modificationsAreReportedAfterCommitOnly() async throws {
         let watcher = WatcherExtension()
         let core = try makeCore([WidgetExtension(), watcher])
-        _ = try core.communities.create(slug: "c", readableName: "C")
-        _ = try? core.communities.create(slug: "c", readableName: "duplicate, rolled back")
-        _ = try core.communities.update("c", readableName: "C2")
+        _ = try await core.communities.create(slug: "c", readableName: "C")
+        _ = try? await core.communities.create(slug: "c", readableName: "duplicate, rolled back")
+        _ = try await core.communities.update("c", readableName: "C2")
         let plugin = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "t"])
         _ = try? await core.plugins.enable(community: "c", name: "widget", config: ["token": "fail-init", "team": "X"])
         _ = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "u"])
         let process = try await core.processes.start(community: "c", plugin: "widget", process: "decision", parameters: ["question": "q"])
         _ = try? await core.processes.start(community: "c", plugin: "widget", process: "decision", parameters: ["question": "q", "fail": true])
         _ = try await core.processes.close(process.id)
-        try core.plugins.disable(community: "c", name: "widget")
-        try core.communities.delete("c")
+        try await core.plugins.disable(community: "c", name: "widget")
+        try await core.communities.delete("c")
         let seen = watcher.modifications.items.map { modification -> String in
             switch modification.object {
             case .community(let c): return "\(modification.kind.rawValue) community \(c.slug)"
@@ -52,7 +52,7 @@ final class WatcherExtension: ModificationObserver, SignalSubscriber {
     @Test func processAndEventSignalsCarryTheNewState() async throws {
         let watcher = WatcherExtension()
         let core = try makeCore([WidgetExtension(), watcher])
-        _ = try core.communities.create(slug: "c", readableName: "C")
+        _ = try await core.communities.create(slug: "c", readableName: "C")
         _ = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "t"])
         let process = try await core.processes.start(community: "c", plugin: "widget", process: "decision", parameters: ["question": "q"])
         _ = try await core.actions.perform(community: "c", plugin: "widget", action: "bump")
@@ -64,7 +64,7 @@ final class WatcherExtension: ModificationObserver, SignalSubscriber {
             case .custom: return signal.name
             }
         }
-        let cursors = try core.events.list().map(\.cursor)
+        let cursors = try await core.events.list().map(\.cursor)
         #expect(summary == [
             "process.updated widget pending", "event.created widget bumped \(cursors[0])",
             "event.created widget bumped \(cursors[1])", "process.updated widget completed",

@@ -5,7 +5,7 @@ import Testing
 @Suite struct StreamTests {
     private func core() async throws -> Metagov {
         let core = try makeCore()
-        _ = try core.communities.create(slug: "c", readableName: "C")
+        _ = try await core.communities.create(slug: "c", readableName: "C")
         _ = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "t"])
         return core
     }
@@ -17,7 +17,7 @@ import Testing
     @Test func subscriptionCatchesUpThenFollowsLiveEventsWithoutGapOrDuplicate() async throws {
         let core = try await core()
         for _ in 0..<5 { try await bump(core) }
-        let third = try core.events.list()[2].cursor
+        let third = try await core.events.list()[2].cursor
         let writers = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<4 { group.addTask { for _ in 0..<25 { try await bump(core) } } }
@@ -30,7 +30,7 @@ import Testing
             if cursors.count == 102 { break }
         }
         try await writers.value
-        let expected = try core.events.list(limit: 1000).map(\.cursor).filter { $0 > third }
+        let expected = try await core.events.list(limit: 1000).map(\.cursor).filter { $0 > third }
         #expect(cursors == expected)
         #expect(cursors.count == 102)
         #expect(Set(cursors).count == cursors.count)
@@ -39,11 +39,11 @@ import Testing
     @Test func eventsWrittenByAnotherProcessAreNotSkippedByLiveSubscribers() async throws {
         let database = try TemporaryDatabase()
         let server = try makeCore(database: database)
-        _ = try server.communities.create(slug: "c", readableName: "C")
+        _ = try await server.communities.create(slug: "c", readableName: "C")
         _ = try await server.plugins.enable(community: "c", name: "widget", config: ["token": "t"])
         let admin = try makeCore(database: database)
         try await bump(server)
-        let start = try server.events.list()[0].cursor
+        let start = try await server.events.list()[0].cursor
         var stream = server.subscribe(EventFilter(community: "c"), afterCursor: start).makeAsyncIterator()
         // The other process's events leave gaps in what this server committed itself; they are picked up when
         // this server's next commit wakes the stream.
@@ -57,7 +57,7 @@ import Testing
                 expected.append(event.cursor)
             }
         }
-        let stored = try server.events.list(afterCursor: start, limit: 1000).map(\.cursor)
+        let stored = try await server.events.list(afterCursor: start, limit: 1000).map(\.cursor)
         #expect(expected == stored)
         #expect(expected.count == 133)
     }

@@ -7,7 +7,7 @@ import Testing
 @Suite struct PollTests {
     private func core(_ clock: ManualClock = ManualClock()) async throws -> Metagov {
         let core = try makeTestCore(BuiltinExtensions.all(), clock: clock)
-        _ = try core.communities.create(slug: "c", readableName: "C")
+        _ = try await core.communities.create(slug: "c", readableName: "C")
         _ = try await core.plugins.enable(community: "c", name: "poll")
         return core
     }
@@ -62,8 +62,8 @@ import Testing
         #expect(voter?.message.contains("not eligible") == true)
         let missing = await metagovError { try await vote(core, 9999, "ann", "a") }
         #expect(missing?.code == .notFound)
-        #expect(try core.processes.get(process.id).outcome?["voter_count"] == 0)
-        #expect(try core.events.list().isEmpty)
+        #expect(try await core.processes.get(process.id).outcome?["voter_count"] == 0)
+        #expect(try await core.events.list().isEmpty)
     }
 
     @Test(arguments: [
@@ -76,17 +76,17 @@ import Testing
         let core = try await core()
         let error = await metagovError { _ = try await start(core, parameters) }
         #expect(error?.code == .invalidArgument)
-        #expect(try core.processes.list(ProcessFilter(community: "c")).items.isEmpty)
+        #expect(try await core.processes.list(ProcessFilter(community: "c")).items.isEmpty)
     }
 
     @Test func closesWhenQuorumIsReached() async throws {
         let core = try await core()
         let process = try await start(core, ["title": "Q", "options": ["yes", "no"], "quorum": 2])
         try await vote(core, process.id, "a", "yes")
-        #expect(try core.processes.get(process.id).status == .pending)
+        #expect(try await core.processes.get(process.id).status == .pending)
         let last = try await vote(core, process.id, "b", "yes")
         #expect(last["status"] == "completed")
-        #expect(try core.processes.get(process.id).outcome?["winner"] == "yes")
+        #expect(try await core.processes.get(process.id).outcome?["winner"] == "yes")
     }
 
     @Test func closesAtClosingTimeThroughTheScheduler() async throws {
@@ -96,10 +96,10 @@ import Testing
         let process = try await start(core, ["title": "Timed", "options": ["a", "b"], "closing_at": .string(closing)])
         try await vote(core, process.id, "a", "b")
         _ = try await core.scheduler.tick()
-        #expect(try core.processes.get(process.id).status == .pending)
+        #expect(try await core.processes.get(process.id).status == .pending)
         clock.advance(3600)
         _ = try await core.scheduler.tick()
-        let closed = try core.processes.get(process.id)
+        let closed = try await core.processes.get(process.id)
         #expect(closed.status == .completed)
         #expect(closed.outcome?["winner"] == "b")
         let past = await metagovError { _ = try await start(core, ["title": "Old", "options": ["a", "b"], "closing_at": .string(closing)]) }
@@ -111,7 +111,7 @@ import Testing
         let process = try await start(core, ["title": "E", "options": ["a", "b"]])
         try await vote(core, process.id, "ann", "a")
         try await vote(core, process.id, "ann", "b")
-        let events = try core.events.list(EventFilter(community: "c", eventTypes: ["vote_cast"]))
+        let events = try await core.events.list(EventFilter(community: "c", eventTypes: ["vote_cast"]))
         #expect(events.map(\.data) == [
             ["process_id": .integer(Int(process.id)), "voter": "ann", "option": "a", "previous_option": nil],
             ["process_id": .integer(Int(process.id)), "voter": "ann", "option": "b", "previous_option": "a"],
@@ -128,7 +128,7 @@ import Testing
             }
             try await group.waitForAll()
         }
-        #expect(try core.processes.get(process.id).outcome == ["votes": ["a": 10, "b": 20], "voter_count": 30])
-        #expect(try core.events.list().count == 30)
+        #expect(try await core.processes.get(process.id).outcome == ["votes": ["a": 10, "b": 20], "voter_count": 30])
+        #expect(try await core.events.list().count == 30)
     }
 }

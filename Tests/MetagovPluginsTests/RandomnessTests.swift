@@ -6,14 +6,14 @@ import Testing
 @Suite struct RandomnessTests {
     private func core(_ clock: ManualClock = ManualClock()) async throws -> Metagov {
         let core = try makeTestCore(BuiltinExtensions.all(), clock: clock)
-        _ = try core.communities.create(slug: "c", readableName: "C")
+        _ = try await core.communities.create(slug: "c", readableName: "C")
         _ = try await core.plugins.enable(community: "c", name: "randomness", config: ["default_low": 10, "default_high": 13])
         return core
     }
 
     @Test func configRequiresBothBounds() async throws {
         let core = try makeTestCore(BuiltinExtensions.all())
-        _ = try core.communities.create(slug: "c", readableName: "C")
+        _ = try await core.communities.create(slug: "c", readableName: "C")
         let error = await metagovError { _ = try await core.plugins.enable(community: "c", name: "randomness", config: ["default_low": 1]) }
         #expect(error?.code == .invalidArgument)
         #expect(error?.message.contains("default_high") == true)
@@ -21,11 +21,11 @@ import Testing
 
     @Test func initializeSetsTheLuckyNumber() async throws {
         let core = try await core()
-        let instance = try core.plugins.get(community: "c", name: "randomness")
-        #expect(try core.plugins.state(pluginID: instance.id)["lucky_number"] == 4)
+        let instance = try await core.plugins.get(community: "c", name: "randomness")
+        #expect(try await core.plugins.state(pluginID: instance.id)["lucky_number"] == 4)
         let result = try await core.actions.perform(community: "c", plugin: "randomness", action: "set-lucky-number", parameters: ["lucky_number": 7])
         #expect(result == ["lucky_number": 7])
-        #expect(try core.plugins.state(pluginID: instance.id)["lucky_number"] == 7)
+        #expect(try await core.plugins.state(pluginID: instance.id)["lucky_number"] == 7)
         let invalid = await metagovError {
             _ = try await core.actions.perform(community: "c", plugin: "randomness", action: "set-lucky-number", parameters: ["lucky_number": "seven"])
         }
@@ -66,11 +66,11 @@ import Testing
         #expect(process.status == .pending)
         clock.advance(119)
         _ = try await core.scheduler.tick()
-        #expect(try core.processes.get(process.id).status == .pending)
+        #expect(try await core.processes.get(process.id).status == .pending)
         clock.advance(1)
         let report = try await core.scheduler.tick()
         #expect(report.processesCompleted == 1)
-        let closed = try core.processes.get(process.id)
+        let closed = try await core.processes.get(process.id)
         #expect(closed.status == .completed)
         #expect(["a", "b", "c"].contains(closed.outcome?["winner"]?.stringValue ?? ""))
     }

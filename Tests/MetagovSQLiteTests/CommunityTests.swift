@@ -4,53 +4,53 @@ import MetagovSQLite
 import Testing
 
 @Suite struct CommunityTests {
-    @Test func insertReadAndDuplicate() throws {
+    @Test func insertReadAndDuplicate() async throws {
         let store = try SQLiteStore.inMemory()
         let before = Date()
-        let inserted = try store.write { try $0.insertCommunity(slug: "x", readableName: "X") }
+        let inserted = try await store.write { try $0.insertCommunity(slug: "x", readableName: "X") }
         #expect(inserted.slug == "x" && inserted.readableName == "X")
         #expect(abs(inserted.createdAt.timeIntervalSince(before)) < 5)
         #expect(inserted.createdAt == inserted.updatedAt)
-        #expect(try store.read { try $0.community(slug: "x") } == inserted)
-        #expect(try store.read { try $0.community(slug: "missing") } == nil)
-        #expect(throws: StoreError.alreadyExists("community 'x'")) {
-            try store.write { _ = try $0.insertCommunity(slug: "x", readableName: "Again") }
+        #expect(try await store.read { try $0.community(slug: "x") } == inserted)
+        #expect(try await store.read { try $0.community(slug: "missing") } == nil)
+        await #expect(throws: StoreError.alreadyExists("community 'x'")) {
+            try await store.write { _ = try $0.insertCommunity(slug: "x", readableName: "Again") }
         }
-        #expect(try store.read { try $0.community(slug: "x") }?.readableName == "X")
+        #expect(try await store.read { try $0.community(slug: "x") }?.readableName == "X")
     }
 
-    @Test func keysetPaging() throws {
+    @Test func keysetPaging() async throws {
         let store = try SQLiteStore.inMemory()
-        try store.write { writer in
+        try await store.write { writer in
             for slug in ["d", "a", "c", "e", "b"] { _ = try writer.insertCommunity(slug: slug, readableName: slug) }
         }
-        #expect(try store.read { try $0.communities(afterSlug: nil, limit: 2) }.map(\.slug) == ["a", "b"])
-        #expect(try store.read { try $0.communities(afterSlug: "b", limit: 2) }.map(\.slug) == ["c", "d"])
-        #expect(try store.read { try $0.communities(afterSlug: "d", limit: 2) }.map(\.slug) == ["e"])
-        #expect(try store.read { try $0.communities(afterSlug: "e", limit: 2) }.isEmpty)
-        #expect(try store.read { try $0.communities(afterSlug: "bb", limit: 10) }.map(\.slug) == ["c", "d", "e"])
-        #expect(try store.read { try $0.communities(afterSlug: nil, limit: 0) }.isEmpty)
-        #expect(try store.read { try $0.communities(afterSlug: nil, limit: -1) }.isEmpty)
+        #expect(try await store.read { try $0.communities(afterSlug: nil, limit: 2) }.map(\.slug) == ["a", "b"])
+        #expect(try await store.read { try $0.communities(afterSlug: "b", limit: 2) }.map(\.slug) == ["c", "d"])
+        #expect(try await store.read { try $0.communities(afterSlug: "d", limit: 2) }.map(\.slug) == ["e"])
+        #expect(try await store.read { try $0.communities(afterSlug: "e", limit: 2) }.isEmpty)
+        #expect(try await store.read { try $0.communities(afterSlug: "bb", limit: 10) }.map(\.slug) == ["c", "d", "e"])
+        #expect(try await store.read { try $0.communities(afterSlug: nil, limit: 0) }.isEmpty)
+        #expect(try await store.read { try $0.communities(afterSlug: nil, limit: -1) }.isEmpty)
     }
 
-    @Test func update() throws {
+    @Test func update() async throws {
         let store = try SQLiteStore.inMemory()
-        let inserted = try store.write { try $0.insertCommunity(slug: "x", readableName: "X") }
-        let updated = try store.write { try $0.updateCommunity(slug: "x", readableName: "Renamed") }
+        let inserted = try await store.write { try $0.insertCommunity(slug: "x", readableName: "X") }
+        let updated = try await store.write { try $0.updateCommunity(slug: "x", readableName: "Renamed") }
         #expect(updated.readableName == "Renamed")
         #expect(updated.createdAt == inserted.createdAt)
         #expect(updated.updatedAt >= inserted.updatedAt)
-        #expect(try store.read { try $0.community(slug: "x") } == updated)
-        #expect(throws: StoreError.notFound("community 'nope'")) {
-            try store.write { _ = try $0.updateCommunity(slug: "nope", readableName: "N") }
+        #expect(try await store.read { try $0.community(slug: "x") } == updated)
+        await #expect(throws: StoreError.notFound("community 'nope'")) {
+            try await store.write { _ = try $0.updateCommunity(slug: "nope", readableName: "N") }
         }
     }
 
-    @Test func deleteCascadesToEverythingTheCommunityOwns() throws {
+    @Test func deleteCascadesToEverythingTheCommunityOwns() async throws {
         let store = try SQLiteStore.inMemory()
-        let seed = try Seed(store)
-        let other = try Seed(store, slug: "other")
-        let (process, ids) = try store.write { writer in
+        let seed = try await Seed(store)
+        let other = try await Seed(store, slug: "other")
+        let (process, ids) = try await store.write { writer in
             try writer.updatePluginState(pluginID: seed.plugin.id, changes: ["k": 1], expectedVersion: nil)
             let process = try writer.insertProcess(pluginID: seed.plugin.id)
             _ = try writer.appendEvents([seed.event(), other.event()])
@@ -58,9 +58,9 @@ import Testing
             try writer.upsertLinkedAccount(writer.account(ids[0], "U1"))
             return (process, ids)
         }
-        #expect(try store.write { try $0.deleteCommunity(slug: "c") })
-        #expect(try store.write { try $0.deleteCommunity(slug: "c") } == false)
-        try store.read { reader throws in
+        #expect(try await store.write { try $0.deleteCommunity(slug: "c") })
+        #expect(try await store.write { try $0.deleteCommunity(slug: "c") } == false)
+        try await store.read { reader throws in
             #expect(try reader.community(slug: "c") == nil)
             #expect(try reader.plugin(id: seed.plugin.id) == nil)
             #expect(try reader.plugins(community: "c").isEmpty)

@@ -1,10 +1,10 @@
 import Foundation
 import MetagovCore
-import MetagovSQLite
+@testable import MetagovSQLite
 import Testing
 
 @Suite struct FileStoreTests {
-    @Test func fileStoresUseWAL() throws {
+    @Test func fileStoresUseWAL() async throws {
         let file = try TemporaryDatabase()
         let store = try SQLiteStore(path: file.path)
         #expect(try store.journalMode() == "wal")
@@ -14,12 +14,12 @@ import Testing
         #expect(try SQLiteStore.inMemory().journalMode() == "memory")
     }
 
-    @Test func dataSurvivesReopening() throws {
+    @Test func dataSurvivesReopening() async throws {
         let file = try TemporaryDatabase()
-        let (plugin, process, events, id) = try { () throws -> (PluginInstance, GovernanceProcess, [Event], MetagovID) in
+        let (plugin, process, events, id) = try await { () async throws -> (PluginInstance, GovernanceProcess, [Event], MetagovID) in
             let store = try SQLiteStore(path: file.path)
-            let seed = try Seed(store)
-            return try store.write { writer in
+            let seed = try await Seed(store)
+            return try await store.write { writer in
                 try writer.updatePluginState(
                     pluginID: seed.plugin.id, changes: ["k": ["x": [1, 2.5, nil, true, "s"]]], expectedVersion: nil)
                 let process = try writer.insertProcess(pluginID: seed.plugin.id)
@@ -30,9 +30,9 @@ import Testing
             }
         }()
         // The first store is closed; open the file again.
-        try { () throws in
+        try await { () async throws in
             let reopened = try SQLiteStore(path: file.path)
-            try reopened.read { reader throws in
+            try await reopened.read { reader throws in
                 #expect(try reader.community(slug: "c")?.readableName == "C")
                 #expect(try reader.plugin(id: plugin.id) == plugin)
                 #expect(try reader.pluginState(pluginID: plugin.id) == ["k": ["x": [1, 2.5, nil, true, "s"]]])
@@ -43,85 +43,90 @@ import Testing
                 #expect(try reader.linkedAccounts(externalIDs: [id.externalID]).count == 1)
             }
             // Empty the log before closing again.
-            #expect(try reopened.write { try $0.deleteCommunity(slug: "c") })
+            #expect(try await reopened.write { try $0.deleteCommunity(slug: "c") })
         }()
         // After another restart, cursors still continue past every cursor ever issued.
         let third = try SQLiteStore(path: file.path)
-        #expect(try third.read { try $0.lastEventCursor() } == events[1].cursor)
-        let seed = try Seed(third)
-        #expect(try third.write { try $0.appendEvents([seed.event()]) }[0].cursor > events[1].cursor)
-        #expect(try third.read { try $0.allPlugins() }.map(\.id) == [seed.plugin.id])
+        #expect(try await third.read { try $0.lastEventCursor() } == events[1].cursor)
+        let seed = try await Seed(third)
+        #expect(try await third.write { try $0.appendEvents([seed.event()]) }[0].cursor > events[1].cursor)
+        #expect(try await third.read { try $0.allPlugins() }.map(\.id) == [seed.plugin.id])
         #expect(seed.plugin.id > plugin.id)
     }
 
-    @Test func twoStoresOnOneFileSeeEachOthersWrites() throws {
+    @Test func twoStoresOnOneFileSeeEachOthersWrites() async throws {
         let file = try TemporaryDatabase()
         let server = try SQLiteStore(path: file.path)
         let cli = try SQLiteStore(path: file.path)
-        _ = try cli.write { try $0.insertCommunity(slug: "x", readableName: "X") }
-        #expect(try server.read { try $0.community(slug: "x") }?.readableName == "X")
-        #expect(throws: StoreError.alreadyExists("community 'x'")) {
-            try server.write { _ = try $0.insertCommunity(slug: "x", readableName: "Y") }
+        _ = try await cli.write { try $0.insertCommunity(slug: "x", readableName: "X") }
+        #expect(try await server.read { try $0.community(slug: "x") }?.readableName == "X")
+        await #expect(throws: StoreError.alreadyExists("community 'x'")) {
+            try await server.write { _ = try $0.insertCommunity(slug: "x", readableName: "Y") }
         }
     }
 
-    @Test func concurrentWritersGetDistinctIncreasingCursors() throws {
+    @Test func concurrentWritersGetDistinctIncreasingCursors() async throws {
         let file = try TemporaryDatabase()
         let store = try SQLiteStore(path: file.path)
-        let seed = try Seed(store)
+        let seed = try await Seed(store)
         let appended = Cursors()
-        DispatchQueue.concurrentPerform(iterations: 8) { _ in
-            for _ in 0..<100 {
-                do {
-                    let cursor = try store.write { try $0.appendEvents([seed.event()]) }[0].cursor
-                    appended.append(cursor)
-                } catch {
-                    appended.fail(error)
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    for _ in 0..<100 {
+                        do {
+                            let cursor = try await store.write { try $0.appendEvents([seed.event()]) }[0].cursor
+                            appended.append(cursor)
+                        } catch {
+                            appended.fail(error)
+                        }
+                    }
                 }
             }
         }
         #expect(appended.errors.isEmpty)
-        let stored = try store.read { try $0.events(matching: EventFilter(), afterCursor: 0, limit: 10_000) }.map(\.cursor)
+        let stored = try await store.read { try $0.events(matching: EventFilter(), afterCursor: 0, limit: 10_000) }.map(\.cursor)
         #expect(stored.count == 800)
         #expect(Set(stored).count == 800)
         #expect(stored == stored.sorted())
         #expect(Set(appended.values) == Set(stored))
-        #expect(try store.read { try $0.lastEventCursor() } == stored.last)
+        #expect(try await store.read { try $0.lastEventCursor() } == stored.last)
     }
 
     @Test func writersThroughTwoConnectionsWaitForEachOther() async throws {
         let file = try TemporaryDatabase()
         let first = try SQLiteStore(path: file.path)
         let second = try SQLiteStore(path: file.path)
-        let seed = try Seed(first)
+        let seed = try await Seed(first)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for store in [first, second, first, second] {
                 group.addTask {
-                    for _ in 0..<50 { _ = try store.write { try $0.appendEvents([seed.event()]) } }
+                    for _ in 0..<50 { _ = try await store.write { try $0.appendEvents([seed.event()]) } }
                 }
             }
             try await group.waitForAll()
         }
-        let cursors = try second.read { try $0.events(matching: EventFilter(), afterCursor: 0, limit: 1000) }.map(\.cursor)
+        let cursors = try await second.read { try $0.events(matching: EventFilter(), afterCursor: 0, limit: 1000) }.map(\.cursor)
         #expect(cursors.count == 200 && Set(cursors).count == 200)
     }
 
-    @Test func readersSeeASnapshot() throws {
+    @Test func readersSeeASnapshot() async throws {
         let file = try TemporaryDatabase()
         let store = try SQLiteStore(path: file.path)
-        _ = try store.write { try $0.insertCommunity(slug: "a", readableName: "A") }
-        try store.read { reader throws in
+        _ = try await store.write { try $0.insertCommunity(slug: "a", readableName: "A") }
+        try await store.read { reader throws in
             #expect(try reader.communities(afterSlug: nil, limit: 10).count == 1)
-            // A write committed meanwhile (from another thread) is not visible inside this read.
+            // A write committed meanwhile (by another connection, from another thread) is not visible inside
+            // this read.
             let done = DispatchSemaphore(value: 0)
             DispatchQueue.global().async {
-                _ = try? store.write { try $0.insertCommunity(slug: "b", readableName: "B") }
+                try? store.executeRawSQL("INSERT INTO community VALUES ('b', 'B', 0, 0)")
                 done.signal()
             }
             done.wait()
             #expect(try reader.communities(afterSlug: nil, limit: 10).count == 1)
         }
-        #expect(try store.read { try $0.communities(afterSlug: nil, limit: 10) }.count == 2)
+        #expect(try await store.read { try $0.communities(afterSlug: nil, limit: 10) }.count == 2)
     }
 }
 

@@ -4,33 +4,33 @@ import MetagovSQLite
 import Testing
 
 @Suite struct IdentityTests {
-    @Test func createdIDsAreDistinctPositiveAndJSONSafe() throws {
+    @Test func createdIDsAreDistinctPositiveAndJSONSafe() async throws {
         let store = try SQLiteStore.inMemory()
-        _ = try Seed(store)
-        let ids = try store.write { try $0.createMetagovIDs(community: "c", count: 500) }
+        _ = try await Seed(store)
+        let ids = try await store.write { try $0.createMetagovIDs(community: "c", count: 500) }
         #expect(ids.count == 500)
         #expect(Set(ids.map(\.externalID)).count == 500)
         #expect(ids.allSatisfy { $0.externalID > 0 && $0.externalID < (1 << 53) && $0.isPrimary && $0.community == "c" })
-        for id in ids.prefix(5) { #expect(try store.read { try $0.metagovID(externalID: id.externalID) } == id) }
-        #expect(try store.read { try $0.primaryMetagovIDs(community: "c") } == ids.sorted { $0.externalID < $1.externalID })
-        #expect(try store.write { try $0.createMetagovIDs(community: "c", count: 0) }.isEmpty)
-        #expect(throws: StoreError.notFound("community 'ghost'")) {
-            try store.write { _ = try $0.createMetagovIDs(community: "ghost", count: 1) }
+        for id in ids.prefix(5) { #expect(try await store.read { try $0.metagovID(externalID: id.externalID) } == id) }
+        #expect(try await store.read { try $0.primaryMetagovIDs(community: "c") } == ids.sorted { $0.externalID < $1.externalID })
+        #expect(try await store.write { try $0.createMetagovIDs(community: "c", count: 0) }.isEmpty)
+        await #expect(throws: StoreError.notFound("community 'ghost'")) {
+            try await store.write { _ = try $0.createMetagovIDs(community: "ghost", count: 1) }
         }
-        #expect(try store.read { try $0.metagovID(externalID: 12345) } == nil)
+        #expect(try await store.read { try $0.metagovID(externalID: 12345) } == nil)
     }
 
-    @Test func mergingGroups() throws {
+    @Test func mergingGroups() async throws {
         let store = try SQLiteStore.inMemory()
-        _ = try Seed(store)
-        _ = try Seed(store, slug: "d")
-        let ids = try store.write { try $0.createMetagovIDs(community: "c", count: 4) }.map(\.externalID)
-        let elsewhere = try store.write { try $0.createMetagovIDs(community: "d", count: 1) }[0]
-        try store.write { writer in
+        _ = try await Seed(store)
+        _ = try await Seed(store, slug: "d")
+        let ids = try await store.write { try $0.createMetagovIDs(community: "c", count: 4) }.map(\.externalID)
+        let elsewhere = try await store.write { try $0.createMetagovIDs(community: "d", count: 1) }[0]
+        try await store.write { writer in
             try writer.reassignPrimary(from: ids[1], to: ids[0])
             try writer.reassignPrimary(from: ids[2], to: ids[0])
         }
-        try store.read { reader throws in
+        try await store.read { reader throws in
             #expect(try reader.metagovIDs(primaryExternalID: ids[0]).map(\.externalID) == [ids[0], ids[1], ids[2]].sorted())
             #expect(try reader.metagovID(externalID: ids[1])?.primaryExternalID == ids[0])
             #expect(try reader.metagovID(externalID: ids[1])?.isPrimary == false)
@@ -39,98 +39,98 @@ import Testing
             #expect(try reader.metagovIDs(primaryExternalID: ids[1]).isEmpty)
         }
         // Moving the whole group under another primary.
-        try store.write { try $0.reassignPrimary(from: ids[0], to: ids[3]) }
-        #expect(try store.read { try $0.metagovIDs(primaryExternalID: ids[3]) }.count == 4)
-        #expect(try store.read { try $0.primaryMetagovIDs(community: "c") }.map(\.externalID) == [ids[3]])
-        #expect(throws: StoreError.notFound("metagov id 77")) { try store.write { try $0.reassignPrimary(from: ids[3], to: 77) } }
+        try await store.write { try $0.reassignPrimary(from: ids[0], to: ids[3]) }
+        #expect(try await store.read { try $0.metagovIDs(primaryExternalID: ids[3]) }.count == 4)
+        #expect(try await store.read { try $0.primaryMetagovIDs(community: "c") }.map(\.externalID) == [ids[3]])
+        await #expect(throws: StoreError.notFound("metagov id 77")) { try await store.write { try $0.reassignPrimary(from: ids[3], to: 77) } }
     }
 
-    @Test func upsertInsertsThenReplacesByKey() throws {
+    @Test func upsertInsertsThenReplacesByKey() async throws {
         let store = try SQLiteStore.inMemory()
-        _ = try Seed(store)
-        let ids = try store.write { try $0.createMetagovIDs(community: "c", count: 2) }.map(\.externalID)
-        try store.write { writer in
+        _ = try await Seed(store)
+        let ids = try await store.write { try $0.createMetagovIDs(community: "c", count: 2) }.map(\.externalID)
+        try await store.write { writer in
             try writer.upsertLinkedAccount(writer.account(ids[0], "U1", quality: .unconfirmed, data: ["n": 1]))
             try writer.upsertLinkedAccount(writer.account(ids[0], "U1", platformID: "T1"))
         }
-        #expect(try store.read { try $0.linkedAccounts(matching: AccountFilter(community: "c")) }.count == 2)
+        #expect(try await store.read { try $0.linkedAccounts(matching: AccountFilter(community: "c")) }.count == 2)
         // Same key (no platform id): replaced, possibly moving to another id.
-        try store.write { writer in
+        try await store.write { writer in
             try writer.upsertLinkedAccount(writer.account(ids[1], "U1", quality: .strongConfirm, data: ["n": 2]))
         }
-        let accounts = try store.read { try $0.linkedAccounts(matching: AccountFilter(community: "c", communityPlatformID: "")) }
+        let accounts = try await store.read { try $0.linkedAccounts(matching: AccountFilter(community: "c", communityPlatformID: "")) }
         #expect(accounts.count == 1)
         #expect(accounts.first?.externalID == ids[1])
         #expect(accounts.first?.linkQuality == .strongConfirm)
         #expect(accounts.first?.linkType == .oauth)
         #expect(accounts.first?.customData == ["n": 2])
         #expect(accounts.first?.communityPlatformID == nil)
-        #expect(try store.read { try $0.linkedAccounts(matching: AccountFilter(community: "c", communityPlatformID: "T1")) }.map(\.externalID) == [ids[0]])
+        #expect(try await store.read { try $0.linkedAccounts(matching: AccountFilter(community: "c", communityPlatformID: "T1")) }.map(\.externalID) == [ids[0]])
     }
 
-    @Test func upsertRequiresAnIDOfTheSameCommunity() throws {
+    @Test func upsertRequiresAnIDOfTheSameCommunity() async throws {
         let store = try SQLiteStore.inMemory()
-        _ = try Seed(store)
-        _ = try Seed(store, slug: "d")
-        let elsewhere = try store.write { try $0.createMetagovIDs(community: "d", count: 1) }[0].externalID
-        #expect(throws: StoreError.notFound("metagov id 42 in community 'c'")) {
-            try store.write { writer in try writer.upsertLinkedAccount(writer.account(42, "U1")) }
+        _ = try await Seed(store)
+        _ = try await Seed(store, slug: "d")
+        let elsewhere = try await store.write { try $0.createMetagovIDs(community: "d", count: 1) }[0].externalID
+        await #expect(throws: StoreError.notFound("metagov id 42 in community 'c'")) {
+            try await store.write { writer in try writer.upsertLinkedAccount(writer.account(42, "U1")) }
         }
-        #expect(throws: StoreError.notFound("metagov id \(elsewhere) in community 'c'")) {
-            try store.write { writer in try writer.upsertLinkedAccount(writer.account(elsewhere, "U1")) }
+        await #expect(throws: StoreError.notFound("metagov id \(elsewhere) in community 'c'")) {
+            try await store.write { writer in try writer.upsertLinkedAccount(writer.account(elsewhere, "U1")) }
         }
     }
 
-    @Test func accountFiltersAndOrdering() throws {
+    @Test func accountFiltersAndOrdering() async throws {
         let store = try SQLiteStore.inMemory()
-        _ = try Seed(store)
-        let ids = try store.write { try $0.createMetagovIDs(community: "c", count: 2) }.map(\.externalID).sorted()
-        try store.write { writer in
+        _ = try await Seed(store)
+        let ids = try await store.write { try $0.createMetagovIDs(community: "c", count: 2) }.map(\.externalID).sorted()
+        try await store.write { writer in
             try writer.upsertLinkedAccount(writer.account(ids[1], "U2", type: "slack"))
             try writer.upsertLinkedAccount(writer.account(ids[0], "gh", type: "github"))
             try writer.upsertLinkedAccount(writer.account(ids[0], "U1", type: "slack", platformID: "T1"))
             try writer.upsertLinkedAccount(writer.account(ids[0], "U0", type: "slack"))
         }
-        func identifiers(_ filter: AccountFilter) throws -> [String] {
-            try store.read { try $0.linkedAccounts(matching: filter) }.map(\.platformIdentifier)
+        func identifiers(_ filter: AccountFilter) async throws -> [String] {
+            try await store.read { try $0.linkedAccounts(matching: filter) }.map(\.platformIdentifier)
         }
-        #expect(try identifiers(AccountFilter(community: "c")) == ["gh", "U0", "U1", "U2"])
-        #expect(try identifiers(AccountFilter(community: "c", platformType: "slack")) == ["U0", "U1", "U2"])
-        #expect(try identifiers(AccountFilter(community: "c", platformIdentifier: "U1")) == ["U1"])
-        #expect(try identifiers(AccountFilter(community: "c", communityPlatformID: "")) == ["gh", "U0", "U2"])
-        #expect(try identifiers(AccountFilter(community: "c", communityPlatformID: "T1")) == ["U1"])
-        #expect(try identifiers(AccountFilter(community: "c", platformType: "slack", platformIdentifier: "U1", communityPlatformID: "T1")) == ["U1"])
-        #expect(try identifiers(AccountFilter(community: "c", platformType: "discord")).isEmpty)
-        #expect(try identifiers(AccountFilter(community: "other")).isEmpty)
-        let byID = try store.read { try $0.linkedAccounts(externalIDs: [ids[1], ids[0]]) }
+        #expect(try await identifiers(AccountFilter(community: "c")) == ["gh", "U0", "U1", "U2"])
+        #expect(try await identifiers(AccountFilter(community: "c", platformType: "slack")) == ["U0", "U1", "U2"])
+        #expect(try await identifiers(AccountFilter(community: "c", platformIdentifier: "U1")) == ["U1"])
+        #expect(try await identifiers(AccountFilter(community: "c", communityPlatformID: "")) == ["gh", "U0", "U2"])
+        #expect(try await identifiers(AccountFilter(community: "c", communityPlatformID: "T1")) == ["U1"])
+        #expect(try await identifiers(AccountFilter(community: "c", platformType: "slack", platformIdentifier: "U1", communityPlatformID: "T1")) == ["U1"])
+        #expect(try await identifiers(AccountFilter(community: "c", platformType: "discord")).isEmpty)
+        #expect(try await identifiers(AccountFilter(community: "other")).isEmpty)
+        let byID = try await store.read { try $0.linkedAccounts(externalIDs: [ids[1], ids[0]]) }
         #expect(byID.map(\.platformIdentifier) == ["gh", "U0", "U1", "U2"])
-        #expect(try store.read { try $0.linkedAccounts(externalIDs: [ids[1]]) }.map(\.platformIdentifier) == ["U2"])
-        #expect(try store.read { try $0.linkedAccounts(externalIDs: []) }.isEmpty)
-        #expect(try store.read { try $0.linkedAccounts(externalIDs: [999]) }.isEmpty)
+        #expect(try await store.read { try $0.linkedAccounts(externalIDs: [ids[1]]) }.map(\.platformIdentifier) == ["U2"])
+        #expect(try await store.read { try $0.linkedAccounts(externalIDs: []) }.isEmpty)
+        #expect(try await store.read { try $0.linkedAccounts(externalIDs: [999]) }.isEmpty)
     }
 
-    @Test func deleteByKey() throws {
+    @Test func deleteByKey() async throws {
         let store = try SQLiteStore.inMemory()
-        _ = try Seed(store)
-        let id = try store.write { try $0.createMetagovIDs(community: "c", count: 1) }[0].externalID
-        try store.write { writer in
+        _ = try await Seed(store)
+        let id = try await store.write { try $0.createMetagovIDs(community: "c", count: 1) }[0].externalID
+        try await store.write { writer in
             try writer.upsertLinkedAccount(writer.account(id, "U1"))
             try writer.upsertLinkedAccount(writer.account(id, "U1", platformID: "T1"))
         }
-        #expect(try store.write { try $0.deleteLinkedAccount(community: "c", platformType: "slack", platformIdentifier: "U1", communityPlatformID: "T2") } == false)
-        #expect(try store.write { try $0.deleteLinkedAccount(community: "c", platformType: "slack", platformIdentifier: "U1", communityPlatformID: "T1") })
-        #expect(try store.read { try $0.linkedAccounts(externalIDs: [id]) }.map(\.communityPlatformID) == [nil])
-        #expect(try store.write { try $0.deleteLinkedAccount(community: "c", platformType: "slack", platformIdentifier: "U1", communityPlatformID: nil) })
-        #expect(try store.write { try $0.deleteLinkedAccount(community: "c", platformType: "slack", platformIdentifier: "U1", communityPlatformID: nil) } == false)
-        #expect(try store.read { try $0.linkedAccounts(externalIDs: [id]) }.isEmpty)
+        #expect(try await store.write { try $0.deleteLinkedAccount(community: "c", platformType: "slack", platformIdentifier: "U1", communityPlatformID: "T2") } == false)
+        #expect(try await store.write { try $0.deleteLinkedAccount(community: "c", platformType: "slack", platformIdentifier: "U1", communityPlatformID: "T1") })
+        #expect(try await store.read { try $0.linkedAccounts(externalIDs: [id]) }.map(\.communityPlatformID) == [nil])
+        #expect(try await store.write { try $0.deleteLinkedAccount(community: "c", platformType: "slack", platformIdentifier: "U1", communityPlatformID: nil) })
+        #expect(try await store.write { try $0.deleteLinkedAccount(community: "c", platformType: "slack", platformIdentifier: "U1", communityPlatformID: nil) } == false)
+        #expect(try await store.read { try $0.linkedAccounts(externalIDs: [id]) }.isEmpty)
     }
 
-    @Test func everyLinkTypeAndQualityRoundTrips() throws {
+    @Test func everyLinkTypeAndQualityRoundTrips() async throws {
         let store = try SQLiteStore.inMemory()
-        _ = try Seed(store)
-        let id = try store.write { try $0.createMetagovIDs(community: "c", count: 1) }[0].externalID
-        var expected: [LinkedAccount] = []
-        try store.write { writer in
+        _ = try await Seed(store)
+        let id = try await store.write { try $0.createMetagovIDs(community: "c", count: 1) }[0].externalID
+        let expected = try await store.write { writer -> [LinkedAccount] in
+            var expected: [LinkedAccount] = []
             for type in LinkType.allCases {
                 for quality in LinkQuality.allCases {
                     var account = writer.account(id, "\(type.rawValue)-\(quality.rawValue)", quality: quality)
@@ -139,8 +139,9 @@ import Testing
                     expected.append(account)
                 }
             }
+            return expected
         }
-        let stored = try store.read { try $0.linkedAccounts(externalIDs: [id]) }
+        let stored = try await store.read { try $0.linkedAccounts(externalIDs: [id]) }
         #expect(Set(stored) == Set(expected))
     }
 }

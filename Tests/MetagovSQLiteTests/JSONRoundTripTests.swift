@@ -22,34 +22,34 @@ import Testing
         .object(Dictionary(uniqueKeysWithValues: samples.enumerated().map { ("k\($0.offset)", $0.element) }))
     }
 
-    @Test(arguments: samples) func pluginConfigAndState(_ value: JSONValue) throws {
+    @Test(arguments: samples) func pluginConfigAndState(_ value: JSONValue) async throws {
         let store = try SQLiteStore.inMemory()
-        _ = try store.write { try $0.insertCommunity(slug: "c", readableName: "C") }
-        let plugin = try store.write { try $0.insertPlugin(community: "c", name: "p", communityPlatformID: nil, config: value) }
-        _ = try store.write { try $0.updatePluginState(pluginID: plugin.id, changes: ["v": value], expectedVersion: nil) }
-        let config = try #require(try store.read { try $0.plugin(id: plugin.id) }?.config)
+        _ = try await store.write { try $0.insertCommunity(slug: "c", readableName: "C") }
+        let plugin = try await store.write { try $0.insertPlugin(community: "c", name: "p", communityPlatformID: nil, config: value) }
+        _ = try await store.write { try $0.updatePluginState(pluginID: plugin.id, changes: ["v": value], expectedVersion: nil) }
+        let config = try #require(try await store.read { try $0.plugin(id: plugin.id) }?.config)
         #expect(identical(config, value), "config \(config) != \(value)")
-        let state = try store.read { try $0.pluginState(pluginID: plugin.id) }
+        let state = try await store.read { try $0.pluginState(pluginID: plugin.id) }
         #expect(identical(.object(state), ["v": value]), "state \(state) != \(value)")
     }
 
-    @Test func everyJSONColumn() throws {
+    @Test func everyJSONColumn() async throws {
         let document = Self.document
         let store = try SQLiteStore.inMemory()
-        let seed = try Seed(store)
-        let process = try store.write {
+        let seed = try await Seed(store)
+        let process = try await store.write {
             try $0.insertProcess(
                 pluginID: seed.plugin.id, name: "vote", status: .created, outcome: document, errors: document,
                 state: ["doc": document], callbackURL: nil)
         }
         let event = NewEvent(community: "c", source: "p", pluginID: seed.plugin.id, eventType: "e", data: document, initiator: document)
-        let id = try store.write { writer in
+        let id = try await store.write { writer in
             _ = try writer.appendEvents([event])
             let id = try writer.createMetagovIDs(community: "c", count: 1)[0].externalID
             try writer.upsertLinkedAccount(writer.account(id, "U1", data: document))
             return id
         }
-        try store.read { reader throws in
+        try await store.read { reader throws in
             let storedProcess = try #require(try reader.process(id: process.id))
             #expect(identical(storedProcess.outcome ?? .null, document))
             #expect(identical(storedProcess.errors ?? .null, document))
@@ -62,11 +62,11 @@ import Testing
         }
     }
 
-    @Test func integersStayIntegersAndNumbersStayNumbers() throws {
+    @Test func integersStayIntegersAndNumbersStayNumbers() async throws {
         let store = try SQLiteStore.inMemory()
-        let seed = try Seed(store)
-        _ = try store.write { try $0.updatePluginState(pluginID: seed.plugin.id, changes: ["i": 2, "n": 2.0], expectedVersion: nil) }
-        let state = try store.read { try $0.pluginState(pluginID: seed.plugin.id) }
+        let seed = try await Seed(store)
+        _ = try await store.write { try $0.updatePluginState(pluginID: seed.plugin.id, changes: ["i": 2, "n": 2.0], expectedVersion: nil) }
+        let state = try await store.read { try $0.pluginState(pluginID: seed.plugin.id) }
         guard case .integer(2) = state["i"] else { Issue.record("i is \(String(describing: state["i"]))"); return }
         guard case .number(2.0) = state["n"] else { Issue.record("n is \(String(describing: state["n"]))"); return }
     }

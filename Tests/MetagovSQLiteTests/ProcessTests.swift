@@ -4,10 +4,10 @@ import MetagovSQLite
 import Testing
 
 @Suite struct ProcessTests {
-    @Test func insertAndRead() throws {
+    @Test func insertAndRead() async throws {
         let store = try SQLiteStore.inMemory()
-        let seed = try Seed(store)
-        let process = try store.write {
+        let seed = try await Seed(store)
+        let process = try await store.write {
             try $0.insertProcess(
                 pluginID: seed.plugin.id, name: "vote", status: .pending, outcome: ["votes": [:]], errors: nil,
                 state: ["options": ["yes", "no"]], callbackURL: "https://example.com/cb")
@@ -19,70 +19,77 @@ import Testing
         #expect(process.state == ["options": ["yes", "no"]])
         #expect(process.callbackURL == "https://example.com/cb")
         #expect(process.createdAt == process.updatedAt)
-        #expect(try store.read { try $0.process(id: process.id) } == process)
-        #expect(try store.read { try $0.process(id: process.id + 1) } == nil)
-        #expect(throws: StoreError.notFound("plugin instance 999")) {
-            try store.write { _ = try $0.insertProcess(pluginID: 999) }
+        #expect(try await store.read { try $0.process(id: process.id) } == process)
+        #expect(try await store.read { try $0.process(id: process.id + 1) } == nil)
+        await #expect(throws: StoreError.notFound("plugin instance 999")) {
+            try await store.write { _ = try $0.insertProcess(pluginID: 999) }
         }
     }
 
-    @Test func optimisticConcurrency() throws {
+    @Test func optimisticConcurrency() async throws {
         let store = try SQLiteStore.inMemory()
-        let seed = try Seed(store)
-        let original = try store.write { try $0.insertProcess(pluginID: seed.plugin.id) }
+        let seed = try await Seed(store)
+        let original = try await store.write { try $0.insertProcess(pluginID: seed.plugin.id) }
         var changed = original
         changed.status = .completed
         changed.outcome = ["winner": "yes"]
         changed.errors = ["text": "late"]
         changed.state = ["n": 3]
         changed.callbackURL = "ignored"
-        let saved = try store.write { try $0.updateProcess(changed) }
+        let update = changed
+        let saved = try await store.write { try $0.updateProcess(update) }
         #expect(saved.version == 2)
         #expect(saved.status == .completed && saved.outcome == ["winner": "yes"] && saved.errors == ["text": "late"])
         #expect(saved.state == ["n": 3])
         #expect(saved.callbackURL == nil)
         #expect(saved.createdAt == original.createdAt && saved.updatedAt >= original.updatedAt)
-        #expect(try store.read { try $0.process(id: original.id) } == saved)
+        #expect(try await store.read { try $0.process(id: original.id) } == saved)
         // A writer still holding version 1 loses.
-        #expect(throws: StoreError.conflict("process \(original.id)")) { try store.write { _ = try $0.updateProcess(original) } }
-        #expect(try store.read { try $0.process(id: original.id) } == saved)
+        await #expect(throws: StoreError.conflict("process \(original.id)")) { try await store.write { _ = try $0.updateProcess(original) } }
+        #expect(try await store.read { try $0.process(id: original.id) } == saved)
         // Clearing outcome and errors.
         var cleared = saved
         cleared.outcome = nil
         cleared.errors = nil
-        let third = try store.write { try $0.updateProcess(cleared) }
+        let clearing = cleared
+        let third = try await store.write { try $0.updateProcess(clearing) }
         #expect(third.version == 3 && third.outcome == nil && third.errors == nil)
-        #expect(try store.write { try $0.deleteProcess(id: original.id) })
-        #expect(try store.write { try $0.deleteProcess(id: original.id) } == false)
-        #expect(throws: StoreError.notFound("process \(original.id)")) { try store.write { _ = try $0.updateProcess(third) } }
+        #expect(try await store.write { try $0.deleteProcess(id: original.id) })
+        #expect(try await store.write { try $0.deleteProcess(id: original.id) } == false)
+        await #expect(throws: StoreError.notFound("process \(original.id)")) { try await store.write { _ = try $0.updateProcess(third) } }
     }
 
-    @Test func concurrentUpdatesFromTheSameVersionLetOneWin() throws {
+    @Test func concurrentUpdatesFromTheSameVersionLetOneWin() async throws {
         let file = try TemporaryDatabase()
         let store = try SQLiteStore(path: file.path)
-        let seed = try Seed(store)
-        let process = try store.write { try $0.insertProcess(pluginID: seed.plugin.id) }
+        let seed = try await Seed(store)
+        let process = try await store.write { try $0.insertProcess(pluginID: seed.plugin.id) }
         let outcomes = Results()
-        DispatchQueue.concurrentPerform(iterations: 8) { index in
-            var copy = process
-            copy.state = ["writer": .integer(index)]
-            do {
-                _ = try store.write { try $0.updateProcess(copy) }
-                outcomes.append("ok")
-            } catch {
-                outcomes.append("\(error)")
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<8 {
+                var copy = process
+                copy.state = ["writer": .integer(index)]
+                let update = copy
+                group.addTask {
+                    do {
+                        _ = try await store.write { try $0.updateProcess(update) }
+                        outcomes.append("ok")
+                    } catch {
+                        outcomes.append("\(error)")
+                    }
+                }
             }
         }
         #expect(outcomes.values.filter { $0 == "ok" }.count == 1)
         #expect(outcomes.values.filter { $0 == "\(StoreError.conflict("process \(process.id)"))" }.count == 7)
-        #expect(try store.read { try $0.process(id: process.id) }?.version == 2)
+        #expect(try await store.read { try $0.process(id: process.id) }?.version == 2)
     }
 
-    @Test func filtersAndPaging() throws {
+    @Test func filtersAndPaging() async throws {
         let store = try SQLiteStore.inMemory()
-        let seed = try Seed(store)
-        let other = try Seed(store, slug: "d", plugin: "q")
-        let processes = try store.write { writer in
+        let seed = try await Seed(store)
+        let other = try await Seed(store, slug: "d", plugin: "q")
+        let processes = try await store.write { writer in
             [try writer.insertProcess(pluginID: seed.plugin.id, name: "vote", status: .created),
              try writer.insertProcess(pluginID: seed.plugin.id, name: "vote", status: .pending),
              try writer.insertProcess(pluginID: seed.plugin.id, name: "poll", status: .pending),
@@ -90,24 +97,24 @@ import Testing
              try writer.insertProcess(pluginID: other.plugin.id, name: "vote", status: .pending)]
         }
         let ids = processes.map(\.id)
-        func list(_ filter: ProcessFilter, after: Int64? = nil, limit: Int = 100) throws -> [Int64] {
-            try store.read { try $0.processes(matching: filter, afterID: after, limit: limit) }.map(\.id)
+        func list(_ filter: ProcessFilter, after: Int64? = nil, limit: Int = 100) async throws -> [Int64] {
+            try await store.read { try $0.processes(matching: filter, afterID: after, limit: limit) }.map(\.id)
         }
-        #expect(try list(ProcessFilter()) == ids)
-        #expect(try list(ProcessFilter(community: "c")) == Array(ids[0...2]))
-        #expect(try list(ProcessFilter(plugin: "q")) == Array(ids[3...4]))
-        #expect(try list(ProcessFilter(pluginID: seed.plugin.id)) == Array(ids[0...2]))
-        #expect(try list(ProcessFilter(name: "poll")) == [ids[2]])
-        #expect(try list(ProcessFilter(status: .pending)) == [ids[1], ids[2], ids[4]])
-        #expect(try list(ProcessFilter(community: "d", plugin: "q", pluginID: other.plugin.id, name: "vote", status: .pending)) == [ids[4]])
-        #expect(try list(ProcessFilter(community: "c", plugin: "q")).isEmpty)
+        #expect(try await list(ProcessFilter()) == ids)
+        #expect(try await list(ProcessFilter(community: "c")) == Array(ids[0...2]))
+        #expect(try await list(ProcessFilter(plugin: "q")) == Array(ids[3...4]))
+        #expect(try await list(ProcessFilter(pluginID: seed.plugin.id)) == Array(ids[0...2]))
+        #expect(try await list(ProcessFilter(name: "poll")) == [ids[2]])
+        #expect(try await list(ProcessFilter(status: .pending)) == [ids[1], ids[2], ids[4]])
+        #expect(try await list(ProcessFilter(community: "d", plugin: "q", pluginID: other.plugin.id, name: "vote", status: .pending)) == [ids[4]])
+        #expect(try await list(ProcessFilter(community: "c", plugin: "q")).isEmpty)
         // Paging.
-        #expect(try list(ProcessFilter(), limit: 2) == Array(ids[0...1]))
-        #expect(try list(ProcessFilter(), after: ids[1], limit: 2) == Array(ids[2...3]))
-        #expect(try list(ProcessFilter(), after: ids[3], limit: 2) == [ids[4]])
-        #expect(try list(ProcessFilter(), after: ids[4], limit: 2).isEmpty)
-        #expect(try list(ProcessFilter(status: .pending), after: ids[1], limit: 1) == [ids[2]])
-        #expect(try list(ProcessFilter(), limit: 0).isEmpty)
+        #expect(try await list(ProcessFilter(), limit: 2) == Array(ids[0...1]))
+        #expect(try await list(ProcessFilter(), after: ids[1], limit: 2) == Array(ids[2...3]))
+        #expect(try await list(ProcessFilter(), after: ids[3], limit: 2) == [ids[4]])
+        #expect(try await list(ProcessFilter(), after: ids[4], limit: 2).isEmpty)
+        #expect(try await list(ProcessFilter(status: .pending), after: ids[1], limit: 1) == [ids[2]])
+        #expect(try await list(ProcessFilter(), limit: 0).isEmpty)
     }
 }
 

@@ -21,8 +21,8 @@ struct Seed {
     let community: Community
     let plugin: PluginInstance
 
-    init(_ store: SQLiteStore, slug: String = "c", plugin name: String = "p") throws {
-        (community, plugin) = try store.write { writer in
+    init(_ store: SQLiteStore, slug: String = "c", plugin name: String = "p") async throws {
+        (community, plugin) = try await store.write { writer in
             let community = try writer.insertCommunity(slug: slug, readableName: slug.uppercased())
             let plugin = try writer.insertPlugin(community: slug, name: name, communityPlatformID: nil, config: ["a": 1])
             return (community, plugin)

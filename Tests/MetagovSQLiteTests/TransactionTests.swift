@@ -4,11 +4,11 @@ import MetagovSQLite
 import Testing
 
 @Suite struct TransactionTests {
-    @Test func aThrowingWriteRollsEverythingBack() throws {
+    @Test func aThrowingWriteRollsEverythingBack() async throws {
         let store = try SQLiteStore.inMemory()
-        let seed = try Seed(store)
-        #expect(throws: Boom.self) {
-            try store.write { writer in
+        let seed = try await Seed(store)
+        await #expect(throws: Boom.self) {
+            try await store.write { writer in
                 _ = try writer.insertCommunity(slug: "gone", readableName: "G")
                 _ = try writer.appendEvents([seed.event()])
                 try writer.updatePluginState(pluginID: seed.plugin.id, changes: ["k": 1], expectedVersion: nil)
@@ -16,7 +16,7 @@ import Testing
                 throw Boom()
             }
         }
-        try store.read { reader throws in
+        try await store.read { reader throws in
             #expect(try reader.community(slug: "gone") == nil)
             #expect(try reader.events(matching: EventFilter(), afterCursor: 0, limit: 10).isEmpty)
             #expect(try reader.lastEventCursor() == 0)
@@ -25,22 +25,22 @@ import Testing
         }
     }
 
-    @Test func aStoreErrorInsideAWriteRollsBackToo() throws {
+    @Test func aStoreErrorInsideAWriteRollsBackToo() async throws {
         let store = try SQLiteStore.inMemory()
-        _ = try Seed(store)
-        #expect(throws: StoreError.alreadyExists("community 'c'")) {
-            try store.write { writer in
+        _ = try await Seed(store)
+        await #expect(throws: StoreError.alreadyExists("community 'c'")) {
+            try await store.write { writer in
                 _ = try writer.insertCommunity(slug: "fresh", readableName: "F")
                 _ = try writer.insertCommunity(slug: "c", readableName: "dup")
             }
         }
-        #expect(try store.read { try $0.community(slug: "fresh") } == nil)
+        #expect(try await store.read { try $0.community(slug: "fresh") } == nil)
     }
 
-    @Test func aCaughtConstraintErrorLeavesTheTransactionUsable() throws {
+    @Test func aCaughtConstraintErrorLeavesTheTransactionUsable() async throws {
         let store = try SQLiteStore.inMemory()
-        _ = try Seed(store)
-        try store.write { writer in
+        _ = try await Seed(store)
+        try await store.write { writer in
             _ = try writer.insertCommunity(slug: "first", readableName: "1")
             do {
                 _ = try writer.insertCommunity(slug: "c", readableName: "dup")
@@ -48,23 +48,23 @@ import Testing
             } catch StoreError.alreadyExists {}
             _ = try writer.insertCommunity(slug: "second", readableName: "2")
         }
-        #expect(try store.read { try $0.communities(afterSlug: nil, limit: 10) }.map(\.slug) == ["c", "first", "second"])
-        #expect(try store.read { try $0.community(slug: "c") }?.readableName == "C")
+        #expect(try await store.read { try $0.communities(afterSlug: nil, limit: 10) }.map(\.slug) == ["c", "first", "second"])
+        #expect(try await store.read { try $0.community(slug: "c") }?.readableName == "C")
     }
 
-    @Test func writesSeeTheirOwnChangesAndReturnValues() throws {
+    @Test func writesSeeTheirOwnChangesAndReturnValues() async throws {
         let store = try SQLiteStore.inMemory()
-        let count = try store.write { writer in
+        let count = try await store.write { writer in
             _ = try writer.insertCommunity(slug: "a", readableName: "A")
             return try writer.communities(afterSlug: nil, limit: 10).count
         }
         #expect(count == 1)
     }
 
-    @Test func readBodiesGetNoWriter() throws {
+    @Test func readBodiesGetNoWriter() async throws {
         let store = try SQLiteStore.inMemory()
-        func isWriter(_ reader: any StoreReader) -> Bool { reader is any StoreWriter }
-        #expect(try store.read { isWriter($0) } == false)
-        #expect(try store.write { isWriter($0) })
+        @Sendable func isWriter(_ reader: any StoreReader) -> Bool { reader is any StoreWriter }
+        #expect(try await store.read { isWriter($0) } == false)
+        #expect(try await store.write { isWriter($0) })
     }
 }

@@ -104,7 +104,7 @@ final class AuditExtension: ActionProvider, AuthFunctionProvider, SignalSubscrib
     // CommandProvider
     func commands() -> [PluginCommand] {
         [PluginCommand(name: "audit-report", abstract: "Count communities") { arguments, environment in
-            let count = try environment.metagov.communities.list(pageSize: 1000).items.count
+            let count = try await environment.metagov.communities.list(pageSize: 1000).items.count
             environment.print("communities: \(count) \(arguments.joined(separator: " "))")
             return 0
         }]

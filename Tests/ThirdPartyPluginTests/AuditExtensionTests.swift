@@ -6,7 +6,7 @@ import Testing
 @Suite struct AuditExtensionTests {
     private func core(_ audit: AuditExtension, raw: [String: String] = [:]) async throws -> Metagov {
         let core = try makeTestCore(BuiltinExtensions.all() + [audit], raw: raw)
-        _ = try core.communities.create(slug: "c", readableName: "C")
+        _ = try await core.communities.create(slug: "c", readableName: "C")
         _ = try await core.plugins.enable(community: "c", name: "randomness", config: ["default_low": 1, "default_high": 5])
         return core
     }
@@ -38,7 +38,7 @@ import Testing
 
     @Test func addedActionUsesTheNamedValidator() async throws {
         let core = try await core(AuditExtension())
-        #expect(try core.plugins.type("randomness").actions.map(\.slug) == ["even-check", "random-int", "set-lucky-number"])
+        #expect(try await core.plugins.type("randomness").actions.map(\.slug) == ["even-check", "random-int", "set-lucky-number"])
         let ok = try await core.actions.perform(community: "c", plugin: "randomness", action: "even-check", parameters: ["n": 4])
         #expect(ok == ["n": 4, "ok": true])
         let odd = await metagovError {

@@ -4,9 +4,9 @@ import MetagovTestSupport
 import Testing
 
 @Suite struct HeaderAuthExtensionTests {
-    private func core(_ extensions: [any MetagovExtension]) throws -> Metagov {
+    private func core(_ extensions: [any MetagovExtension]) async throws -> Metagov {
         let core = try makeTestCore(BuiltinExtensions.all() + extensions)
-        _ = try core.communities.create(slug: "c", readableName: "C")
+        _ = try await core.communities.create(slug: "c", readableName: "C")
         return core
     }
 
@@ -15,20 +15,20 @@ import Testing
     }
 
     @Test func tokensUseTheExtensionsFormatAndHash() async throws {
-        let core = try core([HeaderAuthExtension()])
-        let (token, record) = try core.tokens.create(scope: .admin, name: "ops")
+        let core = try await core([HeaderAuthExtension()])
+        let (token, record) = try await core.tokens.create(scope: .admin, name: "ops")
         #expect(token.hasPrefix("acme.\(record.id)."))
         let secret = String(token.split(separator: ".")[2])
         #expect(record.secretHash == "test-hash:" + String(secret.reversed()))
-        #expect(try core.tokens.verify(token).user == "token:ops")
-        let wrongSecret = await metagovError { _ = try core.tokens.verify("acme.\(record.id).nope") }
+        #expect(try await core.tokens.verify(token).user == "token:ops")
+        let wrongSecret = await metagovError { _ = try await core.tokens.verify("acme.\(record.id).nope") }
         #expect(wrongSecret?.code == .unauthenticated)
-        let otherFormat = await metagovError { _ = try core.tokens.verify("mgv_\(record.id)_\(secret)") }
+        let otherFormat = await metagovError { _ = try await core.tokens.verify("mgv_\(record.id)_\(secret)") }
         #expect(otherFormat?.code == .unauthenticated)
     }
 
     @Test func theAuthenticatorDecidesWhoIsCallingAndAuthorizationFollows() async throws {
-        let core = try core([HeaderAuthExtension()])
+        let core = try await core([HeaderAuthExtension()])
         let gateway = try await core.authenticator.authenticate(header: headers(["x-acme-user": "alice"]), core: core)
         #expect(gateway.user == "gateway:alice")
         #expect(gateway.scopes == ["community:c"])
@@ -39,7 +39,7 @@ import Testing
         let refused = await metagovError { try await core.authorization.check("event.subscribe", context: anonymous) }
         #expect(refused?.code == .unauthenticated)
 
-        let (token, _) = try core.tokens.create(scope: .community("c"), name: "driver")
+        let (token, _) = try await core.tokens.create(scope: .community("c"), name: "driver")
         let bearer = try await core.authenticator.authenticate(header: headers(["authorization": "Bearer \(token)"]), core: core)
         #expect(bearer.user == "token:driver")
         let bad = await metagovError {
@@ -48,15 +48,15 @@ import Testing
         #expect(bad?.code == .unauthenticated)
     }
 
-    @Test func theLastLoadedProviderWins() throws {
-        let core = try core([HeaderAuthExtension(name: "first", prefix: "one"), HeaderAuthExtension(name: "second", prefix: "two")])
-        let (token, _) = try core.tokens.create(scope: .admin)
+    @Test func theLastLoadedProviderWins() async throws {
+        let core = try await core([HeaderAuthExtension(name: "first", prefix: "one"), HeaderAuthExtension(name: "second", prefix: "two")])
+        let (token, _) = try await core.tokens.create(scope: .admin)
         #expect(token.hasPrefix("two."))
     }
 
-    @Test func withoutAProviderTheDefaultsApply() throws {
-        let core = try core([])
-        let (token, _) = try core.tokens.create(scope: .admin)
+    @Test func withoutAProviderTheDefaultsApply() async throws {
+        let core = try await core([])
+        let (token, _) = try await core.tokens.create(scope: .admin)
         #expect(token.hasPrefix("mgv_"))
     }
 }

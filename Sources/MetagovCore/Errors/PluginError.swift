@@ -38,6 +38,7 @@ extension MetagovError {
         case .alreadyExists(let what): return .alreadyExists(what)
         case .notFound(let what): return .notFound(what)
         case .conflict(let what): return .init(.internal, "concurrent update of \(what) did not settle")
+        case .unavailable(let message): return .init(.unavailable, message)
         }
     }
 }

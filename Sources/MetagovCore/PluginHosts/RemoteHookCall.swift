@@ -12,7 +12,7 @@ struct RemoteHookCall: Sendable {
         _ hook: RemoteHook, _ context: PluginContext, process: ProcessHandle? = nil,
         input: RemoteInvocation.Input = .none
     ) async throws -> JSONValue {
-        let (state, version) = try context.stateSnapshot()
+        let (state, version) = try await context.stateSnapshot()
         let invocation = RemoteInvocation(
             hook: hook, instance: context.instance, state: state, stateVersion: version, process: process?.current,
             input: input, attempt: context.attempt)

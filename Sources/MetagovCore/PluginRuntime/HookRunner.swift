@@ -55,7 +55,7 @@ extension Metagov {
         let context = makeContext(instance, type, attempt: attempt)
         var handle: ProcessHandle?
         if let processID {
-            guard let process = try read({ try $0.process(id: processID) }) else {
+            guard let process = try await read({ try $0.process(id: processID) }) else {
                 throw MetagovError.notFound("process \(processID)")
             }
             handle = context.adopt(process)
@@ -67,7 +67,7 @@ extension Metagov {
             throw MetagovError.fromPlugin(error, plugin: instance.name)
         }
         do {
-            let summary = try commit(context)
+            let summary = try await commit(context)
             publish(summary, newProcessID: newProcessID)
             return (value, summary)
         } catch StoreError.conflict(let what) {
@@ -79,7 +79,7 @@ extension Metagov {
     }
 
     /// Saves what the context buffered, in one transaction; nothing when it buffered nothing.
-    private func commit(_ context: PluginContext) throws -> CommitSummary {
+    private func commit(_ context: PluginContext) async throws -> CommitSummary {
         let work = context.pendingWork
         let changed = work.processes.values.filter(\.isModified).sorted { $0.id < $1.id }
         if work.stateChanges.isEmpty && work.events.isEmpty && changed.isEmpty && work.communityPlatformID == nil
@@ -89,7 +89,7 @@ extension Metagov {
         }
         let now = clock.now()
         let instance = context.instance
-        return try store.write { writer in
+        return try await store.write { writer in
             var summary = CommitSummary()
             if !work.stateChanges.isEmpty {
                 try writer.updatePluginState(
@@ -113,7 +113,7 @@ extension Metagov {
                 summary.processes.append((handle.original, try writer.updateProcess(process)))
             }
             if !work.events.isEmpty { summary.events = try writer.appendEvents(work.events) }
-            try writer.enqueueDeliveries(try Self.outboundDeliveries(summary, community: context.instance.community, writer))
+            try writer.enqueueDeliveries(try Self.outboundDeliveries(summary, community: instance.community, writer))
             return summary
         }
     }

@@ -69,14 +69,14 @@ public final class PluginContext: Sendable {
     // MARK: State
 
     /// The persistent state value for `key`, including this hook's unsaved writes.
-    public func state(_ key: String) throws -> JSONValue? {
+    public func state(_ key: String) async throws -> JSONValue? {
         if let change = work.withLock({ $0.stateChanges[key] }) { return change }
-        return try loadState()[key]
+        return try await loadState()[key]
     }
 
     /// The whole persistent state, including this hook's unsaved writes.
-    public func allState() throws -> [String: JSONValue] {
-        var state = try loadState()
+    public func allState() async throws -> [String: JSONValue] {
+        var state = try await loadState()
         for (key, value) in work.withLock({ $0.stateChanges }) { state[key] = value }
         return state
     }
@@ -88,15 +88,15 @@ public final class PluginContext: Sendable {
 
     /// The whole persistent state with this hook's unsaved writes, and the version of the stored state it
     /// was read at (0 before the first write).
-    package func stateSnapshot() throws -> (state: [String: JSONValue], version: Int64) {
-        let state = try allState()
+    package func stateSnapshot() async throws -> (state: [String: JSONValue], version: Int64) {
+        let state = try await allState()
         return (state, work.withLock { $0.stateVersion } ?? 0)
     }
 
-    private func loadState() throws -> [String: JSONValue] {
+    private func loadState() async throws -> [String: JSONValue] {
         if let state = work.withLock({ $0.loadedState }) { return state }
         let id = instance.id
-        let (state, version) = try store.read { reader in
+        let (state, version) = try await store.readTranslatingErrors { reader in
             (try reader.pluginState(pluginID: id), try reader.pluginStateVersion(pluginID: id))
         }
         work.withLock {
@@ -124,9 +124,9 @@ public final class PluginContext: Sendable {
 
     /// A process of this plugin instance, for reading and changing; throws ``PluginError/notFound(_:)`` when
     /// no such process belongs to the instance.
-    public func process(id: Int64) throws -> ProcessHandle {
+    public func process(id: Int64) async throws -> ProcessHandle {
         if let handle = work.withLock({ $0.processes[id] }) { return handle }
-        guard let process = try store.read({ try $0.process(id: id) }), process.pluginID == instance.id else {
+        guard let process = try await store.readTranslatingErrors({ try $0.process(id: id) }), process.pluginID == instance.id else {
             throw PluginError.notFound("process \(id) not found for plugin '\(instance.name)' in community '\(instance.community)'")
         }
         return adopt(process)
@@ -152,8 +152,8 @@ public final class PluginContext: Sendable {
     public func addLinkedAccount(
         platformIdentifier: String, externalID: Int64? = nil, customData: JSONValue = [:],
         linkType: LinkType = .unknown, linkQuality: LinkQuality = .unknown
-    ) throws -> LinkedAccount {
-        try identity.addLinkedAccount(
+    ) async throws -> LinkedAccount {
+        try await identity.addLinkedAccount(
             community: instance.community, platformType: instance.name, platformIdentifier: platformIdentifier,
             communityPlatformID: instance.communityPlatformID, externalID: externalID, customData: customData,
             linkType: linkType, linkQuality: linkQuality)

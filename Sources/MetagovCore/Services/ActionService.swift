@@ -13,7 +13,7 @@ public struct ActionService: Sendable {
     ) async throws -> JSONValue {
         let type = try core.pluginType(plugin)
         guard let resolved = type.actions[action] else { throw MetagovError.notFound("action '\(plugin).\(action)'") }
-        let instance = try core.resolveInstance(community: community, name: plugin, communityPlatformID: communityPlatformID)
+        let instance = try await core.resolveInstance(community: community, name: plugin, communityPlatformID: communityPlatformID)
         let input = try core.validated(parameters ?? [:], resolved.input, subject: "parameters of action '\(plugin).\(action)'")
         let (result, _) = try await core.runUnitOfWork(instance: instance, type: type) { context, _ in
             let result = try await resolved.handler(context, input)

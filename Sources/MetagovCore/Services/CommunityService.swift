@@ -6,48 +6,48 @@ public struct CommunityService: Sendable {
     public static let maxNameLength = 1000
 
     /// Creates a community. Without a slug, a UUID is generated (Metagov's behaviour).
-    public func create(slug: String? = nil, readableName: String) throws -> Community {
+    public func create(slug: String? = nil, readableName: String) async throws -> Community {
         let slug = slug.flatMap { $0.isEmpty ? nil : $0 } ?? Slug.generate()
         guard Slug.isValid(slug) else {
             throw MetagovError.invalidArgument(
                 "slug '\(slug)' is not a valid slug: use 1 to \(Slug.maxLength) letters, digits, '-' or '_'")
         }
         try Self.checkName(readableName)
-        let community = try core.write { try $0.insertCommunity(slug: slug, readableName: readableName) }
+        let community = try await core.write { try $0.insertCommunity(slug: slug, readableName: readableName) }
         core.notify([Modification(kind: .new, object: .community(community))])
         return community
     }
 
     /// The community `slug`, or NOT_FOUND.
-    public func get(_ slug: String) throws -> Community {
-        guard let community = try core.read({ try $0.community(slug: slug) }) else {
+    public func get(_ slug: String) async throws -> Community {
+        guard let community = try await core.read({ try $0.community(slug: slug) }) else {
             throw MetagovError.notFound("community '\(slug)'")
         }
         return community
     }
 
     /// One page of communities ordered by slug.
-    public func list(pageSize: Int = 0, pageToken: String? = nil) throws -> Page<Community> {
+    public func list(pageSize: Int = 0, pageToken: String? = nil) async throws -> Page<Community> {
         let limit = try Paging.pageSize(pageSize)
         let after = try Paging.key(from: pageToken)
-        let items = try core.read { try $0.communities(afterSlug: after, limit: limit + 1) }
+        let items = try await core.read { try $0.communities(afterSlug: after, limit: limit + 1) }
         let page = Array(items.prefix(limit))
         let next = items.count > limit ? page.last.map { Paging.token(after: $0.slug) } : nil
         return Page(items: page, nextPageToken: next)
     }
 
     /// Changes the readable name.
-    public func update(_ slug: String, readableName: String) throws -> Community {
+    public func update(_ slug: String, readableName: String) async throws -> Community {
         try Self.checkName(readableName)
-        let community = try core.write { try $0.updateCommunity(slug: slug, readableName: readableName) }
+        let community = try await core.write { try $0.updateCommunity(slug: slug, readableName: readableName) }
         core.notify([Modification(kind: .changed, object: .community(community))])
         return community
     }
 
     /// Deletes the community and everything it owns: plugin instances, processes, identities, events.
     @discardableResult
-    public func delete(_ slug: String) throws -> Community {
-        let community = try core.write { writer -> Community in
+    public func delete(_ slug: String) async throws -> Community {
+        let community = try await core.write { writer -> Community in
             guard let community = try writer.community(slug: slug) else {
                 throw MetagovError.notFound("community '\(slug)'")
             }

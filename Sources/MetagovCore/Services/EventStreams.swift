@@ -18,7 +18,7 @@ extension Metagov {
             _ = connection
             while !Task.isCancelled {
                 let seen = notifier.generation
-                if let event = try reader.next() { return event }
+                if let event = try await reader.next() { return event }
                 await notifier.wait(after: seen)
             }
             return nil
@@ -37,7 +37,7 @@ extension Metagov {
         return AsyncThrowingStream(unfolding: {
             while !Task.isCancelled && !watcher.finished {
                 let seen = notifier.generation
-                let current = try processes.get(id)
+                let current = try await processes.get(id)
                 if watcher.isNew(current) {
                     if current.status == .completed {
                         watcher.finish()
@@ -84,7 +84,7 @@ private final class LogReader: Sendable {
     }
 
     /// The next event after the cursor, or `nil` when the log has nothing newer yet.
-    func next() throws -> Event? {
+    func next() async throws -> Event? {
         if let event = state.withLock({ $0.batch.isEmpty ? nil : $0.batch.removeFirst() }) { return event }
         let cursor = state.value.cursor
         var batch: [Event]
@@ -93,7 +93,7 @@ private final class LogReader: Sendable {
         if cursor > 0, case .events(let events, let last) = tail.read(after: cursor, matching: filter, limit: EventService.streamBatch) {
             (batch, through) = (events, last)
         } else {
-            batch = try events.resume(filter, afterCursor: cursor, limit: EventService.streamBatch)
+            batch = try await events.resume(filter, afterCursor: cursor, limit: EventService.streamBatch)
             through = batch.last?.cursor ?? cursor
         }
         state.withLock { $0.cursor = through }

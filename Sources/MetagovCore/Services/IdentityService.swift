@@ -6,12 +6,12 @@ public struct IdentityService: Sendable {
     public static let maxBatch = 1000
 
     /// Creates `count` new metagov ids in `community`; returns their external ids.
-    public func createIDs(community: String, count: Int = 1) throws -> [Int64] {
+    public func createIDs(community: String, count: Int = 1) async throws -> [Int64] {
         guard (1...Self.maxBatch).contains(count) else {
             throw MetagovError.invalidArgument("count must be between 1 and \(Self.maxBatch) (got \(count))")
         }
-        return try write { writer in
-            try requireCommunity(community, writer)
+        return try await store.writeTranslatingErrors { writer in
+            try Self.requireCommunity(community, writer)
             return try writer.createMetagovIDs(community: community, count: count).map(\.externalID)
         }
     }
@@ -19,9 +19,9 @@ public struct IdentityService: Sendable {
     /// Links an account to metagov id `externalID`. An account that is already linked (to any id) is only
     /// replaced by a link of higher quality; otherwise ALREADY_EXISTS.
     @discardableResult
-    public func linkAccount(_ account: LinkedAccount) throws -> LinkedAccount {
-        try write { writer in
-            try requireID(account.externalID, community: account.community, writer)
+    public func linkAccount(_ account: LinkedAccount) async throws -> LinkedAccount {
+        try await store.writeTranslatingErrors { writer in
+            try Self.requireID(account.externalID, community: account.community, writer)
             if let existing = try Self.find(account, writer), account.linkQuality <= existing.linkQuality {
                 throw MetagovError.alreadyExists(
                     "account '\(account.platformIdentifier)' on '\(account.platformType)' (linked to id \(existing.externalID) with quality '\(existing.linkQuality.rawValue)')")
@@ -38,8 +38,8 @@ public struct IdentityService: Sendable {
     public func addLinkedAccount(
         community: String, platformType: String, platformIdentifier: String, communityPlatformID: String?,
         externalID: Int64?, customData: JSONValue, linkType: LinkType, linkQuality: LinkQuality
-    ) throws -> LinkedAccount {
-        try write { writer in
+    ) async throws -> LinkedAccount {
+        try await store.writeTranslatingErrors { writer in
             try Self.addLinkedAccount(
                 LinkedAccount(
                     externalID: externalID ?? 0, community: community, platformType: platformType,
@@ -53,15 +53,11 @@ public struct IdentityService: Sendable {
     /// inside a write transaction; with `newID`, `account.externalID` is ignored.
     static func addLinkedAccount(_ account: LinkedAccount, newID: Bool, _ writer: any StoreWriter) throws -> LinkedAccount {
         var account = account
-        guard try writer.community(slug: account.community) != nil else {
-            throw MetagovError.notFound("community '\(account.community)'")
-        }
+        try requireCommunity(account.community, writer)
         let existing = try find(account, writer)
         if let existing, account.linkQuality <= existing.linkQuality { return existing }
         if !newID {
-            guard let id = try writer.metagovID(externalID: account.externalID), id.community == account.community else {
-                throw MetagovError.notFound("metagov id \(account.externalID) in community '\(account.community)'")
-            }
+            try requireID(account.externalID, community: account.community, writer)
         } else if let existing {
             account.externalID = existing.externalID
         } else {
@@ -75,8 +71,8 @@ public struct IdentityService: Sendable {
     }
 
     /// Removes a linked account; NOT_FOUND when there is none.
-    public func unlinkAccount(community: String, platformType: String, platformIdentifier: String, communityPlatformID: String? = nil) throws {
-        let removed = try write {
+    public func unlinkAccount(community: String, platformType: String, platformIdentifier: String, communityPlatformID: String? = nil) async throws {
+        let removed = try await store.writeTranslatingErrors {
             try $0.deleteLinkedAccount(
                 community: community, platformType: platformType, platformIdentifier: platformIdentifier,
                 communityPlatformID: communityPlatformID)
@@ -88,18 +84,18 @@ public struct IdentityService: Sendable {
 
     /// The person behind `externalID`: the primary id of its merged group and every account linked to any
     /// id of the group.
-    public func getUser(community: String, externalID: Int64) throws -> User {
-        try read { reader in
-            let id = try requireID(externalID, community: community, reader)
+    public func getUser(community: String, externalID: Int64) async throws -> User {
+        try await store.readTranslatingErrors { reader in
+            let id = try Self.requireID(externalID, community: community, reader)
             return try Self.user(primary: id.primaryExternalID, reader)
         }
     }
 
     /// Every person of `community` (one per merged group), ordered by primary id; with a platform type, only
     /// those with an account there.
-    public func getUsers(community: String, platformType: String? = nil, communityPlatformID: String? = nil) throws -> [User] {
-        try read { reader in
-            try requireCommunity(community, reader)
+    public func getUsers(community: String, platformType: String? = nil, communityPlatformID: String? = nil) async throws -> [User] {
+        try await store.readTranslatingErrors { reader in
+            try Self.requireCommunity(community, reader)
             if platformType == nil && communityPlatformID == nil {
                 return try reader.primaryMetagovIDs(community: community).map { try Self.user(primary: $0.externalID, reader) }
             }
@@ -110,9 +106,9 @@ public struct IdentityService: Sendable {
     }
 
     /// The people owning accounts that match `filter`.
-    public func filterUsersByAccount(_ filter: AccountFilter) throws -> [User] {
-        try read { reader in
-            try requireCommunity(filter.community, reader)
+    public func filterUsersByAccount(_ filter: AccountFilter) async throws -> [User] {
+        try await store.readTranslatingErrors { reader in
+            try Self.requireCommunity(filter.community, reader)
             return try Self.users(owning: reader.linkedAccounts(matching: filter), reader)
         }
     }
@@ -120,8 +116,8 @@ public struct IdentityService: Sendable {
     /// The account on `platformType` linked to the person behind `externalID`; NOT_FOUND when none.
     public func getLinkedAccount(
         community: String, externalID: Int64, platformType: String, communityPlatformID: String? = nil
-    ) throws -> LinkedAccount {
-        let user = try getUser(community: community, externalID: externalID)
+    ) async throws -> LinkedAccount {
+        let user = try await getUser(community: community, externalID: externalID)
         guard let account = user.linkedAccounts.first(where: {
             $0.platformType == platformType && (communityPlatformID == nil || $0.communityPlatformID == communityPlatformID)
         }) else {
@@ -131,10 +127,10 @@ public struct IdentityService: Sendable {
     }
 
     /// Merges the groups of two ids; `primaryID` becomes the one primary of the merged group.
-    public func mergeIDs(community: String, primaryID: Int64, secondaryID: Int64) throws -> User {
-        try write { writer in
-            let primary = try requireID(primaryID, community: community, writer)
-            let secondary = try requireID(secondaryID, community: community, writer)
+    public func mergeIDs(community: String, primaryID: Int64, secondaryID: Int64) async throws -> User {
+        try await store.writeTranslatingErrors { writer in
+            let primary = try Self.requireID(primaryID, community: community, writer)
+            let secondary = try Self.requireID(secondaryID, community: community, writer)
             try writer.reassignPrimary(from: secondary.primaryExternalID, to: primaryID)
             if primary.primaryExternalID != primaryID {
                 try writer.reassignPrimary(from: primary.primaryExternalID, to: primaryID)
@@ -145,20 +141,12 @@ public struct IdentityService: Sendable {
 
     // MARK: Helpers
 
-    private func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {
-        do { return try store.read(body) } catch let error as StoreError { throw MetagovError.fromStore(error) }
-    }
-
-    private func write<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
-        do { return try store.write(body) } catch let error as StoreError { throw MetagovError.fromStore(error) }
-    }
-
-    private func requireCommunity(_ community: String, _ reader: any StoreReader) throws {
+    private static func requireCommunity(_ community: String, _ reader: any StoreReader) throws {
         guard try reader.community(slug: community) != nil else { throw MetagovError.notFound("community '\(community)'") }
     }
 
     @discardableResult
-    private func requireID(_ externalID: Int64, community: String, _ reader: any StoreReader) throws -> MetagovID {
+    private static func requireID(_ externalID: Int64, community: String, _ reader: any StoreReader) throws -> MetagovID {
         guard let id = try reader.metagovID(externalID: externalID), id.community == community else {
             try requireCommunity(community, reader)
             throw MetagovError.notFound("metagov id \(externalID) in community '\(community)'")

@@ -28,8 +28,8 @@ final class InstanceCache: Sendable {
 
     /// The instances of plugin type `name` in `community`: cached, or loaded with `load` (and cached when
     /// there are any).
-    func instances(community: String, name: String, load: () throws -> [PluginInstance]) rethrows -> [PluginInstance] {
-        guard let ttl else { return try load() }
+    func instances(community: String, name: String, load: () async throws -> [PluginInstance]) async throws -> [PluginInstance] {
+        guard let ttl else { return try await load() }
         let key = Key(community: community, name: name)
         let now = ContinuousClock.now
         let (cached, generation) = contents.withLock { contents -> ([PluginInstance]?, UInt64) in
@@ -37,7 +37,7 @@ final class InstanceCache: Sendable {
             return (entry.instances, contents.generation)
         }
         if let cached { return cached }
-        let loaded = try load()
+        let loaded = try await load()
         guard !loaded.isEmpty else { return loaded }
         contents.withLock { contents in
             if contents.generation == generation { contents.entries[key] = Entry(instances: loaded, loadedAt: now) }

@@ -8,9 +8,9 @@ extension Metagov {
     func resolveInstance(
         community: String, name: String, communityPlatformID: String? = nil, id: Int64? = nil,
         notEnabledCode: MetagovError.Code = .failedPrecondition
-    ) throws -> PluginInstance {
-        let all = try instanceCache.instances(community: community, name: name) {
-            try read { try $0.plugins(community: community, name: name) }
+    ) async throws -> PluginInstance {
+        let all = try await instanceCache.instances(community: community, name: name) {
+            try await read { try $0.plugins(community: community, name: name) }
         }
         var found: PluginInstance?
         if let id, id != 0 {
@@ -27,7 +27,7 @@ extension Metagov {
             found = all.first
         }
         if let found { return found }
-        guard try read({ try $0.community(slug: community) }) != nil else {
+        guard try await read({ try $0.community(slug: community) }) != nil else {
             throw MetagovError.notFound("community '\(community)'")
         }
         guard catalog[name] != nil else { throw MetagovError.notFound("plugin type '\(name)'") }

@@ -11,32 +11,32 @@ public struct OutboxService: Sendable {
     /// Subscribes `url` to `community`'s events (optionally only some types and plugins).
     public func subscribe(
         community: String, url: String, eventTypes: [String] = [], plugins: [String] = [], secret: String = ""
-    ) throws -> WebhookSubscription {
+    ) async throws -> WebhookSubscription {
         try Self.checkURL(url, field: "url")
-        _ = try core.communities.get(community)
-        return try core.write {
+        _ = try await core.communities.get(community)
+        return try await core.write {
             try $0.insertWebhookSubscription(
                 community: community, url: url, eventTypes: eventTypes, plugins: plugins, secret: secret)
         }
     }
 
     /// The subscription `id`, or NOT_FOUND.
-    public func subscription(_ id: Int64) throws -> WebhookSubscription {
-        guard let found = try core.read({ try $0.webhookSubscription(id: id) }) else { throw MetagovError.notFound("webhook \(id)") }
+    public func subscription(_ id: Int64) async throws -> WebhookSubscription {
+        guard let found = try await core.read({ try $0.webhookSubscription(id: id) }) else { throw MetagovError.notFound("webhook \(id)") }
         return found
     }
 
     /// The subscriptions of `community` (nil: every community).
-    public func subscriptions(community: String?) throws -> [WebhookSubscription] {
-        if let community { _ = try core.communities.get(community) }
-        return try core.read { try $0.webhookSubscriptions(community: community) }
+    public func subscriptions(community: String?) async throws -> [WebhookSubscription] {
+        if let community { _ = try await core.communities.get(community) }
+        return try await core.read { try $0.webhookSubscriptions(community: community) }
     }
 
     /// Changes the given fields of subscription `id`.
     public func update(
         _ id: Int64, url: String? = nil, eventTypes: [String]? = nil, plugins: [String]? = nil, secret: String? = nil
-    ) throws -> WebhookSubscription {
-        var subscription = try self.subscription(id)
+    ) async throws -> WebhookSubscription {
+        var subscription = try await self.subscription(id)
         if let url {
             try Self.checkURL(url, field: "url")
             subscription.url = url
@@ -44,14 +44,15 @@ public struct OutboxService: Sendable {
         if let eventTypes { subscription.eventTypes = eventTypes }
         if let plugins { subscription.plugins = plugins }
         if let secret { subscription.secret = secret }
-        return try core.write { try $0.updateWebhookSubscription(subscription) }
+        let updated = subscription
+        return try await core.write { try $0.updateWebhookSubscription(updated) }
     }
 
     /// Deletes subscription `id` with its deliveries.
     @discardableResult
-    public func unsubscribe(_ id: Int64) throws -> WebhookSubscription {
-        let subscription = try self.subscription(id)
-        _ = try core.write { try $0.deleteWebhookSubscription(id: id) }
+    public func unsubscribe(_ id: Int64) async throws -> WebhookSubscription {
+        let subscription = try await self.subscription(id)
+        _ = try await core.write { try $0.deleteWebhookSubscription(id: id) }
         return subscription
     }
 
@@ -61,10 +62,10 @@ public struct OutboxService: Sendable {
     public func deliveries(
         webhookID: Int64? = nil, community: String? = nil, status: DeliveryStatus? = nil, pageSize: Int = 0,
         pageToken: String? = nil
-    ) throws -> Page<OutboundDelivery> {
+    ) async throws -> Page<OutboundDelivery> {
         let size = try Paging.pageSize(pageSize)
         let after = try Paging.intKey(from: pageToken)
-        let items = try core.read {
+        let items = try await core.read {
             try $0.deliveries(webhookID: webhookID, community: community, status: status, afterID: after, limit: size + 1)
         }
         let page = Array(items.prefix(size))
@@ -72,40 +73,43 @@ public struct OutboxService: Sendable {
     }
 
     /// The delivery `id`, or NOT_FOUND.
-    public func delivery(_ id: Int64) throws -> OutboundDelivery {
-        guard let found = try core.read({ try $0.delivery(id: id) }) else { throw MetagovError.notFound("delivery \(id)") }
+    public func delivery(_ id: Int64) async throws -> OutboundDelivery {
+        guard let found = try await core.read({ try $0.delivery(id: id) }) else { throw MetagovError.notFound("delivery \(id)") }
         return found
     }
 
     /// Sends delivery `id` again (pending now, attempts reset), whatever its status.
-    public func redeliver(_ id: Int64) throws -> OutboundDelivery {
-        guard let delivery = try core.write({ try $0.redeliver(id: id) }) else { throw MetagovError.notFound("delivery \(id)") }
+    public func redeliver(_ id: Int64) async throws -> OutboundDelivery {
+        guard let delivery = try await core.write({ try $0.redeliver(id: id) }) else { throw MetagovError.notFound("delivery \(id)") }
         return delivery
     }
 
     /// Pending deliveries due now.
-    public func due(limit: Int) throws -> [OutboundDelivery] {
-        try core.read { try $0.dueDeliveries(now: core.now(), limit: limit) }
+    public func due(limit: Int) async throws -> [OutboundDelivery] {
+        let now = core.now()
+        return try await core.read { try $0.dueDeliveries(now: now, limit: limit) }
     }
 
     /// Records the outcome of an attempt: delivered, or retried after an exponential backoff with jitter, or
     /// failed for good after `metagov.delivery.max_attempts` attempts.
-    public func record(_ delivery: OutboundDelivery, delivered: Bool, error: String?, statusCode: Int?) throws {
+    public func record(_ delivery: OutboundDelivery, delivered: Bool, error: String?, statusCode: Int?) async throws {
         let attempts = delivery.attempts + 1
         let settings = DeliverySettings(core.config)
         let status: DeliveryStatus = delivered ? .delivered : (attempts >= settings.maxAttempts ? .failed : .pending)
         let delay = settings.backoff(afterAttempt: attempts)
-        try core.write {
+        let id = delivery.id
+        let nextAttemptAt = core.now().addingTimeInterval(delay)
+        try await core.write {
             try $0.recordDeliveryAttempt(
-                id: delivery.id, status: status, attempts: attempts, nextAttemptAt: core.now().addingTimeInterval(delay),
-                error: error, statusCode: statusCode)
+                id: id, status: status, attempts: attempts, nextAttemptAt: nextAttemptAt, error: error,
+                statusCode: statusCode)
         }
     }
 
     /// The signing secret of a delivery ("" for callbacks and unsigned subscriptions).
-    public func secret(of delivery: OutboundDelivery) throws -> String {
+    public func secret(of delivery: OutboundDelivery) async throws -> String {
         guard let id = delivery.webhookID else { return "" }
-        return try core.read { try $0.webhookSubscription(id: id)?.secret } ?? ""
+        return try await core.read { try $0.webhookSubscription(id: id)?.secret } ?? ""
     }
 
     static func checkURL(_ text: String, field: String) throws {

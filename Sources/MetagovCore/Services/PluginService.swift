@@ -19,7 +19,7 @@ public struct PluginService: Sendable {
         let type = try core.pluginType(name)
         let config = try core.validated(config ?? [:], type.config, subject: "config of plugin '\(name)'")
         let platformID = try Self.platformID(config, key: type.type.communityPlatformIDKey)
-        let (instance, created) = try core.write { writer -> (PluginInstance, Bool) in
+        let (instance, created) = try await core.write { writer -> (PluginInstance, Bool) in
             guard try writer.community(slug: community) != nil else {
                 throw MetagovError.notFound("community '\(community)'")
             }
@@ -42,7 +42,8 @@ public struct PluginService: Sendable {
                 // initialize may set the community platform id (Metagov plugins that learn it from the platform).
                 initialized = summary.plugin ?? instance
             } catch {
-                _ = try? core.write { try $0.deletePlugin(id: instance.id) }
+                let id = instance.id
+                _ = try? await core.write { try $0.deletePlugin(id: id) }
                 core.instanceCache.invalidate()
                 throw error
             }
@@ -54,20 +55,21 @@ public struct PluginService: Sendable {
     /// Disables (deletes) an instance, addressed by name and platform id or by instance id; its state and
     /// processes go with it. Returns the removed instance.
     @discardableResult
-    public func disable(community: String, name: String, communityPlatformID: String? = nil, id: Int64? = nil) throws
-        -> PluginInstance
+    public func disable(community: String, name: String, communityPlatformID: String? = nil, id: Int64? = nil)
+        async throws -> PluginInstance
     {
-        let instance = try core.resolveInstance(
+        let instance = try await core.resolveInstance(
             community: community, name: name, communityPlatformID: communityPlatformID, id: id, notEnabledCode: .notFound)
-        _ = try core.write { try $0.deletePlugin(id: instance.id) }
+        let instanceID = instance.id
+        _ = try await core.write { try $0.deletePlugin(id: instanceID) }
         core.instanceCache.invalidate()
         core.notify([Modification(kind: .deleted, object: .plugin(instance))])
         return instance
     }
 
     /// The instances enabled for `community`, ordered by id.
-    public func list(community: String) throws -> [PluginInstance] {
-        try core.read { reader in
+    public func list(community: String) async throws -> [PluginInstance] {
+        try await core.read { reader in
             guard try reader.community(slug: community) != nil else {
                 throw MetagovError.notFound("community '\(community)'")
             }
@@ -76,16 +78,16 @@ public struct PluginService: Sendable {
     }
 
     /// The instance a call addresses (see ``disable(community:name:communityPlatformID:id:)`` for how).
-    public func get(community: String, name: String, communityPlatformID: String? = nil, id: Int64? = nil) throws
-        -> PluginInstance
+    public func get(community: String, name: String, communityPlatformID: String? = nil, id: Int64? = nil)
+        async throws -> PluginInstance
     {
-        try core.resolveInstance(
+        try await core.resolveInstance(
             community: community, name: name, communityPlatformID: communityPlatformID, id: id, notEnabledCode: .notFound)
     }
 
     /// The persistent state of an instance.
-    public func state(pluginID: Int64) throws -> [String: JSONValue] {
-        try core.read { try $0.pluginState(pluginID: pluginID) }
+    public func state(pluginID: Int64) async throws -> [String: JSONValue] {
+        try await core.read { try $0.pluginState(pluginID: pluginID) }
     }
 
     private static func platformID(_ config: JSONValue, key: String?) throws -> String? {

@@ -15,9 +15,9 @@ public struct ProcessService: Sendable {
             throw MetagovError.notFound("process type '\(plugin).\(process)'")
         }
         let callbackURL = try Self.checkedCallbackURL(callbackURL)
-        let instance = try core.resolveInstance(community: community, name: plugin, communityPlatformID: communityPlatformID)
+        let instance = try await core.resolveInstance(community: community, name: plugin, communityPlatformID: communityPlatformID)
         let input = try core.validated(parameters ?? [:], processType.input, subject: "parameters of process '\(plugin).\(process)'")
-        let created = try core.write { writer in
+        let created = try await core.write { writer in
             try writer.insertProcess(
                 pluginID: instance.id, name: process, status: .created, outcome: nil, errors: nil, state: [:],
                 callbackURL: callbackURL)
@@ -33,22 +33,23 @@ public struct ProcessService: Sendable {
             core.notify([Modification(kind: .new, object: .process(started))])
             return started
         } catch {
-            _ = try? core.write { try $0.deleteProcess(id: created.id) }
+            let id = created.id
+            _ = try? await core.write { try $0.deleteProcess(id: id) }
             throw error
         }
     }
 
     /// The process `id`, or NOT_FOUND.
-    public func get(_ id: Int64) throws -> GovernanceProcess {
-        guard let process = try core.read({ try $0.process(id: id) }) else { throw MetagovError.notFound("process \(id)") }
+    public func get(_ id: Int64) async throws -> GovernanceProcess {
+        guard let process = try await core.read({ try $0.process(id: id) }) else { throw MetagovError.notFound("process \(id)") }
         return process
     }
 
     /// One page of processes matching `filter`, ordered by id. A community in the filter must exist.
-    public func list(_ filter: ProcessFilter, pageSize: Int = 0, pageToken: String? = nil) throws -> Page<GovernanceProcess> {
+    public func list(_ filter: ProcessFilter, pageSize: Int = 0, pageToken: String? = nil) async throws -> Page<GovernanceProcess> {
         let limit = try Paging.pageSize(pageSize)
         let after = try Paging.intKey(from: pageToken)
-        let items = try core.read { reader in
+        let items = try await core.read { reader in
             if let community = filter.community, try reader.community(slug: community) == nil {
                 throw MetagovError.notFound("community '\(community)'")
             }
@@ -62,7 +63,7 @@ public struct ProcessService: Sendable {
     /// Closes the process through its type's `close` hook. FAILED_PRECONDITION when the process is already
     /// completed or its type cannot be closed.
     public func close(_ id: Int64) async throws -> GovernanceProcess {
-        let (instance, type, process) = try context(of: id)
+        let (instance, type, process) = try await context(of: id)
         guard process.status != .completed else {
             throw MetagovError.failedPrecondition("process \(id) is already completed")
         }
@@ -80,7 +81,7 @@ public struct ProcessService: Sendable {
     /// Runs the type's `update` hook once if the process is pending and the type has one; returns the
     /// process as saved.
     public func update(_ id: Int64) async throws -> GovernanceProcess {
-        let (instance, type, process) = try context(of: id)
+        let (instance, type, process) = try await context(of: id)
         guard process.status == .pending, let update = type.processes[process.name]?.type.update else { return process }
         return try await runHook(id, instance, type) { context in
             guard context.process.status == .pending else { return }
@@ -96,12 +97,13 @@ public struct ProcessService: Sendable {
             guard let handle else { throw MetagovError.notFound("process \(id)") }
             try await hook(ProcessContext(plugin: context, process: handle))
         }
-        return try summary.saved(id) ?? get(id)
+        if let saved = summary.saved(id) { return saved }
+        return try await get(id)
     }
 
     /// The instance, plugin type and current record of process `id`.
-    private func context(of id: Int64) throws -> (PluginInstance, RegisteredPluginType, GovernanceProcess) {
-        let (process, instance) = try core.read { reader -> (GovernanceProcess, PluginInstance?) in
+    private func context(of id: Int64) async throws -> (PluginInstance, RegisteredPluginType, GovernanceProcess) {
+        let (process, instance) = try await core.read { reader -> (GovernanceProcess, PluginInstance?) in
             guard let process = try reader.process(id: id) else { throw MetagovError.notFound("process \(id)") }
             return (process, try reader.plugin(id: process.pluginID))
         }

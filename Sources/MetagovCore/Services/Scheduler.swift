@@ -21,8 +21,8 @@ public struct Scheduler: Sendable {
     /// Runs one pass. A failing hook is logged and reported, and does not stop the pass.
     public func tick() async throws -> TickReport {
         var report = TickReport()
-        report.eventsPruned = try pruneEvents()
-        let instances = try core.read { try $0.allPlugins() }
+        report.eventsPruned = try await pruneEvents()
+        let instances = try await core.read { try $0.allPlugins() }
         let now = core.now()
         let due = core.periodicRuns.withLock { lastRuns in
             var due: [(PluginInstance, RegisteredPluginType, PeriodicTask)] = []
@@ -54,8 +54,9 @@ public struct Scheduler: Sendable {
         }
         var after: Int64?
         while true {
-            let pending = try core.read {
-                try $0.processes(matching: ProcessFilter(status: .pending), afterID: after, limit: 500)
+            let from = after
+            let pending = try await core.read {
+                try $0.processes(matching: ProcessFilter(status: .pending), afterID: from, limit: 500)
             }
             guard let last = pending.last else { break }
             after = last.id
@@ -74,12 +75,12 @@ public struct Scheduler: Sendable {
     }
 
     /// Applies the event retention settings; returns how many events were deleted.
-    func pruneEvents() throws -> Int {
+    func pruneEvents() async throws -> Int {
         let days = core.config.int(CoreConfig.eventRetentionDays) ?? 0
         let count = core.config.int(CoreConfig.eventRetentionCount) ?? 0
         guard days > 0 || count > 0 else { return 0 }
         let before = days > 0 ? core.now().addingTimeInterval(-Double(days) * 86_400) : nil
-        let pruned = try core.write { try $0.pruneEvents(before: before, keepNewest: count > 0 ? count : nil) }
+        let pruned = try await core.write { try $0.pruneEvents(before: before, keepNewest: count > 0 ? count : nil) }
         if pruned > 0 { core.eventTail.clear() }
         return pruned
     }

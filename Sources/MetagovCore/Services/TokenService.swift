@@ -36,7 +36,7 @@ public struct BearerTokenAuthenticator: Authenticator {
         guard value.count > 7, value.prefix(7).lowercased() == "bearer " else {
             throw MetagovError(.unauthenticated, "the authorization header must be 'Bearer TOKEN'")
         }
-        return try core.tokens.verify(String(value.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+        return try await core.tokens.verify(String(value.dropFirst(7)).trimmingCharacters(in: .whitespaces))
     }
 }
 
@@ -46,35 +46,40 @@ public struct TokenService: Sendable {
 
     /// A new token with `scope`; returns the token text (shown only now) and its stored record. The name must
     /// be unique (one is generated when omitted); `expiresIn` makes it stop working after that long.
-    public func create(scope: TokenScope, name: String? = nil, expiresIn: Duration? = nil) throws -> (token: String, record: APIToken) {
-        if case .community(let slug) = scope { _ = try core.communities.get(slug) }
+    public func create(scope: TokenScope, name: String? = nil, expiresIn: Duration? = nil) async throws -> (token: String, record: APIToken) {
+        if case .community(let slug) = scope { _ = try await core.communities.get(slug) }
         let codec = core.tokenCodec
         let secret = codec.makeSecret()
         let name = name ?? "token-\(UUID().uuidString.prefix(8).lowercased())"
         guard !name.isEmpty, name.count <= 100 else { throw MetagovError.invalidArgument("token name must be 1–100 characters") }
         let expiresAt = expiresIn.map { core.now().addingTimeInterval(Double($0.components.seconds)) }
-        let record = try core.write { try $0.insertAPIToken(name: name, scope: scope, secretHash: codec.hash(secret: secret), expiresAt: expiresAt) }
+        let secretHash = codec.hash(secret: secret)
+        let record = try await core.write {
+            try $0.insertAPIToken(name: name, scope: scope, secretHash: secretHash, expiresAt: expiresAt)
+        }
         return (codec.encode(id: record.id, secret: secret), record)
     }
 
     /// Every token (active, expired and revoked), without secrets.
-    public func list() throws -> [APIToken] { try core.read { try $0.apiTokens() } }
+    public func list() async throws -> [APIToken] { try await core.read { try $0.apiTokens() } }
 
     /// Revokes the token with this id or name; NOT_FOUND when there is none that is not revoked yet.
     @discardableResult
-    public func revoke(_ idOrName: String) throws -> APIToken {
-        let tokens = try list()
-        guard let token = tokens.first(where: { String($0.id) == idOrName || $0.name == idOrName }), token.revokedAt == nil,
-            try core.write({ try $0.revokeAPIToken(id: token.id) })
-        else { throw MetagovError.notFound("active API token '\(idOrName)'") }
+    public func revoke(_ idOrName: String) async throws -> APIToken {
+        let tokens = try await list()
+        let notFound = MetagovError.notFound("active API token '\(idOrName)'")
+        guard let token = tokens.first(where: { String($0.id) == idOrName || $0.name == idOrName }), token.revokedAt == nil
+        else { throw notFound }
+        let id = token.id
+        guard try await core.write({ try $0.revokeAPIToken(id: id) }) else { throw notFound }
         return token
     }
 
     /// The caller a token stands for; UNAUTHENTICATED when it is malformed, unknown, revoked or expired.
-    public func verify(_ token: String) throws -> AuthContext {
+    public func verify(_ token: String) async throws -> AuthContext {
         let codec = core.tokenCodec
         let invalid = MetagovError(.unauthenticated, "invalid, expired or revoked API token")
-        guard let (id, secret) = codec.decode(token), let record = try core.read({ try $0.apiToken(id: id) }) else {
+        guard let (id, secret) = codec.decode(token), let record = try await core.read({ try $0.apiToken(id: id) }) else {
             throw invalid
         }
         guard Self.constantTimeEqual(codec.hash(secret: secret), record.secretHash), record.isActive(at: core.now()) else {
@@ -84,7 +89,7 @@ public struct TokenService: Sendable {
     }
 
     /// Whether any token exists (revoked ones included).
-    public func any() throws -> Bool { try !list().isEmpty }
+    public func any() async throws -> Bool { try await !list().isEmpty }
 
     private static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)

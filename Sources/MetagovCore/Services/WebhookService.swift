@@ -26,7 +26,7 @@ public struct WebhookService: Sendable {
         guard let platformID = route(request) else {
             throw MetagovError.invalidArgument("the webhook does not say which '\(plugin)' instance it is for")
         }
-        let instances = try core.read { try $0.allPlugins() }.filter { $0.name == plugin && $0.communityPlatformID == platformID }
+        let instances = try await core.read { try $0.allPlugins() }.filter { $0.name == plugin && $0.communityPlatformID == platformID }
         guard let instance = instances.first else {
             throw MetagovError.notFound("instance of plugin '\(plugin)' with community_platform_id '\(platformID)'")
         }
@@ -45,7 +45,7 @@ public struct WebhookService: Sendable {
         guard type.receivesWebhooks else {
             throw MetagovError.failedPrecondition("plugin '\(plugin)' does not receive webhooks")
         }
-        let instance = try core.resolveInstance(community: community, name: plugin, communityPlatformID: communityPlatformID)
+        let instance = try await core.resolveInstance(community: community, name: plugin, communityPlatformID: communityPlatformID)
         try await verify(request, instance, type)
         var delivery = WebhookDelivery(receiverRan: false, processIDs: [])
         if let receiver = type.type.webhookReceiver {
@@ -56,8 +56,9 @@ public struct WebhookService: Sendable {
             delivery.receiverRan = true
         }
         guard type.processes.values.contains(where: { $0.type.receiveWebhook != nil }) else { return delivery }
-        let pending = try core.read {
-            try $0.processes(matching: ProcessFilter(pluginID: instance.id, status: .pending), afterID: nil, limit: Int.max)
+        let pluginID = instance.id
+        let pending = try await core.read {
+            try $0.processes(matching: ProcessFilter(pluginID: pluginID, status: .pending), afterID: nil, limit: Int.max)
         }
         for process in pending {
             guard let receive = type.processes[process.name]?.type.receiveWebhook else { continue }

@@ -28,7 +28,7 @@ enum CastVote {
         let id = Int64(parameters["process_id"]?.intValue ?? 0)
         let voter = parameters["voter"]?.stringValue ?? ""
         let option = parameters["option"]?.stringValue ?? ""
-        let process = try context.process(id: id)
+        let process = try await context.process(id: id)
         guard process.name == PollVote.type.name else {
             throw PluginError.notFound("process \(id) is not a poll vote")
         }

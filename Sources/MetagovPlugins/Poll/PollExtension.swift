@@ -25,7 +25,7 @@ public final class PollExtension: PluginTypeProvider, CommandProvider {
                 environment.print("usage: metagovd poll-tally PROCESS_ID")
                 return 64
             }
-            let process = try environment.metagov.processes.get(id)
+            let process = try await environment.metagov.processes.get(id)
             guard process.plugin == "poll" else { throw PluginError.notFound("process \(id) is not a poll vote") }
             let summary: JSONValue = [
                 "id": .integer(Int(id)), "title": process.state["title"] ?? .null,

@@ -9,8 +9,8 @@ struct CommunitiesService: Metagov_V1_CommunitiesService {
     let core: Metagov
     let access: CallGuard
 
-    private func message(_ community: Community) throws -> Metagov_V1_Community {
-        Metagov_V1_Community(community, plugins: try self.core.plugins.list(community: community.slug))
+    private func message(_ community: Community) async throws -> Metagov_V1_Community {
+        Metagov_V1_Community(community, plugins: try await self.core.plugins.list(community: community.slug))
     }
 
     func createCommunity(_ request: Metagov_V1_CreateCommunityRequest, context: ServerCallContext) async throws
@@ -19,7 +19,7 @@ struct CommunitiesService: Metagov_V1_CommunitiesService {
         try await self.access.authorize(context, "community.create", community: nil, serverWide: true)
         return try await rpc {
             Metagov_V1_Community(
-                try self.core.communities.create(slug: request.slug.nonEmpty, readableName: request.readableName),
+                try await self.core.communities.create(slug: request.slug.nonEmpty, readableName: request.readableName),
                 plugins: [])
         }
     }
@@ -28,14 +28,14 @@ struct CommunitiesService: Metagov_V1_CommunitiesService {
         -> Metagov_V1_Community
     {
         try await self.access.authorize(context, "community.get", community: request.slug)
-        return try await rpc { try self.message(try self.core.communities.get(request.slug)) }
+        return try await rpc { try await self.message(try await self.core.communities.get(request.slug)) }
     }
 
     func updateCommunity(_ request: Metagov_V1_UpdateCommunityRequest, context: ServerCallContext) async throws
         -> Metagov_V1_Community
     {
         try await self.access.authorize(context, "community.update", community: request.slug)
-        return try await rpc { try self.message(try self.core.communities.update(request.slug, readableName: request.readableName)) }
+        return try await rpc { try await self.message(try await self.core.communities.update(request.slug, readableName: request.readableName)) }
     }
 
     func deleteCommunity(_ request: Metagov_V1_DeleteCommunityRequest, context: ServerCallContext) async throws
@@ -43,8 +43,8 @@ struct CommunitiesService: Metagov_V1_CommunitiesService {
     {
         try await self.access.authorize(context, "community.delete", community: request.slug)
         return try await rpc {
-            let plugins = try self.core.plugins.list(community: request.slug)
-            let deleted = try self.core.communities.delete(request.slug)
+            let plugins = try await self.core.plugins.list(community: request.slug)
+            let deleted = try await self.core.communities.delete(request.slug)
             return Metagov_V1_DeleteCommunityResponse(community: Metagov_V1_Community(deleted, plugins: plugins))
         }
     }
@@ -58,13 +58,14 @@ struct CommunitiesService: Metagov_V1_CommunitiesService {
             // A community token lists its own community only.
             return try await rpc {
                 Metagov_V1_ListCommunitiesResponse(
-                    communities: request.pageToken.isEmpty ? [try self.message(try self.core.communities.get(only))] : [])
+                    communities: request.pageToken.isEmpty ? [try await self.message(try await self.core.communities.get(only))] : [])
             }
         }
         return try await rpc {
-            let page = try self.core.communities.list(pageSize: size, pageToken: request.pageToken.nonEmpty)
-            return Metagov_V1_ListCommunitiesResponse(
-                communities: try page.items.map(self.message), nextPageToken: page.nextPageToken ?? "")
+            let page = try await self.core.communities.list(pageSize: size, pageToken: request.pageToken.nonEmpty)
+            var communities: [Metagov_V1_Community] = []
+            for community in page.items { communities.append(try await self.message(community)) }
+            return Metagov_V1_ListCommunitiesResponse(communities: communities, nextPageToken: page.nextPageToken ?? "")
         }
     }
 }

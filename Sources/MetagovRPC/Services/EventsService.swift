@@ -19,7 +19,7 @@ struct EventsService: Metagov_V1_EventsService {
         let community = request.community.nonEmpty ?? self.access.scopedCommunity(caller)
         try await self.access.authorize(context, "event.subscribe", community: community)
         try await rpc {
-            if let community { _ = try self.core.communities.get(community) }
+            if let community { _ = try await self.core.communities.get(community) }
             let filter = EventFilter(
                 community: community, sources: Set(request.plugins), eventTypes: Set(request.eventTypes))
             for try await event in self.core.subscribe(filter, afterCursor: Int64(request.afterCursor)) {
@@ -38,7 +38,7 @@ extension EventsService {
     {
         let caller = try await self.access.caller(context)
         if caller.isAnonymous { try await self.access.authorize(context, action, community: nil) }
-        let subscription = try await rpc { try self.core.outbox.subscription(id) }
+        let subscription = try await rpc { try await self.core.outbox.subscription(id) }
         try await self.access.authorize(context, action, community: subscription.community)
         return subscription
     }
@@ -49,7 +49,7 @@ extension EventsService {
         try await self.access.authorize(context, "webhook.create", community: request.community)
         return try await rpc {
             Metagov_V1_Webhook(
-                try self.core.outbox.subscribe(
+                try await self.core.outbox.subscribe(
                     community: request.community, url: request.url, eventTypes: request.eventTypes,
                     plugins: request.plugins, secret: request.secret))
         }
@@ -63,7 +63,7 @@ extension EventsService {
         try await self.access.authorize(context, "webhook.list", community: community)
         return try await rpc {
             Metagov_V1_ListWebhooksResponse(
-                webhooks: try self.core.outbox.subscriptions(community: community).map(Metagov_V1_Webhook.init))
+                webhooks: try await self.core.outbox.subscriptions(community: community).map(Metagov_V1_Webhook.init))
         }
     }
 
@@ -79,7 +79,7 @@ extension EventsService {
         func wanted(_ name: String, _ given: Bool) -> Bool { fields.isEmpty ? given : fields.contains(name) }
         return try await rpc {
             Metagov_V1_Webhook(
-                try self.core.outbox.update(
+                try await self.core.outbox.update(
                     request.id, url: wanted("url", !request.url.isEmpty) ? request.url : nil,
                     eventTypes: wanted("event_types", !request.eventTypes.isEmpty) ? request.eventTypes : nil,
                     plugins: wanted("plugins", !request.plugins.isEmpty) ? request.plugins : nil,
@@ -92,7 +92,7 @@ extension EventsService {
     {
         _ = try await self.authorizedWebhook(context, "webhook.delete", request.id)
         return try await rpc {
-            Metagov_V1_DeleteWebhookResponse(webhook: Metagov_V1_Webhook(try self.core.outbox.unsubscribe(request.id)))
+            Metagov_V1_DeleteWebhookResponse(webhook: Metagov_V1_Webhook(try await self.core.outbox.unsubscribe(request.id)))
         }
     }
 
@@ -113,7 +113,7 @@ extension EventsService {
             try await self.access.authorize(context, "delivery.list", community: community)
         }
         return try await rpc {
-            let page = try self.core.outbox.deliveries(
+            let page = try await self.core.outbox.deliveries(
                 webhookID: request.webhookId == 0 ? nil : request.webhookId, community: community, status: status,
                 pageSize: size, pageToken: request.pageToken.nonEmpty)
             return Metagov_V1_ListDeliveriesResponse(
@@ -126,8 +126,8 @@ extension EventsService {
     {
         let caller = try await self.access.caller(context)
         if caller.isAnonymous { try await self.access.authorize(context, "delivery.redeliver", community: nil) }
-        let delivery = try await rpc { try self.core.outbox.delivery(request.id) }
+        let delivery = try await rpc { try await self.core.outbox.delivery(request.id) }
         try await self.access.authorize(context, "delivery.redeliver", community: delivery.community)
-        return try await rpc { Metagov_V1_Delivery(try self.core.outbox.redeliver(request.id)) }
+        return try await rpc { Metagov_V1_Delivery(try await self.core.outbox.redeliver(request.id)) }
     }
 }

@@ -16,7 +16,7 @@ struct IdentityRPCService: Metagov_V1_IdentityService {
         try await self.access.authorize(context, "identity.create_id", community: request.community)
         return try await rpc {
             Metagov_V1_CreateIdResponse(
-                externalIds: try self.core.identity.createIDs(community: request.community, count: max(1, Int(request.count))))
+                externalIds: try await self.core.identity.createIDs(community: request.community, count: max(1, Int(request.count))))
         }
     }
 
@@ -30,7 +30,7 @@ struct IdentityRPCService: Metagov_V1_IdentityService {
             account.linkQuality, LinkQuality.self, field: "account.link_quality", default: .unknown)
         return try await rpc {
             Metagov_V1_LinkedAccount(
-                try self.core.identity.linkAccount(
+                try await self.core.identity.linkAccount(
                     LinkedAccount(
                         externalID: account.externalId, community: account.community, platformType: account.platformType,
                         platformIdentifier: account.platformIdentifier,
@@ -44,7 +44,7 @@ struct IdentityRPCService: Metagov_V1_IdentityService {
     {
         try await self.access.authorize(context, "identity.unlink_account", community: request.community)
         return try await rpc {
-            try self.core.identity.unlinkAccount(
+            try await self.core.identity.unlinkAccount(
                 community: request.community, platformType: request.platformType,
                 platformIdentifier: request.platformIdentifier, communityPlatformID: request.communityPlatformId.nonEmpty)
             return Metagov_V1_UnlinkAccountResponse()
@@ -54,7 +54,7 @@ struct IdentityRPCService: Metagov_V1_IdentityService {
     func getUser(_ request: Metagov_V1_GetUserRequest, context: ServerCallContext) async throws -> Metagov_V1_User {
         try await self.access.authorize(context, "identity.get_user", community: request.community)
         return try await rpc {
-            Metagov_V1_User(try self.core.identity.getUser(community: request.community, externalID: request.externalId))
+            Metagov_V1_User(try await self.core.identity.getUser(community: request.community, externalID: request.externalId))
         }
     }
 
@@ -63,7 +63,7 @@ struct IdentityRPCService: Metagov_V1_IdentityService {
     {
         try await self.access.authorize(context, "identity.get_users", community: request.community)
         return try await rpc {
-            let users = try self.core.identity.getUsers(
+            let users = try await self.core.identity.getUsers(
                 community: request.community, platformType: request.platformType.nonEmpty,
                 communityPlatformID: request.communityPlatformId.nonEmpty)
             return Metagov_V1_GetUsersResponse(users: users.map(Metagov_V1_User.init))
@@ -75,7 +75,7 @@ struct IdentityRPCService: Metagov_V1_IdentityService {
     {
         try await self.access.authorize(context, "identity.filter_users_by_account", community: request.community)
         return try await rpc {
-            let users = try self.core.identity.filterUsersByAccount(
+            let users = try await self.core.identity.filterUsersByAccount(
                 AccountFilter(
                     community: request.community, platformType: request.platformType.nonEmpty,
                     platformIdentifier: request.platformIdentifier.nonEmpty,
@@ -90,7 +90,7 @@ struct IdentityRPCService: Metagov_V1_IdentityService {
         try await self.access.authorize(context, "identity.get_linked_account", community: request.community)
         return try await rpc {
             Metagov_V1_LinkedAccount(
-                try self.core.identity.getLinkedAccount(
+                try await self.core.identity.getLinkedAccount(
                     community: request.community, externalID: request.externalId, platformType: request.platformType,
                     communityPlatformID: request.communityPlatformId.nonEmpty))
         }
@@ -100,7 +100,7 @@ struct IdentityRPCService: Metagov_V1_IdentityService {
         try await self.access.authorize(context, "identity.merge_ids", community: request.community)
         return try await rpc {
             Metagov_V1_User(
-                try self.core.identity.mergeIDs(
+                try await self.core.identity.mergeIDs(
                     community: request.community, primaryID: request.primaryId, secondaryID: request.secondaryId))
         }
     }

@@ -31,7 +31,7 @@ struct PluginsService: Metagov_V1_PluginsService {
     {
         try await self.access.authorize(context, "plugin.disable", community: request.community)
         return try await rpc {
-            let disabled = try self.core.plugins.disable(
+            let disabled = try await self.core.plugins.disable(
                 community: request.community, name: request.name,
                 communityPlatformID: request.communityPlatformId.nonEmpty, id: request.id == 0 ? nil : request.id)
             return Metagov_V1_DisablePluginResponse(plugin: Metagov_V1_PluginInstance(disabled))
@@ -44,7 +44,7 @@ struct PluginsService: Metagov_V1_PluginsService {
         try await self.access.authorize(context, "plugin.list", community: request.community)
         return try await rpc {
             Metagov_V1_ListPluginsResponse(
-                plugins: try self.core.plugins.list(community: request.community).map(Metagov_V1_PluginInstance.init))
+                plugins: try await self.core.plugins.list(community: request.community).map(Metagov_V1_PluginInstance.init))
         }
     }
 }

@@ -14,7 +14,7 @@ struct ProcessesService: Metagov_V1_ProcessesService {
     private func authorizedProcess(_ context: ServerCallContext, _ action: String, _ id: Int64) async throws -> GovernanceProcess {
         let caller = try await self.access.caller(context)
         if caller.isAnonymous { try await self.access.authorize(context, action, community: nil) }
-        let process = try await rpc { try self.core.processes.get(id) }
+        let process = try await rpc { try await self.core.processes.get(id) }
         try await self.access.authorize(context, action, community: process.community)
         return process
     }
@@ -58,11 +58,11 @@ struct ProcessesService: Metagov_V1_ProcessesService {
         let community = request.community.nonEmpty ?? self.access.scopedCommunity(caller)
         try await self.access.authorize(context, "process.list", community: community)
         return try await rpc {
-            if let community { _ = try self.core.communities.get(community) }
+            if let community { _ = try await self.core.communities.get(community) }
             let filter = ProcessFilter(
                 community: community, plugin: request.plugin.nonEmpty, name: request.process.nonEmpty,
                 status: status)
-            let page = try self.core.processes.list(filter, pageSize: size, pageToken: request.pageToken.nonEmpty)
+            let page = try await self.core.processes.list(filter, pageSize: size, pageToken: request.pageToken.nonEmpty)
             return Metagov_V1_ListProcessesResponse(
                 processes: page.items.map(Metagov_V1_GovernanceProcess.init), nextPageToken: page.nextPageToken ?? "")
         }

@@ -31,7 +31,7 @@ final class WidgetExtension: PluginTypeProvider {
                     isPublic: true
                 ) { _, parameters in parameters }
                 Action("bump", "Increment a counter and emit an event") { context, _ in
-                    let count = (try context.state("count")?.intValue ?? 0) + 1
+                    let count = (try await context.state("count")?.intValue ?? 0) + 1
                     context.setState("count", .integer(count))
                     try context.emit("bumped", data: ["count": .integer(count)], initiator: ["user_id": "tester"])
                     return ["count": .integer(count)]
@@ -56,7 +56,7 @@ final class WidgetExtension: PluginTypeProvider {
                     return [:]
                 }
                 Action("complete", "Completes a decision process") { context, parameters in
-                    let process = try context.process(id: Int64(parameters["process_id"]?.intValue ?? 0))
+                    let process = try await context.process(id: Int64(parameters["process_id"]?.intValue ?? 0))
                     process.status = .completed
                     process.outcome = ["decided": "by action"]
                     return [:]
@@ -76,7 +76,7 @@ final class WidgetExtension: PluginTypeProvider {
                     context.process.outcome = ["question": parameters["question"] ?? nil]
                     context.process.status = .pending
                 } update: { context in
-                    if try context.plugin.state("ready")?.boolValue == true {
+                    if try await context.plugin.state("ready")?.boolValue == true {
                         context.process.outcome = ["decided": "by update"]
                         context.process.status = .completed
                     }
@@ -93,7 +93,7 @@ final class WidgetExtension: PluginTypeProvider {
                     context.process.status = .pending
                 }
                 PeriodicTask { context in
-                    let runs = (try context.state("periodic_runs")?.intValue ?? 0) + 1
+                    let runs = (try await context.state("periodic_runs")?.intValue ?? 0) + 1
                     context.setState("periodic_runs", .integer(runs))
                 }
                 WebhookReceiver { context, request in

@@ -1,0 +1,45 @@
+import GRDB
+import MetagovCore
+
+/// One caller's unit of work waiting for the writer thread: its body, and the continuation of the suspended
+/// caller. Only the writer thread touches it after submission.
+protocol WriteUnit: AnyObject {
+    /// Runs the body inside the open transaction; throws what the body throws. Called at most once.
+    func perform(_ db: Database) throws
+    /// Answers the caller: the body's result when `error` is nil (the transaction committed), else `error`.
+    func finish(_ error: (any Error)?)
+}
+
+/// A ``WriteUnit`` producing a `T`.
+///
+/// The body is the caller's non-escaping closure (made escapable for the time the caller is suspended): it is
+/// released after it ran and before the caller is resumed, so it never outlives the caller's `write` call.
+final class PendingWrite<T: Sendable>: WriteUnit {
+    private var body: (@Sendable (any StoreWriter) throws -> T)?
+    private var result: T?
+    private let continuation: UnsafeContinuation<T, any Error>
+
+    init(_ body: @escaping @Sendable (any StoreWriter) throws -> T, _ continuation: UnsafeContinuation<T, any Error>) {
+        self.body = body
+        self.continuation = continuation
+    }
+
+    func perform(_ db: Database) throws {
+        guard let body else { return }
+        self.body = nil
+        result = try body(SQLiteWriter(db: db))
+    }
+
+    func finish(_ error: (any Error)?) {
+        body = nil
+        if let error {
+            continuation.resume(throwing: error)
+        } else if let result {
+            continuation.resume(returning: result)
+        } else {
+            // Unreachable: the writer finishes a unit without an error only after performing it.
+            continuation.resume(throwing: MetagovError(.internal, "a write was answered before it was performed"))
+        }
+        result = nil
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+import MetagovCore
+
+/// The one thread that writes to the database.
+///
+/// Callers of ``SQLiteStore/write(_:)`` queue a ``WriteUnit`` and suspend. The thread takes every unit queued
+/// so far as one batch and commits it as one immediate transaction, each unit in its own savepoint: a unit
+/// whose body throws (a failed check, an optimistic-concurrency conflict, a constraint) is rolled back alone
+/// and its caller gets the error, while the others commit together. Every caller is answered after the commit
+/// returned, so a caller sees success only for data SQLite has committed (group commit: one commit, and one
+/// sync of the log, for the whole batch).
+///
+/// Waiting for the database (another process holding the write lock, up to the busy timeout) happens here and
+/// nowhere else: the threads that serve the API only queue work and suspend. When the lock is not granted
+/// within the busy timeout, every unit of the batch fails with ``StoreError/unavailable(_:)``.
+final class WriterThread: @unchecked Sendable {
+    private let database: any DatabaseWriter
+    private let busyTimeout: Double
+    private let condition = NSCondition()
+    // Guarded by `condition`.
+    private var queue: [any WriteUnit] = []
+    private var stopping = false
+
+    init(database: any DatabaseWriter, busyTimeout: Double) {
+        self.database = database
+        self.busyTimeout = busyTimeout
+        let thread = Thread { [self] in run() }
+        thread.name = "metagov-sqlite-writer"
+        thread.start()
+    }
+
+    /// Queues `unit`; it is performed and finished on the writer thread.
+    func submit(_ unit: any WriteUnit) {
+        condition.lock()
+        guard !stopping else {
+            condition.unlock()
+            unit.finish(StoreError.unavailable("the database is closed"))
+            return
+        }
+        queue.append(unit)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Lets the thread finish what is queued, then end.
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func run() {
+        while let batch = nextBatch() { commit(batch) }
+    }
+
+    /// Everything queued, waiting for work; nil once stopped with nothing left.
+    private func nextBatch() -> [any WriteUnit]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty {
+            if stopping { return nil }
+            condition.wait()
+        }
+        let batch = queue
+        queue.removeAll(keepingCapacity: true)
+        return batch
+    }
+
+    /// Commits `batch` in one transaction, a savepoint per unit, then answers every unit.
+    private func commit(_ batch: [any WriteUnit]) {
+        var failures = [(any Error)?](repeating: nil, count: batch.count)
+        do {
+            try database.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    for (index, unit) in batch.enumerated() {
+                        do {
+                            try db.inSavepoint {
+                                try unit.perform(db)
+                                return .commit
+                            }
+                        } catch {
+                            failures[index] = error
+                            // SQLite ends the whole transaction on some errors (I/O, full disk): nothing of
+                            // the batch is kept then.
+                            if !db.isInsideTransaction { throw BatchAborted(cause: error) }
+                        }
+                    }
+                    return .commit
+                }
+            }
+        } catch {
+            let failure = translate(error)
+            for index in failures.indices where failures[index] == nil { failures[index] = failure }
+        }
+        for (unit, failure) in zip(batch, failures) { unit.finish(failure) }
+    }
+
+    /// What callers are told when their batch could not commit.
+    private func translate(_ error: any Error) -> any Error {
+        let error = (error as? BatchAborted)?.cause ?? error
+        if let error = error as? DatabaseError, error.resultCode == .SQLITE_BUSY {
+            let waited = busyTimeout == busyTimeout.rounded() ? String(Int(busyTimeout)) : String(busyTimeout)
+            return StoreError.unavailable(
+                "the database is locked by another process: the write waited \(waited) s for the lock; try again")
+        }
+        return error
+    }
+}
+
+/// SQLite rolled the batch's transaction back while running one of its units.
+private struct BatchAborted: Error {
+    let cause: any Error
+}
