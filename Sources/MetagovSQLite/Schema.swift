@@ -14,6 +14,7 @@ enum Schema {
         ("v2-api-tokens", v2),
         ("v3-event-retention", v3),
         ("v4-outbound-delivery", v4),
+        ("v5-plugin-hosts", v5),
     ]
 
     static var migrationNames: Set<String> { Set(migrations.map(\.name)) }
@@ -173,6 +174,20 @@ enum Schema {
             CREATE INDEX delivery_due ON delivery(status, next_attempt_at);
             CREATE INDEX delivery_webhook ON delivery(webhook_id, id);
             CREATE INDEX delivery_community ON delivery(community, id);
+            """)
+    }
+
+    /// Plugins out of process (issue 9): the url of a process on its platform, and the plugin types plugin
+    /// hosts registered (kept so that they are listed and can be enabled while no host is connected).
+    private static func v5(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE process ADD COLUMN url TEXT;
+
+            CREATE TABLE remote_plugin_type (
+                name TEXT PRIMARY KEY NOT NULL,
+                definition TEXT NOT NULL,
+                updated_at REAL NOT NULL
+            ) WITHOUT ROWID;
             """)
     }
 }

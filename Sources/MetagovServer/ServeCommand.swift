@@ -53,7 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = Logger(label: "metagovd.serve")
         let signals = ShutdownSignal.install()
-        let core = try global.openCore()
+        let core = try await global.openCoreWithRemoteTypes()
         if noAuth {
             logger.warning("authentication is OFF (--no-auth): every caller is an administrator; never expose this server")
         } else {

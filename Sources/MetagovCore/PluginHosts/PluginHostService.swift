@@ -44,7 +44,15 @@ package struct PluginHostService: Sendable {
             }
             changed.append(try core.catalog.compile(definition.pluginType(router: core.hostRouter), remote: definition))
         }
-        core.catalog.install(changed)
+        if !changed.isEmpty {
+            let definitions = changed.compactMap(\.remote)
+            try await core.write { writer in
+                for definition in definitions {
+                    try writer.saveRemotePluginTypeDefinition(name: definition.name, definition: definition.json)
+                }
+            }
+            core.catalog.install(changed)
+        }
         let session = PluginHostSession(
             key: core.hostRouter.newHostKey(), hostName: String(hostName.prefix(200)),
             pluginTypes: definitions.map(\.name), maxInFlight: maxInFlight, link: link, router: core.hostRouter)
@@ -53,5 +61,24 @@ package struct PluginHostService: Sendable {
             "plugin host connected",
             metadata: ["host": "\(session.hostID)", "name": "\(session.hostName)", "types": "\(session.pluginTypes.joined(separator: ","))"])
         return session
+    }
+
+    /// Adds the types plugin hosts registered before (kept in the store) to the catalog, so that they are
+    /// listed and can be enabled while no host serves them (their hooks fail with UNAVAILABLE until one
+    /// connects). A stored definition that no longer compiles, or names a type built in now, is skipped with
+    /// a warning.
+    package func restore() async throws {
+        let stored = try await core.read { try $0.remotePluginTypeDefinitions() }
+        var restored: [RegisteredPluginType] = []
+        for (name, json) in stored.sorted(by: { $0.key < $1.key }) where !core.catalog.isBuiltin(name) {
+            do {
+                let definition = try RemotePluginTypeDefinition(json: json)
+                try definition.validate()
+                restored.append(try core.catalog.compile(definition.pluginType(router: core.hostRouter), remote: definition))
+            } catch {
+                core.logger.warning("skipped a stored remote plugin type", metadata: ["type": "\(name)", "error": "\(error)"])
+            }
+        }
+        core.catalog.install(restored)
     }
 }

@@ -27,6 +27,7 @@ struct RemoteEffectsApplication {
         if let status = changes.status { process.status = status }
         if let outcome = changes.outcome { process.outcome = outcome }
         if let errors = changes.errors { process.errors = errors }
+        if let url = changes.url { process.url = url }
         for key in changes.stateRemoved { process.setState(key, nil) }
         for (key, value) in changes.stateSet { process.setState(key, value) }
     }

@@ -24,10 +24,11 @@ extension Metagov {
     /// When another writer changed the same records meanwhile, the body runs again, up to
     /// `metagov.hooks.max_attempts` times in all; repeated attempts for one instance take turns, so a burst of
     /// writers to the same state settles instead of starving. Errors thrown by the body are classified as
-    /// plugin errors. Signals and modification notices are sent after the commit; `newProcessID` is
-    /// reported as new.
+    /// plugin errors. Signals and modification notices are sent after the commit; `newProcessID` (and the
+    /// instance, with `newInstance`) is    /// reported as new.
     func runUnitOfWork<T: Sendable>(
         instance: PluginInstance, type: RegisteredPluginType, processID: Int64? = nil, newProcessID: Int64? = nil,
+        newInstance: Bool = false,
         _ body: (PluginContext, ProcessHandle?) async throws -> T
     ) async throws -> (T, CommitSummary) {
         // Without contention a unit of work runs at once; once writers to this instance conflicted, everyone
@@ -35,22 +36,22 @@ extension Metagov {
         var attempts = 0
         if !retryTurns.isLocked(instance.id) {
             attempts += 1
-            if let done = try await attemptUnitOfWork(instance, type, processID, newProcessID, attempts, body) { return done }
+            if let done = try await attemptUnitOfWork(instance, type, processID, newProcessID, newInstance, attempts, body) { return done }
         }
         await retryTurns.lock(instance.id)
         defer { retryTurns.unlock(instance.id) }
         while attempts < maxHookAttempts {
             attempts += 1
-            if let done = try await attemptUnitOfWork(instance, type, processID, newProcessID, attempts, body) { return done }
+            if let done = try await attemptUnitOfWork(instance, type, processID, newProcessID, newInstance, attempts, body) { return done }
         }
         throw MetagovError(.internal, "plugin '\(instance.name)': concurrent updates kept conflicting after \(maxHookAttempts) attempts")
     }
 
-    /// One attempt of ``runUnitOfWork(instance:type:processID:newProcessID:_:)``; `nil` when the commit
+    /// One attempt of ``runUnitOfWork(instance:type:processID:newProcessID:newInstance:_:)``; `nil` when the commit
     /// conflicted with another writer.
     private func attemptUnitOfWork<T: Sendable>(
         _ instance: PluginInstance, _ type: RegisteredPluginType, _ processID: Int64?, _ newProcessID: Int64?,
-        _ attempt: Int, _ body: (PluginContext, ProcessHandle?) async throws -> T
+        _ newInstance: Bool, _ attempt: Int, _ body: (PluginContext, ProcessHandle?) async throws -> T
     ) async throws -> (T, CommitSummary)? {
         let context = makeContext(instance, type, attempt: attempt)
         var handle: ProcessHandle?
@@ -68,7 +69,7 @@ extension Metagov {
         }
         do {
             let summary = try await commit(context)
-            publish(summary, newProcessID: newProcessID)
+            publish(summary, newProcessID: newProcessID, newInstance: newInstance)
             return (value, summary)
         } catch StoreError.conflict(let what) {
             logger.debug("unit of work conflicted on \(what); running the hook again")
@@ -147,11 +148,11 @@ extension Metagov {
     }
 
     /// Sends the signals and modification notices of a committed unit of work.
-    private func publish(_ summary: CommitSummary, newProcessID: Int64?) {
+    private func publish(_ summary: CommitSummary, newProcessID: Int64?, newInstance: Bool) {
         var modifications: [Modification] = []
         if let plugin = summary.plugin {
             instanceCache.invalidate()
-            modifications.append(Modification(kind: .changed, object: .plugin(plugin)))
+            if !newInstance { modifications.append(Modification(kind: .changed, object: .plugin(plugin))) }
         }
         for (before, after) in summary.processes {
             if after.id != newProcessID { modifications.append(Modification(kind: .changed, object: .process(after))) }

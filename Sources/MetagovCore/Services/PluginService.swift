@@ -36,7 +36,7 @@ public struct PluginService: Sendable {
         var initialized = instance
         if let initialize = type.type.initialize {
             do {
-                let (_, summary) = try await core.runUnitOfWork(instance: instance, type: type) { context, _ in
+                let (_, summary) = try await core.runUnitOfWork(instance: instance, type: type, newInstance: true) { context, _ in
                     try await initialize(context)
                 }
                 // initialize may set the community platform id (Metagov plugins that learn it from the platform).

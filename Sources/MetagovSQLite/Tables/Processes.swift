@@ -5,7 +5,7 @@ import MetagovCore
 enum ProcessRow {
     static let columns = """
         id, plugin_id, community, plugin, name, status, outcome, errors, state, callback_url, created_at, \
-        updated_at, version
+        updated_at, version, url
         """
 
     static func decode(_ row: Row) throws -> GovernanceProcess {
@@ -17,7 +17,7 @@ enum ProcessRow {
             errors: try StoredJSON.optional(row, 7, column: "process.errors"),
             state: try StoredJSON.object(row, 8, column: "process.state"), callbackURL: try row.decode(atIndex: 9),
             createdAt: try StoredTime.date(row, 10), updatedAt: try StoredTime.date(row, 11),
-            version: try row.decode(atIndex: 12))
+            version: try row.decode(atIndex: 12), url: try row.decode(atIndex: 13))
     }
 
     static func describe(id: Int64) -> String { "process \(id)" }
@@ -69,12 +69,13 @@ extension SQLiteWriter {
     func updateProcess(_ process: GovernanceProcess) throws -> GovernanceProcess {
         let updated = try fetchOne(
             """
-            UPDATE process SET status = ?, outcome = ?, errors = ?, state = ?, updated_at = ?, version = version + 1
+            UPDATE process SET status = ?, outcome = ?, errors = ?, state = ?, url = ?, updated_at = ?,
+                               version = version + 1
             WHERE id = ? AND version = ?
             RETURNING \(ProcessRow.columns)
             """,
             [process.status.rawValue, StoredJSON.text(process.outcome), StoredJSON.text(process.errors),
-             StoredJSON.text(process.state), StoredTime.now(), process.id, process.version],
+             StoredJSON.text(process.state), process.url, StoredTime.now(), process.id, process.version],
             ProcessRow.decode)
         if let updated { return updated }
         guard try exists("SELECT 1 FROM process WHERE id = ?", [process.id]) else {
