@@ -15,16 +15,26 @@ package final class PluginHostRouter: Sendable {
         self.invocationTimeout = invocationTimeout
     }
 
-    /// Runs `invocation` on a host serving `pluginType` and returns its answer. UNAVAILABLE when no host
-    /// serves the type or the host goes away before answering, DEADLINE_EXCEEDED when it does not answer in
-    /// time; the caller being cancelled ends the wait (the answer is then dropped).
-    package func invoke(_ pluginType: String, _ invocation: RemoteInvocation) async throws -> RemoteOutcome {
-        let slot = try await reserve(pluginType, hook: invocation.hook)
+    /// Runs a `hook` invocation on a host serving `pluginType` and returns its answer. The invocation is built
+    /// once a host has room for it, so its snapshot is as fresh as it can be. UNAVAILABLE when no host serves
+    /// the type or the host goes away before answering, DEADLINE_EXCEEDED when it does not answer in time;
+    /// the caller being cancelled ends the wait (the answer is then dropped).
+    package func invoke(
+        _ pluginType: String, _ hook: RemoteHook, _ build: () async throws -> RemoteInvocation
+    ) async throws -> RemoteOutcome {
+        let slot = try await reserve(pluginType, hook: hook)
+        let invocation: RemoteInvocation
+        do {
+            invocation = try await build()
+        } catch {
+            finish(slot.session, slot.id, .failure(error))
+            throw error
+        }
         do {
             try await slot.session.link.send(id: slot.id, invocation, deadlineMilliseconds: timeoutMilliseconds)
         } catch {
             finish(slot.session, slot.id, .failure(MetagovError(
-                .unavailable, "plugin host '\(slot.session.hostName)' went away before the \(invocation.hook.description) invocation of plugin type '\(pluginType)' reached it")))
+                .unavailable, "plugin host '\(slot.session.hostName)' went away before the \(hook.description) invocation of plugin type '\(pluginType)' reached it")))
         }
         return try await withTaskCancellationHandler {
             try await slot.pending.wait()
@@ -149,7 +159,10 @@ package final class PluginHostRouter: Sendable {
             }
             return (overdue, next)
         }
-        let limit = invocationTimeout.map { "\($0.components.seconds) s" } ?? "its deadline"
+        let limit = invocationTimeout.map { timeout in
+            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) * 1e-18
+            return "\((seconds * 1000).rounded() / 1000) s"
+        } ?? "its deadline"
         for (id, pending) in overdue {
             finish(session, id, .failure(MetagovError(
                 .deadlineExceeded,

@@ -12,11 +12,13 @@ struct RemoteHookCall: Sendable {
         _ hook: RemoteHook, _ context: PluginContext, process: ProcessHandle? = nil,
         input: RemoteInvocation.Input = .none
     ) async throws -> JSONValue {
-        let (state, version) = try await context.stateSnapshot()
-        let invocation = RemoteInvocation(
-            hook: hook, instance: context.instance, state: state, stateVersion: version, process: process?.current,
-            input: input, attempt: context.attempt)
-        switch try await router.invoke(pluginType, invocation) {
+        let outcome = try await router.invoke(pluginType, hook) {
+            let (state, version) = try await context.stateSnapshot()
+            return RemoteInvocation(
+                hook: hook, instance: context.instance, state: state, stateVersion: version, process: process?.current,
+                input: input, attempt: context.attempt)
+        }
+        switch outcome {
         case .failed(let failure):
             throw Self.error(failure, pluginType: pluginType)
         case .returned(let value, let effects):
