@@ -63,13 +63,16 @@ final class ServerProcess: @unchecked Sendable {
     /// Starts the server and waits for its "serving on" line. Without `authentication`, it runs with
     /// `--no-auth` (every caller is an administrator).
     /// `port` 0 lets the system pick a free port.
-    func start(authentication: Bool = false, port: Int = 0, extraArguments: [String] = []) throws {
+    func start(
+        authentication: Bool = false, port: Int = 0, extraArguments: [String] = [], environment extra: [String: String] = [:]
+    ) throws {
         let process = Process()
         process.executableURL = try Self.binary("metagovd")
         process.arguments = ["serve", "--port", String(port), "--database", self.database, "--scheduler-interval", "0.2"]
             + (authentication ? [] : ["--no-auth"]) + extraArguments
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "METAGOV_CONFIG")
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let stdout = Pipe()
         self.stderr = Pipe()

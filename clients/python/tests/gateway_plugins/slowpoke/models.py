@@ -1,0 +1,24 @@
+import time
+
+from metagov.core.models import Plugin
+from metagov.core.plugin_manager import Registry
+
+
+@Registry.plugin
+class Slowpoke(Plugin):
+    """Takes its time."""
+
+    name = "slowpoke"
+
+    class Meta:
+        proxy = True
+
+    @Registry.action(
+        slug="nap",
+        description="Writes state, then sleeps for `seconds`",
+        input_schema={"type": "object", "properties": {"seconds": {"type": "number", "default": 0}}},
+    )
+    def nap(self, seconds):
+        self.state.set("napped", seconds)
+        time.sleep(seconds)
+        return {"napped": seconds}
