@@ -22,3 +22,7 @@ class Slowpoke(Plugin):
         self.state.set("napped", seconds)
         time.sleep(seconds)
         return {"napped": seconds}
+
+    @Registry.action(slug="peek", description="What the last nap left in the state")
+    def peek(self):
+        return {"napped": self.state.get("napped")}
