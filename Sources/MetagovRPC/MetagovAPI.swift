@@ -43,5 +43,15 @@ public struct MetagovAPI: Sendable {
         self.methods = table
         self.health = health
         self.http = HTTPRoutes(core: core, health: health)
+        self.core = core
+    }
+
+    private let core: Metagov
+
+    /// Starts shutting down: health turns NOT_SERVING and plugin hosts are drained (their streams end once
+    /// their invocations did), so that only calls in progress hold the server's shutdown grace period.
+    public func beginShutdown() {
+        health.setAll(.notServing)
+        core.pluginHosts.shutdown()
     }
 }

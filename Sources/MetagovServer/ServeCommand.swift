@@ -83,7 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
         let delivery = Task { await worker.run() }
         let signal = await signals.next()
         logger.info("shutting down", metadata: ["signal": "\(signal)"])
-        api.health.setAll(.notServing)
+        api.beginShutdown()
         scheduler.cancel()
         await server.shutdown()
         delivery.cancel()

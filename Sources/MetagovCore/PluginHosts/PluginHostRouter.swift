@@ -109,6 +109,27 @@ package final class PluginHostRouter: Sendable {
         for continuation in host.drainWaiters { continuation.resume() }
     }
 
+    /// The gateway is shutting down: every host stream waiting in ``waitForShutdown()`` goes on.
+    func beginShutdown() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.shuttingDown = true
+            defer { state.shutdownWaiters = [] }
+            return state.shutdownWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Returns once the gateway shuts down.
+    func waitForShutdown() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state -> Bool in
+                if !state.shuttingDown { state.shutdownWaiters.append(continuation) }
+                return state.shuttingDown
+            }
+            if now { continuation.resume() }
+        }
+    }
+
     /// Stops sending invocations to a host; returns once it has none in flight (or is gone).
     func drain(_ session: PluginHostSession) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -81,4 +81,10 @@ package struct PluginHostService: Sendable {
         }
         core.catalog.install(restored)
     }
+
+    /// The gateway is shutting down: every connected host is drained (no new invocations; those in flight may
+    /// finish) and its stream ended.
+    package func shutdown() {
+        core.hostRouter.beginShutdown()
+    }
 }

@@ -60,6 +60,12 @@ package final class PluginHostSession: Sendable {
         await router.drain(self)
     }
 
+    /// Returns once the gateway shuts down; the transport then drains the host and ends its stream, so that
+    /// hosts do not hold the shutdown for its whole grace period.
+    package func gatewayShutdown() async {
+        await router.waitForShutdown()
+    }
+
     /// The host went away (its stream ended or it stopped answering pings): what it had in flight fails with
     /// UNAVAILABLE and nothing of it is applied.
     package func close() {

@@ -31,6 +31,9 @@ struct RoutingState: Sendable {
     var waiters: [String: [Waiter]] = [:]
     var lastWaiter: UInt64 = 0
     var lastHostKey = 0
+    /// Set once the gateway shuts down; the streams waiting for it in ``shutdownWaiters`` are then resumed.
+    var shuttingDown = false
+    var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
     /// Rotates the choice among equally busy replicas.
     var rotation = 0
 

@@ -5,8 +5,8 @@ import MetagovProto
 import MetagovProtoGRPC
 
 /// A registered plugin host's stream: hands the host's answers to its session, pings it, and ends the call —
-/// OK once the host drained, UNAVAILABLE when it stops answering pings, or with the status of a protocol
-/// error. Whatever it leaves in flight then fails with UNAVAILABLE (the service closes the session).
+/// OK once the host drained (at its request, or the gateway's when it shuts down), UNAVAILABLE when it stops
+/// answering pings, or with the status of a protocol error. Whatever it leaves in flight then fails with UNAVAILABLE (the service closes the session).
 struct PluginHostStream: Sendable {
     let session: PluginHostSession
     let responses: ProtoStreamWriter<Metagov_V1_GatewayMessage>
@@ -20,6 +20,10 @@ struct PluginHostStream: Sendable {
             group.addTask { try await self.read(requests) }
             group.addTask { try await self.sendPings() }
             group.addTask { try await self.watchPings() }
+            group.addTask {
+                await self.session.gatewayShutdown()
+                await self.session.drain()
+            }
             try await group.next()
             group.cancelAll()
         }

@@ -13,6 +13,17 @@ final class PluginHostProcess: @unchecked Sendable {
     /// Plugins for the gateway's failure tests (`slowpoke`).
     static let gatewayTestPlugins = root.appendingPathComponent("clients/python/tests/gateway_plugins").path
 
+    /// A temporary plugins directory holding links to some of the packages of `source`; remove it after use.
+    static func directory(linking packages: [String], from source: String) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("plugins-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for package in packages {
+            try FileManager.default.createSymbolicLink(
+                atPath: directory.appendingPathComponent(package).path, withDestinationPath: source + "/" + package)
+        }
+        return directory.path
+    }
+
     private let process = Process()
     private let lock = NSLock()
     private var output = ""
