@@ -10,36 +10,47 @@ package final class PluginHostRouter: Sendable {
     let invocationTimeout: Duration?
     private let clock = ContinuousClock()
     private let state = Locked(RoutingState())
+    /// Happens when the gateway shuts down.
+    private let shutdown = OneShotEvent()
 
     init(invocationTimeout: Duration?) {
         self.invocationTimeout = invocationTimeout
     }
 
     /// Runs a `hook` invocation on a host serving `pluginType` and returns its answer. The invocation is built
-    /// once a host has room for it, so its snapshot is as fresh as it can be. UNAVAILABLE when no host serves
-    /// the type or the host goes away before answering, DEADLINE_EXCEEDED when it does not answer in time;
-    /// the caller being cancelled ends the wait (the answer is then dropped).
+    /// once a host has room for it, so its snapshot is as fresh as it can be. A host whose connection fails
+    /// while the invocation is sent to it is dropped at once and another replica is tried (nothing reached
+    /// the first one). UNAVAILABLE when no host serves the type or the host goes away before answering,
+    /// DEADLINE_EXCEEDED when it does not answer in time; the caller being cancelled ends the wait (the answer
+    /// is then dropped).
     package func invoke(
         _ pluginType: String, _ hook: RemoteHook, _ build: () async throws -> RemoteInvocation
     ) async throws -> RemoteOutcome {
-        let slot = try await reserve(pluginType, hook: hook)
-        let invocation: RemoteInvocation
-        do {
-            invocation = try await build()
-        } catch {
-            finish(slot.session, slot.id, .failure(error))
-            throw error
-        }
-        do {
-            try await slot.session.link.send(id: slot.id, invocation, deadlineMilliseconds: timeoutMilliseconds)
-        } catch {
-            finish(slot.session, slot.id, .failure(MetagovError(
-                .unavailable, "plugin host '\(slot.session.hostName)' went away before the \(hook.description) invocation of plugin type '\(pluginType)' reached it")))
-        }
-        return try await withTaskCancellationHandler {
-            try await slot.pending.wait()
-        } onCancel: {
-            self.finish(slot.session, slot.id, .failure(CancellationError()))
+        while true {
+            let slot = try await reserve(pluginType, hook: hook)
+            let invocation: RemoteInvocation
+            do {
+                invocation = try await build()
+            } catch {
+                finish(slot.session, slot.id, .failure(error))
+                throw error
+            }
+            do {
+                try await slot.session.link.send(id: slot.id, invocation, deadlineMilliseconds: timeoutMilliseconds)
+            } catch {
+                if Task.isCancelled {
+                    finish(slot.session, slot.id, .failure(CancellationError()))
+                    throw CancellationError()
+                }
+                // Its connection is gone (its stream will end too): route around it.
+                remove(slot.session)
+                continue
+            }
+            return try await withTaskCancellationHandler {
+                try await slot.pending.wait()
+            } onCancel: {
+                self.finish(slot.session, slot.id, .failure(CancellationError()))
+            }
         }
     }
 
@@ -106,42 +117,30 @@ package final class PluginHostRouter: Sendable {
                 .unavailable, "plugin host '\(session.hostName)' went away before answering the \(pending.hook.description) invocation of plugin type '\(pending.pluginType)'; nothing of it was applied")))
         }
         for waiter in stranded { waiter.continuation.resume(throwing: Self.noHost(waiter.type)) }
-        for continuation in host.drainWaiters { continuation.resume() }
+        host.drained.fire()
     }
 
     /// The gateway is shutting down: every host stream waiting in ``waitForShutdown()`` goes on.
     func beginShutdown() {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.shuttingDown = true
-            defer { state.shutdownWaiters = [] }
-            return state.shutdownWaiters
-        }
-        for waiter in waiters { waiter.resume() }
+        shutdown.fire()
     }
 
-    /// Returns once the gateway shuts down.
+    /// Returns once the gateway shuts down (or the calling task is cancelled).
     func waitForShutdown() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let now = state.withLock { state -> Bool in
-                if !state.shuttingDown { state.shutdownWaiters.append(continuation) }
-                return state.shuttingDown
-            }
-            if now { continuation.resume() }
-        }
+        await shutdown.wait()
     }
 
-    /// Stops sending invocations to a host; returns once it has none in flight (or is gone).
+    /// Stops sending invocations to a host; returns once it has none in flight, is gone, or the calling task
+    /// is cancelled.
     func drain(_ session: PluginHostSession) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let done = state.withLock { state -> Bool in
-                guard var host = state.hosts[session.key] else { return true }
-                host.draining = true
-                if !host.inFlight.isEmpty { host.drainWaiters.append(continuation) }
-                state.hosts[session.key] = host
-                return host.inFlight.isEmpty
-            }
-            if done { continuation.resume() }
+        let drained = state.withLock { state -> OneShotEvent? in
+            guard var host = state.hosts[session.key] else { return nil }
+            host.draining = true
+            state.hosts[session.key] = host
+            if host.inFlight.isEmpty { host.drained.fire() }
+            return host.drained
         }
+        await drained?.wait()
     }
 
     /// Ends invocation `id` of a host with `result`; false when it had ended already (the result is dropped).
@@ -151,16 +150,14 @@ package final class PluginHostRouter: Sendable {
         let ended = state.withLock { state in
             guard var host = state.hosts[session.key], let pending = host.inFlight.removeValue(forKey: id) else {
                 return (pending: PendingInvocation?.none, handed: (CheckedContinuation<InvocationSlot, any Error>, InvocationSlot)?.none,
-                        drained: [CheckedContinuation<Void, Never>]())
+                        drained: OneShotEvent?.none)
             }
-            var drained: [CheckedContinuation<Void, Never>] = []
-            if host.draining && host.inFlight.isEmpty { swap(&drained, &host.drainWaiters) }
             state.hosts[session.key] = host
-            return (pending, state.handOver(session.key, deadline: deadline), drained)
+            return (pending, state.handOver(session.key, deadline: deadline), host.draining && host.inFlight.isEmpty ? host.drained : nil)
         }
         guard let pending = ended.pending else { return false }
         if let (continuation, slot) = ended.handed { continuation.resume(returning: slot) }
-        for continuation in ended.drained { continuation.resume() }
+        ended.drained?.fire()
         return pending.complete(result)
     }
 

@@ -13,7 +13,8 @@ struct RoutingState: Sendable {
         var inFlight: [UInt64: PendingInvocation] = [:]
         var lastID: UInt64 = 0
         var draining = false
-        var drainWaiters: [CheckedContinuation<Void, Never>] = []
+        /// Happens once the host is draining and has nothing in flight, or is gone.
+        let drained = OneShotEvent()
 
         var hasRoom: Bool { !draining && inFlight.count < session.maxInFlight }
     }
@@ -31,9 +32,6 @@ struct RoutingState: Sendable {
     var waiters: [String: [Waiter]] = [:]
     var lastWaiter: UInt64 = 0
     var lastHostKey = 0
-    /// Set once the gateway shuts down; the streams waiting for it in ``shutdownWaiters`` are then resumed.
-    var shuttingDown = false
-    var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
     /// Rotates the choice among equally busy replicas.
     var rotation = 0
 

@@ -11,12 +11,14 @@ import Testing
 /// it sent), fails what it had in flight, and keeps serving everyone else.
 @Suite("plugins out of process: hostile and broken hosts")
 struct HostileHostTests {
-    /// A server whose plugin hosts are pinged often and declared dead quickly.
-    private static func server() throws -> ServerProcess {
+    /// A server with a small message size limit whose plugin hosts are pinged often; they are declared dead
+    /// after `pingTimeout` seconds without a pong (the raw hosts answer pings only while the test reads).
+    private static func server(pingTimeout: Int = 600) throws -> ServerProcess {
         let server = try ServerProcess()
         try server.start(
             extraArguments: ["--max-message-size", "65536"],
-            environment: ["METAGOV_PLUGIN_HOSTS_PING_INTERVAL_SECONDS": "0.2", "METAGOV_PLUGIN_HOSTS_PING_TIMEOUT_SECONDS": "2"])
+            environment: ["METAGOV_PLUGIN_HOSTS_PING_INTERVAL_SECONDS": "0.2",
+                          "METAGOV_PLUGIN_HOSTS_PING_TIMEOUT_SECONDS": String(pingTimeout)])
         return server
     }
 
@@ -33,7 +35,7 @@ struct HostileHostTests {
     func badAnswers() async throws {
         let server = try Self.server()
         defer { server.stop() }
-        let client = try await server.client()
+        let client = try await server.client(timeout: remoteCallTimeout)
         let host = RawPluginHost(try await server.rawConnection())
         let registered = try #require(try await host.register())
         #expect(registered.pluginTypes == ["hostile"] && registered.maxResultBytes == 65536)
@@ -107,16 +109,16 @@ struct HostileHostTests {
         let conflicting = RawPluginHost(try await server.rawConnection())
         let builtIn = await status { try await conflicting.register([RawPluginHost.definition("randomness")]) }
         #expect(builtIn == GRPCStatus(.failedPrecondition, "plugin type 'randomness' is built into this gateway; a plugin host cannot serve it"))
-        let client = try await server.client()
+        let client = try await server.client(timeout: remoteCallTimeout)
         #expect(try await client.health.check(.init()).status == .serving)
         await client.close()
     }
 
     @Test("a host that stops answering pings is dropped: its invocation fails with UNAVAILABLE")
     func silentHost() async throws {
-        let server = try Self.server()
+        let server = try Self.server(pingTimeout: 2)
         defer { server.stop() }
-        let client = try await server.client()
+        let client = try await server.client(timeout: remoteCallTimeout)
         let host = RawPluginHost(try await server.rawConnection())
         try await host.register()
         try await Self.enable(client)

@@ -1,4 +1,5 @@
 import Foundation
+import MetagovClient
 
 /// A real plugin host: `python3 -m metagov.plugin_host` from this checkout's Python SDK, serving plugin
 /// packages from a directory to a gateway.
@@ -63,7 +64,7 @@ final class PluginHostProcess: @unchecked Sendable {
 
     /// Waits until the gateway accepted the host's registration `count` times; throws with the host's log
     /// when it does not (or exits).
-    func waitRegistered(_ count: Int = 1, timeout: Duration = .seconds(60)) async throws {
+    func waitRegistered(_ count: Int = 1, timeout: Duration = remoteCallTimeout) async throws {
         let held = await eventually(timeout: timeout) { self.registrations >= count || !self.process.isRunning }
         guard held, registrations >= count else {
             throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "the plugin host did not register:\n\(log)"])
@@ -87,8 +88,32 @@ final class PluginHostProcess: @unchecked Sendable {
     }
 
     /// Waits for the host to exit on its own and returns its status.
-    func waitForExit(timeout: Duration = .seconds(60)) async -> Int32? {
+    func waitForExit(timeout: Duration = remoteCallTimeout) async -> Int32? {
         _ = await eventually(timeout: timeout) { !self.process.isRunning }
         return process.isRunning ? nil : process.terminationStatus
     }
+}
+
+/// How long one call may take in the plugin host tests: generous, for a busy machine running Python hosts
+/// next to the server (the tests assert outcomes, never durations).
+let remoteCallTimeout: Duration = .seconds(180)
+
+/// Runs `body` against a fresh `metagovd serve --no-auth` (with `environment`) and a client of it, then stops
+/// both; the server must exit 0.
+func withRemoteServer(
+    environment: [String: String] = [:], _ body: (ServerProcess, MetagovClient) async throws -> Void
+) async throws {
+    let server = try ServerProcess()
+    try server.start(environment: environment)
+    let client = try await server.client(timeout: remoteCallTimeout)
+    do {
+        try await body(server, client)
+    } catch {
+        await client.close()
+        server.stop()
+        throw error
+    }
+    await client.close()
+    let status = server.stop()
+    if status != 0 { throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "metagovd exited \(status)"]) }
 }

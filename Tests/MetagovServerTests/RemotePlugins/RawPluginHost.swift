@@ -14,6 +14,7 @@ final class RawPluginHost: @unchecked Sendable {
         let (stream, continuation) = AsyncStream<[UInt8]>.makeStream()
         self.outbound = continuation
         var options = GRPCCallOptions()
+        options.timeout = remoteCallTimeout
         if let token { options.metadata.add("authorization", "Bearer \(token)") }
         self.responses = connection.bidirectional(Metagov_V1_PluginHost.Method.connect, options: options) { writer in
             for await bytes in stream { try await writer.write(bytes) }

@@ -27,7 +27,7 @@ struct RemotePluginFailureTests {
 
     @Test("a plugin's errors reach the caller with their code, message and reason; nothing of the hook is kept")
     func pluginErrors() async throws {
-        try await withServer { server, client in
+        try await withRemoteServer { server, client in
             let host = try PluginHostProcess(port: server.port, plugins: [PluginHostProcess.testPlugins])
             defer { host.stop() }
             try await host.waitRegistered()
@@ -50,7 +50,7 @@ struct RemotePluginFailureTests {
 
     @Test("a host killed mid-invocation: UNAVAILABLE, nothing applied; a restarted host finds the state intact")
     func hostKilledAndRestarted() async throws {
-        try await withServer { server, client in
+        try await withRemoteServer { server, client in
             let forum = ForumStandIn()
             try forum.start()
             defer { forum.stop() }
@@ -64,7 +64,7 @@ struct RemotePluginFailureTests {
 
             forum.holdPosts()
             let post = Task { try await Self.perform(client, "townhall", "post-message", ["text": "lost"]) }
-            #expect(await eventually { forum.heldPosts == 1 })
+            #expect(await eventually(timeout: remoteCallTimeout) { forum.heldPosts == 1 })
             host.kill()
             let killed = await status { _ = try await post.value }
             #expect(killed?.code == .unavailable)
@@ -89,7 +89,7 @@ struct RemotePluginFailureTests {
         let host = try PluginHostProcess(port: port, plugins: [PluginHostProcess.testPlugins])
         defer { host.stop() }
         try await host.waitRegistered()
-        var client = try await server.client()
+        var client = try await server.client(timeout: remoteCallTimeout)
         try await Self.community(client, enabling: [("ledger", ["book": "b"])])
         #expect(try await Self.perform(client, "ledger", "record", ["amount": "5"]) == ["count": 1, "total": "5"])
         await client.close()
@@ -98,7 +98,7 @@ struct RemotePluginFailureTests {
         try server.start(port: port)
         defer { server.stop() }
         try await host.waitRegistered(2)
-        client = try await server.client()
+        client = try await server.client(timeout: remoteCallTimeout)
         #expect(try await Self.perform(client, "ledger", "record", ["amount": "6"]) == ["count": 2, "total": "11"])
         await client.close()
     }
@@ -108,7 +108,7 @@ struct RemotePluginFailureTests {
         let server = try ServerProcess()
         try server.start(environment: ["METAGOV_PLUGIN_HOSTS_INVOCATION_TIMEOUT_SECONDS": "1"])
         defer { server.stop() }
-        let client = try await server.client()
+        let client = try await server.client(timeout: remoteCallTimeout)
         let host = try PluginHostProcess(port: server.port, plugins: [PluginHostProcess.gatewayTestPlugins])
         defer { host.stop() }
         try await host.waitRegistered()
@@ -126,7 +126,7 @@ struct RemotePluginFailureTests {
 
     @Test("100 concurrent conflicting actions on one remote instance: every one applied exactly once")
     func concurrentConflicts() async throws {
-        try await withServer { server, client in
+        try await withRemoteServer { server, client in
             let plugins = try PluginHostProcess.directory(linking: ["tally"], from: PluginHostProcess.examplePlugins)
             defer { try? FileManager.default.removeItem(atPath: plugins) }
             let host = try PluginHostProcess(port: server.port, plugins: [plugins])
@@ -147,13 +147,20 @@ struct RemotePluginFailureTests {
         }
     }
 
-    @Test("registrations refused: a type built into the gateway, a token for other types; the host exits 1")
+    @Test("registrations refused: a type built into the gateway, tokens of other scopes or for other types; the host exits 1; a plugin-host token may do nothing else")
     func refusedRegistrations() async throws {
         let server = try ServerProcess()
         try server.start(authentication: true)
         defer { server.stop() }
-        let builtIn = try PluginHostProcess(
-            port: server.port, token: try createToken(server, scope: "plugin-host"), plugins: [PluginHostProcess.examplePlugins])
+        let hostToken = try createToken(server, scope: "plugin-host")
+        let hostClient = try await server.client(token: hostToken, timeout: remoteCallTimeout)
+        let denied = GRPCStatus(.permissionDenied, "a token of scope plugin-host may only call /metagov.v1.PluginHost/Connect")
+        #expect(await status { _ = try await hostClient.communities.listCommunities(.init()) } == denied)
+        #expect(await status {
+            _ = try await hostClient.actions.performAction(.init(community: "c", plugin: "randomness", action: "random-int"))
+        } == denied)
+        await hostClient.close()
+        let builtIn = try PluginHostProcess(port: server.port, token: hostToken, plugins: [PluginHostProcess.examplePlugins])
         #expect(await builtIn.waitForExit() == 1)
         #expect(builtIn.log.contains("FAILED_PRECONDITION: plugin type 'randomness' is built into this gateway; a plugin host cannot serve it"))
         let limited = try PluginHostProcess(

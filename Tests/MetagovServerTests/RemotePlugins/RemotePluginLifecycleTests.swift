@@ -55,8 +55,7 @@ struct RemotePluginLifecycleTests {
             plugins: [PluginHostProcess.testPlugins])
         defer { host.stop() }
         try await host.waitRegistered()
-        let client = try await server.client(token: try server.adminToken())
-        defer { Task { await client.close() } }
+        let client = try await server.client(token: try server.adminToken(), timeout: remoteCallTimeout)
 
         // The type as drivers see it.
         let types = try await client.plugins.listPluginTypes(.init()).types
@@ -81,8 +80,8 @@ struct RemotePluginLifecycleTests {
         let posted = try await client.actions.performAction(.init(
             community: "c", plugin: "townhall", action: "post-message", parameters: .init(fields: ["text": "hello"])))
         #expect(posted.result?.json == ["id": 1, "url": .string("\(forum.url)/m/1")])
-        #expect(forum.received.first { $0.path == "/messages" }?.body == ["text": "hello", "topic": "general"])
-        let anonymous = try await server.client()
+        #expect(forum.received.first { $0.method == "POST" && $0.path == "/messages" }?.body == ["text": "hello", "topic": "general"])
+        let anonymous = try await server.client(timeout: remoteCallTimeout)
         let count = try await anonymous.actions.performAction(.init(community: "c", plugin: "townhall", action: "moderator-count"))
         #expect(count.result?.json == ["value": 1])
         await anonymous.close()
@@ -124,7 +123,7 @@ struct RemotePluginLifecycleTests {
         while let next = try await watch.next() { last = next }
         #expect(last.status == .completed && last.outcome?.json["winner"] == "pizza")
         #expect(forum.received.contains { $0.path == "/polls/poll-1/close" })
-        let callbacks = try await receiver.waitFor(1)
+        let callbacks = try await receiver.waitFor(1, timeout: remoteCallTimeout)
         #expect(callbacks.contains { (try? JSONValue(parsing: $0.body))?["status"] == "completed" })
         let closeAgain = await status { _ = try await client.processes.closeProcess(.init(id: vote.id)) }
         #expect(closeAgain?.code == .failedPrecondition)
@@ -133,7 +132,7 @@ struct RemotePluginLifecycleTests {
         let expired = try await client.processes.startProcess(.init(
             community: "c", plugin: "townhall", process: "vote",
             parameters: .init(fields: ["title": "Old", "options": ["a", "b"], "closing_at": "2020-01-01"])))
-        #expect(try await eventually { try await client.processes.getProcess(.init(id: expired.id)).status == .completed })
+        #expect(try await eventually(timeout: remoteCallTimeout) { try await client.processes.getProcess(.init(id: expired.id)).status == .completed })
 
         // A member joining links their account and reaches drivers as an event.
         let joined = #"{"member": {"username": "carol", "name": "Carol"}}"#
@@ -150,5 +149,6 @@ struct RemotePluginLifecycleTests {
         #expect(users.users.flatMap(\.linkedAccounts).map(\.platformIdentifier) == ["carol"])
         #expect(users.users.first?.linkedAccounts.first?.linkQuality == "confirmed_by_user")
         #expect(users.users.first?.linkedAccounts.first?.communityPlatformId == "forum-1")
+        await client.close()
     }
 }
