@@ -39,6 +39,7 @@ final class PluginHostProcess: @unchecked Sendable {
         let sdk = Self.root.appendingPathComponent("clients/python").path
         environment["PYTHONPATH"] = [sdk, environment["PYTHONPATH"]].compactMap { $0 }.joined(separator: ":")
         environment["PYTHONUNBUFFERED"] = "1"
+        environment["PYTHONDONTWRITEBYTECODE"] = "1"  // never leave __pycache__ beside the generated stubs
         environment["METAGOV_TOKEN"] = token ?? ""
         process.environment = environment
         let pipe = Pipe()
