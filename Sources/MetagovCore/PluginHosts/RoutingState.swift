@@ -75,9 +75,11 @@ struct RoutingState: Sendable {
             guard let first = waiters[type]?.first else { continue }
             if oldest.map({ first.sequence < $0.sequence }) ?? true { oldest = (type, first.sequence) }
         }
-        guard let type = oldest?.type, let waiter = waiters[type]?.removeFirst() else { return nil }
+        guard let type = oldest?.type, let waiter = waiters[type]?.first,
+            let slot = allocate(on: key, pluginType: type, hook: waiter.hook, deadline: deadline)
+        else { return nil }
+        waiters[type]?.removeFirst()
         if waiters[type]?.isEmpty == true { waiters[type] = nil }
-        guard let slot = allocate(on: key, pluginType: type, hook: waiter.hook, deadline: deadline) else { return nil }
         return (waiter.continuation, slot)
     }
 }

@@ -19,8 +19,7 @@ struct PluginHostRPCService: Metagov_V1_PluginHostService {
         responses: ProtoStreamWriter<Metagov_V1_GatewayMessage>, context: ServerCallContext
     ) async throws {
         let allowedTypes = try await self.access.pluginHost(context)
-        var iterator = requests.makeAsyncIterator()
-        guard let first = try await iterator.next() else {
+        guard let first = try await self.firstMessage(requests) else {
             throw GRPCStatus(.invalidArgument, "the stream ended before Register")
         }
         guard case .register(let register) = first.message else {
@@ -42,5 +41,25 @@ struct PluginHostRPCService: Metagov_V1_PluginHostService {
         try await PluginHostStream(session: session, responses: responses, settings: self.settings, logger: self.core.logger)
             .serve(requests)
         self.core.logger.info("plugin host drained", metadata: ["host": "\(session.hostID)", "name": "\(session.hostName)"])
+    }
+
+    /// The host's first message, which must arrive within the ping timeout (a connection that registers
+    /// nothing holds no stream for long).
+    private func firstMessage(
+        _ requests: ProtoMessageStream<Metagov_V1_PluginHostMessage>
+    ) async throws -> Metagov_V1_PluginHostMessage? {
+        let timeout = self.settings.pingTimeout
+        return try await withThrowingTaskGroup(of: Metagov_V1_PluginHostMessage?.self) { group in
+            group.addTask {
+                var iterator = requests.makeAsyncIterator()
+                return try await iterator.next()
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw GRPCStatus(.deadlineExceeded, "no Register within \(timeout) of connecting")
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
     }
 }

@@ -114,7 +114,7 @@ struct HostileHostTests {
         await client.close()
     }
 
-    @Test("a host that stops answering pings is dropped: its invocation fails with UNAVAILABLE")
+    @Test("a host that stops answering pings is dropped (its invocation fails with UNAVAILABLE); one that never registers too")
     func silentHost() async throws {
         let server = try Self.server(pingTimeout: 2)
         defer { server.stop() }
@@ -129,6 +129,9 @@ struct HostileHostTests {
         let failed = await status { _ = try await call.value }
         #expect(failed?.code == .unavailable)
         #expect(failed?.message.hasPrefix("plugin host 'raw' went away before answering the action 'echo' invocation") == true)
+        let mute = RawPluginHost(try await server.rawConnection())
+        let neverRegistered = await status { _ = try await mute.next() }
+        #expect(neverRegistered?.code == .deadlineExceeded && neverRegistered?.message.hasPrefix("no Register within") == true)
         await client.close()
     }
 }
