@@ -24,6 +24,11 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // `swift package generate-documentation --target MetagovCore` (the DocC catalog: articles for authors).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -58,7 +63,7 @@ let package = Package(
             dependencies: [
                 "MetagovHTTP2", "MetagovHTTP", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
 
         // MARK: Codec
@@ -76,11 +81,17 @@ let package = Package(
             dependencies: [
                 "MetagovCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]),
         .target(
             name: "MetagovRPC",
-            dependencies: ["MetagovCore", "MetagovProto", "MetagovProtoGRPC", "MetagovProtoJSON", "MetagovGRPC", "MetagovHTTP"]),
+            dependencies: [
+                "MetagovCore", "MetagovProto", "MetagovProtoGRPC", "MetagovProtoJSON", "MetagovGRPC", "MetagovHTTP",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]),
         .target(
             name: "MetagovAdmin",
             dependencies: [
@@ -92,6 +103,8 @@ let package = Package(
                 "MetagovAdmin", "MetagovCore", "MetagovPlugins", "MetagovRPC", "MetagovGRPC", "MetagovDelivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .executableTarget(name: "metagovd", dependencies: ["MetagovServer"]),
 

@@ -41,7 +41,12 @@ public final class Metagov: Sendable {
     /// Builds the core from loaded extensions: resolves plugin types, actions and their chains, auth
     /// functions, validators and signal subscriptions, and calls every ``Configurable``.
     ///
-    /// - Parameter config: the resolved configuration; by default the declared defaults.
+    /// - Parameters:
+    ///   - store: where everything is kept (SQLite, or another ``Store``).
+    ///   - registry: the loaded extensions.
+    ///   - config: the resolved configuration; by default the declared defaults.
+    ///   - clock: the time hooks, retention and caches see (tests pass one they move by hand).
+    ///   - logger: where the core logs.
     public init(
         store: any Store, registry: ExtensionRegistry, config: MetagovConfig? = nil,
         clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "metagov")
@@ -54,7 +59,7 @@ public final class Metagov: Sendable {
         self.logger = logger
         self.maxHookAttempts = max(1, config.int(CoreConfig.hookAttempts) ?? 10)
         let cacheSeconds = config.double(CoreConfig.instanceCacheSeconds) ?? 2
-        self.instanceCache = InstanceCache(ttl: cacheSeconds > 0 ? .milliseconds(Int64(cacheSeconds * 1000)) : nil)
+        self.instanceCache = InstanceCache(ttl: cacheSeconds > 0 ? cacheSeconds : nil, clock: clock)
         var formats: [String: NamedValidator] = [:]
         for provider in registry.implementations(of: (any ValidatorProvider).self) {
             formats.merge(provider.validators()) { _, later in later }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CoreMetrics
 import Foundation
 import Logging
 import MetagovCore
@@ -10,12 +11,17 @@ import NIOCore
 /// a slow receiver delays only its own deliveries. Pending deliveries survive restarts (they are rows in
 /// SQLite); a delivery in flight when the process dies is sent again (at-least-once: receivers de-duplicate
 /// by `X-Metagov-Event-Id`).
+///
+/// Destinations are checked when each attempt is sent (``DestinationGuard``): loopback, private and link-local
+/// addresses (cloud metadata endpoints among them) are refused unless `metagov.delivery.allowed_destinations`
+/// covers them; a refused attempt fails like any other and is retried, then marked failed.
 public final class DeliveryWorker: Sendable {
     private let core: Metagov
     private let client: HTTPClient
     private let logger: Logger
     private let pollInterval: Duration
     private let concurrency: Int
+    private let destinations: DestinationGuard
 
     /// - Parameters:
     ///   - pollInterval: how often the outbox is checked for due deliveries.
@@ -26,6 +32,7 @@ public final class DeliveryWorker: Sendable {
         self.logger = Logger(label: "metagov.delivery")
         self.pollInterval = pollInterval
         self.concurrency = max(1, concurrency)
+        self.destinations = DestinationGuard(config: core.config)
     }
 
     /// Sends due deliveries until the task is cancelled, then shuts the HTTP client down.
@@ -71,10 +78,30 @@ public final class DeliveryWorker: Sendable {
                 request.headers.add(name: DeliverySigner.signatureHeader, value: DeliverySigner.signature(body: body, secret: secret))
             }
             request.body = .bytes(ByteBuffer(bytes: body))
-            let response = try await self.client.execute(request, timeout: .milliseconds(Int64(settings.timeout * 1000)))
-            statusCode = Int(response.status.code)
-            _ = try? await response.body.collect(upTo: 64 * 1024)
-            if !(200..<300).contains(response.status.code) { failure = "HTTP \(response.status.code)" }
+            let destination = try await self.destinations.destination(of: delivery.url)
+            let timeout = TimeAmount.milliseconds(Int64(settings.timeout * 1000))
+            let code: UInt
+            if destination.host == destination.address {
+                let response = try await self.client.execute(request, timeout: timeout)
+                code = response.status.code
+                _ = try? await response.body.collect(upTo: 64 * 1024)
+            } else {
+                // A client that connects to the checked address for this host (TLS still verifies the host name).
+                var configuration = HTTPClient.Configuration()
+                configuration.dnsOverride = [destination.host: destination.address]
+                let pinned = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+                do {
+                    let response = try await pinned.execute(request, timeout: timeout)
+                    code = response.status.code
+                    _ = try? await response.body.collect(upTo: 64 * 1024)
+                    try? await pinned.shutdown()
+                } catch {
+                    try? await pinned.shutdown()
+                    throw error
+                }
+            }
+            statusCode = Int(code)
+            if !(200..<300).contains(code) { failure = "HTTP \(code)" }
         } catch {
             failure = "\(error)"
         }
@@ -83,6 +110,8 @@ public final class DeliveryWorker: Sendable {
         } catch {
             self.logger.error("cannot record a delivery attempt", metadata: ["delivery": "\(delivery.id)", "error": "\(error)"])
         }
+        Counter(label: "metagov_delivery_attempts_total").increment()
+        Counter(label: failure == nil ? "metagov_deliveries_delivered_total" : "metagov_delivery_failures_total").increment()
         if let failure {
             self.logger.warning(
                 "delivery failed", metadata: ["delivery": "\(delivery.id)", "url": "\(delivery.url)", "error": "\(failure)",

@@ -1,6 +1,7 @@
 import MetagovHTTP2
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A gRPC client of one server (h2c, nghttp2 in client role) that multiplexes any number of concurrent calls
@@ -80,11 +81,26 @@ public final class GRPCClient: Sendable {
         http2Configuration.connectionWindowSize = self.configuration.connectionWindowSize
         let settings = http2Configuration
         let handle = Mutex<HTTP2ConnectionHandle?>(nil)
+        let tlsContext: NIOSSLContext?
+        do {
+            tlsContext = try self.configuration.tls?.makeContext()
+        } catch {
+            let status = error as? GRPCStatus ?? GRPCStatus(.invalidArgument, "TLS: \(error)")
+            connection.connectFailed(status)
+            return status
+        }
+        let host = self.host
+        let serverHostname = self.configuration.tls?.serverHostname
+            ?? (IPAddressText.isLiteral(host) ? nil : host)
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connectTimeout(.seconds(10))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tlsContext {
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: tlsContext, serverHostname: serverHostname))
+                    }
                     let http2 = HTTP2Connection(role: .client, configuration: settings)
                     http2.delegate = connection
                     try channel.pipeline.syncOperations.addHandler(http2)
@@ -107,7 +123,8 @@ public final class GRPCClient: Sendable {
 
     private func requestHeaders(_ path: String, _ options: GRPCCallOptions) -> [HTTP2Header] {
         var headers: [HTTP2Header] = [
-            HTTP2Header(":method", "POST"), HTTP2Header(":scheme", "http"), HTTP2Header(":path", path),
+            HTTP2Header(":method", "POST"), HTTP2Header(":scheme", self.configuration.tls == nil ? "http" : "https"),
+            HTTP2Header(":path", path),
             HTTP2Header(":authority", "\(self.host):\(self.port)"), HTTP2Header("content-type", "application/grpc"),
             HTTP2Header("te", "trailers"), HTTP2Header("user-agent", self.configuration.userAgent),
             HTTP2Header("grpc-accept-encoding", "gzip,identity"),

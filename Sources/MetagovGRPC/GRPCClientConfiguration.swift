@@ -15,6 +15,8 @@ public struct GRPCClientConfiguration: Sendable {
     public var responseBufferLimit = 256 * 1024
     /// The `user-agent` header.
     public var userAgent = "metagov-grpc-swift/1.0"
+    /// TLS to the server; nil: cleartext HTTP/2 (h2c with prior knowledge).
+    public var tls: GRPCClientTLS? = nil
 
     public init() {}
 }

@@ -18,12 +18,15 @@ enum GRPCFraming {
         _ message: [UInt8], compress: Bool, minimumCompressionSize: Int = 0, maxSize: Int,
         allocator: ByteBufferAllocator
     ) throws -> ByteBuffer {
-        if message.count > maxSize {
+        if message.count > min(maxSize, GRPCServerConfiguration.messageSizeCeiling) {
             throw GRPCStatus(
                 .resourceExhausted, "sent message larger than max (\(message.count) vs. \(maxSize) bytes)")
         }
         if compress && message.count >= minimumCompressionSize {
             let compressed = try GRPCCompression.gzip(message, allocator: allocator)
+            guard compressed.readableBytes <= GRPCServerConfiguration.messageSizeCeiling else {
+                throw GRPCStatus(.resourceExhausted, "compressed message larger than a gRPC frame can carry")
+            }
             var buffer = allocator.buffer(capacity: 5 + compressed.readableBytes)
             buffer.writeInteger(UInt8(1))
             buffer.writeInteger(UInt32(truncatingIfNeeded: compressed.readableBytes))

@@ -28,9 +28,13 @@ struct GRPCMessageDeframer {
     /// True when positioned at a message boundary (no partial message buffered).
     var isIdle: Bool { !self.readingBody && self.headerBytesRead == 0 }
 
-    /// Consumes `buffer`, calling `onMessage` for each complete message.
+    /// Consumes `buffer`, calling `onLength` with the length of each message as soon as its prefix is read
+    /// (it may throw to refuse the message) and `onMessage` for each complete message.
     /// Throws a `GRPCStatus` for a bad flag or an oversized message.
-    mutating func process(_ buffer: inout ByteBuffer, _ onMessage: (GRPCWireMessage) throws -> Void) throws {
+    mutating func process(
+        _ buffer: inout ByteBuffer, onLength: (Int) throws -> Void = { _ in },
+        _ onMessage: (GRPCWireMessage) throws -> Void
+    ) throws {
         while buffer.readableBytes > 0 {
             if !self.readingBody {
                 // Fast path: the whole 5-byte prefix is in this buffer.
@@ -61,6 +65,7 @@ struct GRPCMessageDeframer {
                         .resourceExhausted,
                         "received message larger than max (\(size) vs. \(self.maxMessageSize) bytes)")
                 }
+                try onLength(size)
                 let compressed = self.flag == 1
                 if size == 0 {
                     self.headerBytesRead = 0

@@ -116,17 +116,24 @@ public struct GRPCMetadata: Sendable, Hashable, Sequence, CustomStringConvertibl
         }
     }
 
-    /// Appends the entries as HTTP/2 headers, skipping reserved and invalid ones.
-    func appendHeaders(to headers: inout [HTTP2Header]) {
+    /// Appends the entries as HTTP/2 headers, skipping reserved and invalid ones, and those that would take
+    /// the appended fields past `budget` bytes (counted as HTTP/2 does: name + value + 32 per field).
+    func appendHeaders(to headers: inout [HTTP2Header], budget: Int = .max) {
+        var used = 0
         for entry in self.entries {
             guard GRPCMetadata.isSendableName(entry.name) else { continue }
+            let header: HTTP2Header
             switch entry.value {
             case .string(let text):
                 guard GRPCMetadata.isValidTextValue(text) else { continue }
-                headers.append(HTTP2Header(entry.name, text))
+                header = HTTP2Header(entry.name, text)
             case .binary(let bytes):
-                headers.append(HTTP2Header(entry.name, Base64.encode(bytes)))
+                header = HTTP2Header(entry.name, Base64.encode(bytes))
             }
+            let size = header.name.utf8.count + header.value.utf8.count + 32
+            guard size <= budget - used else { continue }
+            used += size
+            headers.append(header)
         }
     }
 

@@ -1,7 +1,9 @@
 import MetagovHTTP
 import MetagovHTTP2
 import NIOCore
+import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A gRPC server (h2c, HTTP/2 with prior knowledge) serving the methods of a `MethodTable`.
@@ -38,6 +40,9 @@ public final class GRPCServer: Sendable {
 
     private let state = Mutex(State())
     private let serverState: ServerShared
+    private let limiter: ConnectionLimiter
+    /// The TLS context in force (set by `start()` when the configuration has TLS).
+    private let tls = Mutex<TLSContextStore?>(nil)
 
     /// The configuration the server was created with.
     public var configuration: GRPCServerConfiguration { self.serverState.configuration }
@@ -50,6 +55,7 @@ public final class GRPCServer: Sendable {
     ) {
         self.serverState = ServerShared(
             configuration: configuration, methods: methods, interceptors: interceptors, plainHTTP: plainHTTP)
+        self.limiter = ConnectionLimiter(limit: configuration.maxConnections, observer: configuration.observer)
     }
 
     /// The bound port once started.
@@ -67,8 +73,20 @@ public final class GRPCServer: Sendable {
     /// Number of open client connections.
     public var connectionCount: Int { self.state.withLock { $0.connections.count } }
 
+    /// Connections closed on arrival because `maxConnections` were open.
+    public var refusedConnectionCount: Int { self.limiter.refusedConnections }
+
+    /// Connections closed because they did not complete their handshake within `handshakeTimeout`.
+    public var handshakeTimeoutCount: Int { self.serverState.handshakeTimeouts.load(ordering: .relaxed) }
+
     /// Binds and starts serving. Returns the bound port (useful with port 0).
     public func start() async throws -> Int {
+        try ServerShared.validate(self.serverState.configuration)
+        if let configuration = self.serverState.configuration.tls {
+            let store = try TLSContextStore(configuration)
+            self.tls.withLock { $0 = store }
+        }
+        let tls = self.tls.withLock { $0 }
         let group: MultiThreadedEventLoopGroup = try self.state.withLock { state in
             switch state.phase {
             case .idle:
@@ -83,17 +101,35 @@ public final class GRPCServer: Sendable {
             }
         }
         let serverState = self.serverState
+        let limiter = self.limiter
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    // Out of file descriptors (EMFILE/ENFILE): stop accepting for a second instead of spinning.
+                    try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler(shouldForwardIOErrorCaught: false))
+                    try channel.pipeline.syncOperations.addHandler(limiter)
+                }
+            }
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     let peer = describePeer(channel.remoteAddress)
+                    try channel.pipeline.syncOperations.addHandler(
+                        HandshakeTimeoutHandler(timeout: TimeAmount(serverState.configuration.handshakeTimeout)) {
+                            serverState.handshakeTimeouts.wrappingAdd(1, ordering: .relaxed)
+                            serverState.configuration.observer?.refused(.handshakeTimeout, peer: peer)
+                        })
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.context))
+                    }
                     let makeHTTP2 = {
                         let http2 = HTTP2Connection(role: .server, configuration: serverState.http2Configuration)
-                        http2.delegate = GRPCServerConnection(serverState: serverState, peer: peer)
+                        http2.delegate = GRPCServerConnection(
+                            serverState: serverState, peer: peer,
+                            peerCertificate: tls == nil ? { nil } : { Self.peerCertificate(of: channel) })
                         return http2
                     }
                     guard let plainHTTP = serverState.plainHTTP else {
@@ -117,9 +153,16 @@ public final class GRPCServer: Sendable {
                         },
                         http1: { context in
                             let sync = context.pipeline.syncOperations
-                            let server = HTTP1Server(handler: plainHTTP, maxBodyBytes: maxBody, peer: peer)
+                            let server = HTTP1Server(
+                                handler: plainHTTP, maxBodyBytes: maxBody, peer: peer,
+                                idleTimeout: serverState.configuration.maxConnectionIdle.map(TimeAmount.init))
                             try sync.addHandler(server, position: .after(context.handler))
-                            try sync.configureHTTPServerPipeline(position: .after(context.handler), withErrorHandling: false)
+                            var limits = NIOHTTPDecoderLimitConfiguration()
+                            limits.maxHeaderListSize = serverState.configuration.maxHeaderListSize
+                            limits.maxHeaderFieldSize = serverState.configuration.maxHeaderListSize
+                            try sync.configureHTTPServerPipeline(
+                                position: .after(context.handler), withErrorHandling: false,
+                                withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
                         })
                     try channel.pipeline.syncOperations.addHandler(sniffer)
                 }
@@ -157,6 +200,21 @@ public final class GRPCServer: Sendable {
         }
     }
 
+    /// Reads the TLS certificate files again: connections accepted from now on use them, established ones keep
+    /// theirs. Throws (keeping the certificates in use) when a file is missing, malformed or expired, naming it.
+    public func reloadTLS() throws {
+        guard let store = self.tls.withLock({ $0 }) else {
+            throw GRPCStatus(.failedPrecondition, "the server does not use TLS")
+        }
+        try store.reload()
+    }
+
+    /// The DER bytes of the client certificate verified during the TLS handshake (event loop only).
+    private static func peerCertificate(of channel: any Channel) -> [UInt8]? {
+        guard let handler = try? channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self) else { return nil }
+        return handler.peerCertificate.flatMap { try? $0.toDERBytes() }
+    }
+
     /// Tracks an accepted connection. Returns false if the server is shutting down (the caller
     /// then starts the connection's graceful shutdown right away).
     private func register(_ channel: any Channel, handle: HTTP2ConnectionHandle?) -> Bool {
@@ -167,6 +225,12 @@ public final class GRPCServer: Sendable {
             return (state.phase == .running || state.phase == .starting, known)
         }
         if known { return accepting }
+        let observer = self.serverState.configuration.observer
+        if let observer {
+            let peer = describePeer(channel.remoteAddress)
+            observer.connectionOpened(peer: peer)
+            channel.closeFuture.whenComplete { _ in observer.connectionClosed(peer: peer, reason: "closed") }
+        }
         channel.closeFuture.whenComplete { [self] _ in
             _ = self.state.withLock { state in
                 state.connections.removeValue(forKey: id)

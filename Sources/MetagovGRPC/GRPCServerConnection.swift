@@ -8,18 +8,29 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     let serverState: ServerShared
     let peer: String
     @exclusivity(unchecked) private var calls: [Int32: ServerCall] = [:]
-    /// Plain (non-gRPC) HTTP requests in progress.
+    /// Plain (non-gRPC) HTTP requests in progress, and the request bytes each holds of `budget`.
     @exclusivity(unchecked) private var plainExchanges: [Int32: PlainHTTP2Exchange] = [:]
+    @exclusivity(unchecked) private var plainBytes: [Int32: Int] = [:]
     @exclusivity(unchecked) private var handle: HTTP2ConnectionHandle?
     @exclusivity(unchecked) private var eventLoop: (any EventLoop)?
     /// The last route looked up (paths are interned per connection, so repeated calls to the
     /// same method compare by identity instead of hashing).
     @exclusivity(unchecked) private var lastPath: String = ""
     @exclusivity(unchecked) private var lastHandler: MethodHandler? = nil
+    /// Request bytes this connection may hold.
+    let budget: RequestBudget
 
-    init(serverState: ServerShared, peer: String) {
+    /// The verified TLS client certificate (DER), read once the first call needs it.
+    private let readPeerCertificate: () -> [UInt8]?
+    @exclusivity(unchecked) private var peerCertificate: [UInt8]?? = nil
+
+    init(serverState: ServerShared, peer: String, peerCertificate: @escaping () -> [UInt8]? = { nil }) {
         self.serverState = serverState
         self.peer = peer
+        self.readPeerCertificate = peerCertificate
+        let configuration = serverState.configuration
+        self.budget = RequestBudget(
+            limit: max(configuration.connectionRequestBufferLimit, configuration.maxReceiveMessageSize.multipliedReportingOverflow(by: 2).partialValue))
         self.calls.reserveCapacity(64)
     }
 
@@ -49,7 +60,12 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
         if let call = self.calls[streamID] {
             call.receive(data, connection: connection)
         } else if let exchange = self.plainExchanges[streamID] {
-            exchange.receive(data)
+            if self.budget.reserve(data.readableBytes) {
+                self.plainBytes[streamID, default: 0] += data.readableBytes
+                exchange.receive(data)
+            } else {
+                connection.resetStream(streamID: streamID, errorCode: .enhanceYourCalm)
+            }
             connection.consume(streamID: streamID, bytes: data.readableBytes)
         } else {
             connection.consume(streamID: streamID, bytes: data.readableBytes)
@@ -68,14 +84,30 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     func streamClosed(_ connection: HTTP2Connection, streamID: Int32, errorCode: HTTP2ErrorCode) {
         self.calls.removeValue(forKey: streamID)?.streamClosed()
         self.plainExchanges.removeValue(forKey: streamID)
+        self.budget.release(self.plainBytes.removeValue(forKey: streamID) ?? 0)
     }
 
     func goAwayReceived(_ connection: HTTP2Connection, lastStreamID: Int32, errorCode: HTTP2ErrorCode) {}
+
+    func streamRefused(_ connection: HTTP2Connection, streamID: Int32, reason: HTTP2StreamRefusal) {
+        guard let observer = self.serverState.configuration.observer else { return }
+        switch reason {
+        case .concurrentStreams: observer.refused(.concurrentStreams, peer: self.peer)
+        case .headerListSize: observer.refused(.headerListSize, peer: self.peer)
+        }
+    }
+
+    func goAwaySent(_ connection: HTTP2Connection, reason: String) {
+        guard let observer = self.serverState.configuration.observer else { return }
+        observer.goAwaySent(peer: self.peer, reason: reason)
+        if reason == "too_many_pings" { observer.refused(.tooManyPings, peer: self.peer) }
+    }
 
     func connectionClosed(_ connection: HTTP2Connection, error: (any Error)?) {
         let calls = self.calls
         self.calls.removeAll()
         self.plainExchanges.removeAll()
+        self.plainBytes.removeAll()
         for (_, call) in calls {
             call.streamClosed()
         }
@@ -83,6 +115,13 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
     }
 
     // MARK: call setup
+
+    private func certificate() -> [UInt8]? {
+        if let known = self.peerCertificate { return known }
+        let read = self.readPeerCertificate()
+        self.peerCertificate = .some(read)
+        return read
+    }
 
     private static func isGRPCContentType(_ value: String) -> Bool {
         if value == "application/grpc" { return true }
@@ -201,7 +240,7 @@ final class GRPCServerConnection: HTTP2ConnectionDelegate {
         let call = ServerCall(
             streamID: streamID, path: path, handler: handler, metadata: metadata, deadline: deadline, peer: self.peer,
             serverState: self.serverState, requestCompressed: requestCompressed, compressResponses: compressResponses,
-            connectionHandle: self.handle)
+            connectionHandle: self.handle, budget: self.budget, peerCertificate: self.certificate())
         self.calls[streamID] = call
         connection.attachOutbound(call.outbound, streamID: streamID)
         if let timeoutNanos, let eventLoop = self.eventLoop {

@@ -10,6 +10,11 @@ public enum MethodHandler: Sendable {
     /// cached reads) to save a thread hop. (If the server has interceptors, they are async, so
     /// the call then runs as a task like `.unary`.)
     case unaryOnLoop(@Sendable ([UInt8], ServerCallContext) throws -> [UInt8])
+    /// Like `unaryOnLoop` when `onLoop` answers; when it returns nil (say, the call carries credentials that
+    /// must be checked against the database), `task` answers instead, as a task like `.unary`.
+    case unaryPreferringLoop(
+        onLoop: @Sendable ([UInt8], ServerCallContext) throws -> [UInt8]?,
+        task: @Sendable ([UInt8], ServerCallContext) async throws -> [UInt8])
     /// One request, a stream of responses written through the `ResponseWriter`.
     case serverStreaming(@Sendable ([UInt8], ResponseWriter, ServerCallContext) async throws -> Void)
     /// A stream of requests, one response.
@@ -19,7 +24,7 @@ public enum MethodHandler: Sendable {
 
     var isUnaryRequest: Bool {
         switch self {
-        case .unary, .unaryOnLoop, .serverStreaming: return true
+        case .unary, .unaryOnLoop, .unaryPreferringLoop, .serverStreaming: return true
         case .clientStreaming, .bidirectional: return false
         }
     }

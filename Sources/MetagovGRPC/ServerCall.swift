@@ -17,6 +17,10 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
     let outbound: HTTP2OutboundStream
     let queue: InboundMessageQueue?
     let connectionHandle: HTTP2ConnectionHandle?
+    /// The connection's bound on request bytes held.
+    let budget: RequestBudget
+    /// The verified TLS client certificate (DER), if any.
+    let peerCertificate: [UInt8]?
 
     // Event loop only.
     @exclusivity(unchecked) private var deframer: GRPCMessageDeframer
@@ -32,15 +36,32 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
         var headersSent = false
         var responseMetadata = GRPCMetadata()
         var trailingMetadata = GRPCMetadata()
+        /// Bytes of `budget` this call holds.
+        var reservedBytes = 0
+        /// Who called, as the handler established it.
+        var principal: String? = nil
+        var finishReported = false
     }
+
+    /// When the call started, for its duration (only taken when the server has an observer).
+    private let started: ContinuousClock.Instant?
 
     private let shared = Mutex(Shared())
 
     init(
         streamID: Int32, path: String, handler: MethodHandler, metadata: GRPCMetadata,
         deadline: ContinuousClock.Instant?, peer: String, serverState: ServerShared, requestCompressed: Bool,
-        compressResponses: Bool, connectionHandle: HTTP2ConnectionHandle?
+        compressResponses: Bool, connectionHandle: HTTP2ConnectionHandle?, budget: RequestBudget,
+        peerCertificate: [UInt8]? = nil
     ) {
+        self.budget = budget
+        self.peerCertificate = peerCertificate
+        if let observer = serverState.configuration.observer {
+            self.started = .now
+            observer.callStarted(path: path)
+        } else {
+            self.started = nil
+        }
         self.streamID = streamID
         self.path = path
         self.handler = handler
@@ -68,7 +89,9 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
     }
 
     private func makeContext() -> ServerCallContext {
-        ServerCallContext(path: self.path, metadata: self.metadata, deadline: self.deadline, peer: self.peer, call: self)
+        ServerCallContext(
+            path: self.path, metadata: self.metadata, deadline: self.deadline, peer: self.peer,
+            peerCertificate: self.peerCertificate, call: self)
     }
 
     // MARK: event loop side
@@ -120,7 +143,7 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
         if !self.isEnded {
             var buffer = data
             do {
-                try self.deframer.process(&buffer) { message in
+                try self.deframer.process(&buffer, onLength: self.reserve) { message in
                     try self.handleMessage(message)
                 }
             } catch {
@@ -133,7 +156,32 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
         connection.consume(streamID: self.streamID, bytes: wireBytes)
     }
 
+    /// Counts a message that is starting to arrive against the connection's budget.
+    private func reserve(_ bytes: Int) throws {
+        guard self.budget.reserve(bytes) else {
+            self.serverState.configuration.observer?.refused(.requestBuffer, peer: self.peer)
+            throw GRPCStatus(
+                .resourceExhausted,
+                "this connection already holds \(self.budget.usedBytes) request bytes (limit \(self.budget.limit)); a \(bytes)-byte message does not fit")
+        }
+        self.shared.withLock { $0.reservedBytes += bytes }
+    }
+
+    /// Gives `bytes` (all, when nil) of what this call holds back to the connection's budget.
+    private func releaseReserved(_ bytes: Int? = nil) {
+        let released = self.shared.withLock { state -> Int in
+            let n = min(bytes ?? state.reservedBytes, state.reservedBytes)
+            state.reservedBytes -= n
+            return n
+        }
+        self.budget.release(released)
+    }
+
     private func handleMessage(_ message: GRPCWireMessage) throws {
+        if self.queue != nil {
+            // Streaming requests are bounded by their queue (and flow control) once they are in it.
+            self.releaseReserved(message.bytes.count)
+        }
         var bytes = message.bytes
         if message.compressed {
             guard self.requestCompressed else {
@@ -195,15 +243,21 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
                     }
                 }
             }
-        case .unary(let body):
-            self.task = Task(executorPreference: self.serverState.taskExecutor) {
+        case .unaryPreferringLoop(let onLoop, let body):
+            if self.serverState.interceptors.isEmpty {
                 do {
-                    let response = try await self.intercepted(context) { try await body(request, context) }
-                    self.complete(.ok, response: response)
+                    if let response = try onLoop(request, context) {
+                        self.complete(.ok, response: response)
+                        return
+                    }
                 } catch {
                     self.complete(self.statusFromHandler(error))
+                    return
                 }
             }
+            self.runUnaryTask(request, context, body)
+        case .unary(let body):
+            self.runUnaryTask(request, context, body)
         case .serverStreaming(let body):
             self.task = Task(executorPreference: self.serverState.taskExecutor) {
                 do {
@@ -215,6 +269,20 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
             }
         case .clientStreaming, .bidirectional:
             break
+        }
+    }
+
+    private func runUnaryTask(
+        _ request: [UInt8], _ context: ServerCallContext,
+        _ body: @escaping @Sendable ([UInt8], ServerCallContext) async throws -> [UInt8]
+    ) {
+        self.task = Task(executorPreference: self.serverState.taskExecutor) {
+            do {
+                let response = try await self.intercepted(context) { try await body(request, context) }
+                self.complete(.ok, response: response)
+            } catch {
+                self.complete(self.statusFromHandler(error))
+            }
         }
     }
 
@@ -231,6 +299,7 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
     func streamClosed() {
         self.deadlineTimer?.cancel()
         self.deadlineTimer = nil
+        self.releaseReserved()
         let cancelled = GRPCStatus(.cancelled, "call cancelled by the client")
         let wasCompleted = self.shared.withLock { state -> Bool in
             if state.completed { return true }
@@ -241,6 +310,7 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
         if !wasCompleted {
             self.outbound.fail(cancelled)
             self.task?.cancel()
+            self.reportFinished(.cancelled)
         }
         if let queue = self.queue {
             // Return withheld credit: the connection-level window must not shrink for good.
@@ -265,6 +335,34 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
 
     func setTrailingMetadata(_ metadata: GRPCMetadata) {
         self.shared.withLock { $0.trailingMetadata = metadata }
+    }
+
+    func setPrincipal(_ principal: String) {
+        self.shared.withLock { $0.principal = principal }
+    }
+
+    /// Tells the observer, once, how the call ended.
+    private func reportFinished(_ code: GRPCStatus.Code) {
+        guard let observer = self.serverState.configuration.observer, let started = self.started else { return }
+        let principal = self.shared.withLock { state -> String?? in
+            if state.finishReported { return .none }
+            state.finishReported = true
+            return .some(state.principal)
+        }
+        guard case .some(let who) = principal else { return }
+        observer.callFinished(
+            GRPCFinishedCall(
+                path: self.path, code: code, duration: started.duration(to: .now), peer: self.peer, principal: who,
+                requestID: self.metadata["x-request-id"]))
+    }
+
+    /// Sends the response headers now if nothing has been sent yet.
+    func sendResponseHeaders() {
+        self.shared.withLock { state in
+            guard !state.completed, !state.headersSent else { return }
+            state.headersSent = true
+            self.outbound.enqueue(headers: self.responseHeaders(state.responseMetadata))
+        }
     }
 
     /// Runs `handler` inside the server's interceptors, the first outermost; without interceptors, just
@@ -300,7 +398,7 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
 
     private func responseHeaders(_ metadata: GRPCMetadata) -> [HTTP2Header] {
         var headers = self.compressResponses ? ServerHeaders.baseGzip : ServerHeaders.base
-        if !metadata.isEmpty { metadata.appendHeaders(to: &headers) }
+        if !metadata.isEmpty { metadata.appendHeaders(to: &headers, budget: ServerHeaders.metadataBudget) }
         return headers
     }
 
@@ -311,7 +409,7 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
         var headers: [HTTP2Header] = []
         headers.reserveCapacity(2 + metadata.count)
         ServerHeaders.statusFields(status, into: &headers)
-        metadata.appendHeaders(to: &headers)
+        metadata.appendHeaders(to: &headers, budget: ServerHeaders.metadataBudget)
         return headers
     }
 
@@ -348,6 +446,10 @@ final class ServerCall: @unchecked Sendable, GRPCMessageSink {
                     end: .trailers(ServerCall.trailers(status, state.trailingMetadata)))
             }
             return true
+        }
+        if completedNow {
+            self.releaseReserved()
+            self.reportFinished(status.code)
         }
         guard completedNow, let queue = self.queue else { return }
         // Nobody reads the requests any more: drop them and give back withheld credit.

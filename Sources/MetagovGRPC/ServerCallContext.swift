@@ -11,14 +11,20 @@ public struct ServerCallContext: Sendable {
     public let deadline: ContinuousClock.Instant?
     /// The client's address, e.g. `ipv4:127.0.0.1:53412`.
     public let peer: String
+    /// The client certificate verified during the TLS handshake (DER), when the client presented one (mTLS).
+    public let peerCertificate: [UInt8]?
 
     let call: ServerCall?
 
-    init(path: String, metadata: GRPCMetadata, deadline: ContinuousClock.Instant?, peer: String, call: ServerCall?) {
+    init(
+        path: String, metadata: GRPCMetadata, deadline: ContinuousClock.Instant?, peer: String,
+        peerCertificate: [UInt8]? = nil, call: ServerCall?
+    ) {
         self.path = path
         self.metadata = metadata
         self.deadline = deadline
         self.peer = peer
+        self.peerCertificate = peerCertificate
         self.call = call
     }
 
@@ -26,6 +32,17 @@ public struct ServerCallContext: Sendable {
     /// response message is written (or the call completes).
     public func setResponseMetadata(_ m: GRPCMetadata) {
         self.call?.setResponseMetadata(m)
+    }
+
+    /// Sends the response headers (with the response metadata set so far) now instead of with the first
+    /// message: a client waiting for them on a quiet stream learns at once that the call was accepted.
+    public func sendResponseHeaders() {
+        self.call?.sendResponseHeaders()
+    }
+
+    /// Names who is calling (a user, a token name), for the server's observer (logs).
+    public func setPrincipal(_ principal: String) {
+        self.call?.setPrincipal(principal)
     }
 
     /// Sets the metadata sent in the trailers, together with the status.

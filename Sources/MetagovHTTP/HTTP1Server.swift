@@ -1,8 +1,15 @@
+import MetagovHTTP2
 import NIOCore
 import NIOHTTP1
 
 /// Serves HTTP/1.1 requests with a ``PlainHTTPHandler``: collects each request (up to `maxBodyBytes`, else
 /// 413), answers it from a task, keeps the connection alive when the client asks to.
+///
+/// The first complete request ends the connection's handshake (see `HandshakeTimeoutHandler`). After each
+/// response, a connection that does not deliver a whole new request within `idleTimeout` is closed, so a
+/// client that stays silent or sends half a request holds the connection for a bounded time. Requests are
+/// answered one at a time (NIO's pipelining handler holds back the next one), so a connection holds at most
+/// one request head and body.
 package final class HTTP1Server: ChannelInboundHandler {
     package typealias InboundIn = HTTPServerRequestPart
     package typealias OutboundOut = HTTPServerResponsePart
@@ -10,14 +17,31 @@ package final class HTTP1Server: ChannelInboundHandler {
     private let handler: any PlainHTTPHandler
     private let maxBodyBytes: Int
     private let peer: String
+    private let idleTimeout: TimeAmount?
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
     private var tooLarge = false
+    private var handshakeReported = false
+    private var idleTimer: Scheduled<Void>?
 
-    package init(handler: any PlainHTTPHandler, maxBodyBytes: Int, peer: String) {
+    package init(handler: any PlainHTTPHandler, maxBodyBytes: Int, peer: String, idleTimeout: TimeAmount? = nil) {
         self.handler = handler
         self.maxBodyBytes = maxBodyBytes
         self.peer = peer
+        self.idleTimeout = idleTimeout
+    }
+
+    package func handlerRemoved(context: ChannelHandlerContext) {
+        self.idleTimer?.cancel()
+        self.idleTimer = nil
+    }
+
+    /// Closes the connection unless a whole request arrives within the idle timeout.
+    private func armIdleTimer(context: ChannelHandlerContext) {
+        guard let idleTimeout = self.idleTimeout else { return }
+        self.idleTimer?.cancel()
+        let channel = context.channel
+        self.idleTimer = context.eventLoop.scheduleTask(in: idleTimeout) { channel.close(promise: nil) }
     }
 
     package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -37,6 +61,12 @@ package final class HTTP1Server: ChannelInboundHandler {
         case .end:
             guard let head = self.head else { return }
             self.head = nil
+            self.idleTimer?.cancel()
+            self.idleTimer = nil
+            if !self.handshakeReported {
+                self.handshakeReported = true
+                context.triggerUserOutboundEvent(HandshakeCompleted(), promise: nil)
+            }
             let keepAlive = head.isKeepAlive
             if self.tooLarge {
                 self.write(
@@ -75,6 +105,8 @@ package final class HTTP1Server: ChannelInboundHandler {
         if !keepAlive {
             let channel = context.channel
             done.futureResult.whenComplete { _ in channel.close(promise: nil) }
+        } else {
+            self.armIdleTimer(context: context)
         }
     }
 

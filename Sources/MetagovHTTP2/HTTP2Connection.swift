@@ -32,6 +32,12 @@ public final class HTTP2Connection: ChannelInboundHandler {
     @exclusivity(unchecked) private var fatalErrorDescription: String?
     @exclusivity(unchecked) private var shutdownState: ShutdownState = .open
     @exclusivity(unchecked) private var goAwayReceivedFlag = false
+    /// `close()` was called inside an nghttp2 call; it runs once that call has returned.
+    @exclusivity(unchecked) private var closeDeferred: String? = nil
+    /// Close once the queued output (a final GOAWAY) has been written.
+    @exclusivity(unchecked) private var closeAfterFlush = false
+    @exclusivity(unchecked) private var handshakeReported = false
+    @exclusivity(unchecked) private var manager: HTTP2ConnectionManager?
 
     private enum ShutdownState {
         case open
@@ -76,6 +82,25 @@ public final class HTTP2Connection: ChannelInboundHandler {
         self.context = nil
     }
 
+    /// Runs `body`, a call into nghttp2, marked as such: nothing may free the session or re-enter nghttp2
+    /// meanwhile; a `close()` requested from a callback inside it runs right after.
+    private func withSessionCall<R>(_ body: () -> R) -> R {
+        let outer = self.inSessionCall
+        self.inSessionCall = true
+        let result = body()
+        self.inSessionCall = outer
+        if !outer && self.closed && self.session != nil && self.context == nil {
+            // Torn down (the channel closed) during the call: free the session now that nghttp2 has returned.
+            self.session?.close()
+            self.session = nil
+        }
+        if !outer, let reason = self.closeDeferred {
+            self.closeDeferred = nil
+            self.close(reason: reason)
+        }
+        return result
+    }
+
     public func channelActive(context: ChannelHandlerContext) {
         self.start(context: context)
         context.fireChannelActive()
@@ -91,6 +116,10 @@ public final class HTTP2Connection: ChannelInboundHandler {
             context.close(promise: nil)
             return
         }
+        if self.role == .server {
+            self.manager = HTTP2ConnectionManager(
+                configuration: self.configuration.management, connection: self, eventLoop: context.eventLoop)
+        }
         self.delegate?.connectionActive(self)
         self.flushNow()
     }
@@ -104,9 +133,8 @@ public final class HTTP2Connection: ChannelInboundHandler {
         guard let session = self.session, !self.closed else { return }
         let buffer = self.unwrapInboundIn(data)
         self.inRead = true
-        self.inSessionCall = true
-        let error = session.receive(buffer)
-        self.inSessionCall = false
+        self.manager?.received()
+        let error = self.withSessionCall { session.receive(buffer) }
         if let error {
             self.fatal(error)
         }
@@ -189,7 +217,13 @@ public final class HTTP2Connection: ChannelInboundHandler {
     /// second) the final GOAWAY with the last processed stream id; streams already accepted
     /// complete, then the connection closes. Client: GOAWAY; open streams complete, then close.
     public func beginGracefulShutdown() {
+        self.beginGracefulShutdown(reason: "shutdown")
+    }
+
+    /// Graceful shutdown, reported to the delegate with `reason` (`idle`, `max age`...).
+    func beginGracefulShutdown(reason: String) {
         guard let session = self.session, !self.closed, self.shutdownState == .open else { return }
+        self.delegate?.goAwaySent(self, reason: reason)
         switch self.role {
         case .server:
             self.shutdownState = .noticeSent
@@ -216,14 +250,40 @@ public final class HTTP2Connection: ChannelInboundHandler {
     }
 
     /// Closes the connection now (GOAWAY if possible, then close). Open streams are failed.
+    ///
+    /// Safe from inside a delegate callback: while nghttp2 is processing input or producing output, the
+    /// close is deferred until that call has returned (the session is never freed under it).
     public func close() {
+        self.close(reason: "closed")
+    }
+
+    /// Closes now, reporting `reason` to the delegate.
+    func close(reason: String) {
         guard !self.closed else { return }
+        if self.inSessionCall {
+            self.closeDeferred = self.closeDeferred ?? reason
+            return
+        }
+        self.delegate?.goAwaySent(self, reason: reason)
         if let session = self.session {
             session.terminate(errorCode: .noError)
             self.flushNow()
         }
+        self.closed = true
         self.context?.close(promise: nil)
     }
+
+    /// Ends the connection with GOAWAY(`errorCode`, `debugData`), after which it closes as soon as the GOAWAY
+    /// is written. Streams in progress are failed.
+    func terminate(errorCode: HTTP2ErrorCode, debugData: String) {
+        guard let session = self.session, !self.closed else { return }
+        _ = session.submitGoAway(lastStreamID: session.lastProcessedStreamID, errorCode: errorCode, debugData: debugData)
+        self.closeAfterFlush = true
+        self.requestFlush()
+    }
+
+    /// Whether any stream is open.
+    var hasOpenStreams: Bool { !self.outboundStreams.isEmpty }
 
     /// Number of streams with a registered outbound side.
     public var openStreamCount: Int { self.outboundStreams.count }
@@ -292,14 +352,14 @@ public final class HTTP2Connection: ChannelInboundHandler {
             while !self.serviceQueue.isEmpty {
                 let queue = self.serviceQueue
                 self.serviceQueue.removeAll(keepingCapacity: true)
-                self.inSessionCall = true
-                for stream in queue { self.service(stream) }
-                self.inSessionCall = false
+                self.withSessionCall {
+                    for stream in queue { self.service(stream) }
+                }
+                if self.closed { return }
             }
             guard context.channel.isWritable else { break }
-            self.inSessionCall = true
-            let error = session.send(limit: self.configuration.outputChunkSize)
-            self.inSessionCall = false
+            let error = self.withSessionCall { session.send(limit: self.configuration.outputChunkSize) }
+            if self.closed { return }
             let produced = session.outputBytes
             if produced > 0 {
                 session.takeOutput { buffer in
@@ -323,7 +383,7 @@ public final class HTTP2Connection: ChannelInboundHandler {
             wrote = false
         }
         if wrote { context.flush() }
-        if !session.wantRead && !session.wantWrite {
+        if (!session.wantRead || self.closeAfterFlush) && !session.wantWrite {
             self.closed = true
             context.close(promise: nil)
         }
@@ -331,6 +391,7 @@ public final class HTTP2Connection: ChannelInboundHandler {
 
     private func fatal(_ error: String) {
         self.fatalErrorDescription = self.fatalErrorDescription ?? error
+        self.delegate?.goAwaySent(self, reason: "protocol error: \(error)")
         // A GOAWAY has been queued by the session; try to get it out before closing.
         self.inRead = false
         self.flushNow()
@@ -349,14 +410,19 @@ public final class HTTP2Connection: ChannelInboundHandler {
 
     private func teardown(error: (any Error)?) {
         self.closed = true
+        self.manager?.stop()
+        self.manager = nil
         let streams = self.outboundStreams
         self.outboundStreams.removeAll()
         self.serviceQueue.removeAll()
         for (_, stream) in streams {
             stream.markClosed(error ?? HTTP2Error.connectionClosed)
         }
-        self.session?.close()
-        self.session = nil
+        if !self.inSessionCall {
+            // Inside an nghttp2 call the session stays until the call returns; it is freed with this object.
+            self.session?.close()
+            self.session = nil
+        }
         self.waker?.detach()
         if !self.closeReported {
             self.closeReported = true
@@ -387,8 +453,44 @@ public final class HTTP2Connection: ChannelInboundHandler {
     func bridgeStreamClosed(streamID: Int32, errorCode: HTTP2ErrorCode) {
         if let stream = self.outboundStreams.removeValue(forKey: streamID) {
             stream.markClosed(HTTP2Error.streamClosed(errorCode))
+            if self.outboundStreams.isEmpty { self.manager?.becameIdle() }
         }
         self.delegate?.streamClosed(self, streamID: streamID, errorCode: errorCode)
+    }
+
+    /// A peer wants to open a stream: whether it may (server role: within the advertised concurrency).
+    func bridgeBeginRequest(streamID: Int32) -> Bool {
+        guard self.outboundStreams.count < self.configuration.maxConcurrentStreams else {
+            self.delegate?.streamRefused(self, streamID: streamID, reason: .concurrentStreams)
+            return false
+        }
+        return true
+    }
+
+    func bridgeHeaderListTooLarge(streamID: Int32) {
+        self.delegate?.streamRefused(self, streamID: streamID, reason: .headerListSize)
+    }
+
+    /// Response HEADERS or trailers could not be sent: reset the stream so the peer is not left waiting.
+    func bridgeResponseHeadersNotSent(streamID: Int32) {
+        _ = self.session?.submitRSTStream(streamID: streamID, errorCode: .internalError)
+    }
+
+    func bridgeSettingsReceived() {
+        guard !self.handshakeReported else { return }
+        self.handshakeReported = true
+        self.manager?.handshakeCompleted()
+        self.context?.triggerUserOutboundEvent(HandshakeCompleted(), promise: nil)
+    }
+
+    func bridgePingReceived() {
+        guard let manager = self.manager, manager.pingReceived(openStreams: !self.outboundStreams.isEmpty) else { return }
+        self.delegate?.goAwaySent(self, reason: "too_many_pings")
+        self.terminate(errorCode: .enhanceYourCalm, debugData: "too_many_pings")
+    }
+
+    func bridgeStreamFrameSent() {
+        self.manager?.streamFrameSent()
     }
 
     func bridgeGoAway(lastStreamID: Int32, errorCode: HTTP2ErrorCode) {
@@ -397,6 +499,10 @@ public final class HTTP2Connection: ChannelInboundHandler {
     }
 
     func bridgePingAck(payload: UInt64) {
+        if payload == HTTP2ConnectionManager.keepalivePingPayload {
+            self.manager?.keepaliveAcknowledged()
+            return
+        }
         if payload == HTTP2Connection.shutdownPingPayload {
             if self.shutdownState == .noticeSent {
                 self.submitFinalGoAway()
@@ -414,8 +520,6 @@ public final class HTTP2Connection: ChannelInboundHandler {
         }
         self.delegate?.endOfStreamSent(self, streamID: streamID)
     }
-
-    func bridgeGoAwaySent() {}
 
     func bridgePull(streamID: Int32, maxLength: Int) -> NGHTTP2PullResult {
         guard let stream = self.outboundStreams[streamID] else { return .deferredResult }

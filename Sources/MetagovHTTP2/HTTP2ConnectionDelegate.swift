@@ -29,8 +29,23 @@ public protocol HTTP2ConnectionDelegate: AnyObject {
     func connectionClosed(_ connection: HTTP2Connection, error: (any Error)?)
     /// The peer acknowledged a PING sent with `HTTP2Connection.sendPing(payload:)`.
     func pingAcknowledged(_ connection: HTTP2Connection, payload: UInt64)
+    /// A bound refused a stream before it reached `headersReceived` (it was reset).
+    func streamRefused(_ connection: HTTP2Connection, streamID: Int32, reason: HTTP2StreamRefusal)
+    /// This side sent GOAWAY (or is closing the connection), and why: `shutdown`, `idle`, `max age`,
+    /// `too_many_pings`, `keepalive timeout`, `closed`, or the protocol error.
+    func goAwaySent(_ connection: HTTP2Connection, reason: String)
+}
+
+/// Why a stream was refused.
+public enum HTTP2StreamRefusal: Sendable, Hashable {
+    /// Beyond the advertised MAX_CONCURRENT_STREAMS (RST_STREAM REFUSED_STREAM).
+    case concurrentStreams
+    /// Its header list was larger than the advertised limit (RST_STREAM ENHANCE_YOUR_CALM).
+    case headerListSize
 }
 
 extension HTTP2ConnectionDelegate {
     public func pingAcknowledged(_ connection: HTTP2Connection, payload: UInt64) {}
+    public func streamRefused(_ connection: HTTP2Connection, streamID: Int32, reason: HTTP2StreamRefusal) {}
+    public func goAwaySent(_ connection: HTTP2Connection, reason: String) {}
 }

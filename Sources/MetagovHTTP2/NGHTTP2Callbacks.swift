@@ -42,17 +42,38 @@ enum NGHTTP2Callbacks {
 
     // MARK: inbound
 
-    private static let onBeginHeaders: nghttp2_on_begin_headers_callback = { _, _, userData in
-        guard let bridge = bridge(userData) else { return 0 }
+    private static let onBeginHeaders: nghttp2_on_begin_headers_callback = { session, frame, userData in
+        guard let bridge = bridge(userData), let frame else { return 0 }
         bridge.headerBlock.removeAll(keepingCapacity: true)
+        bridge.headerListSize = 0
+        let streamID = frame.pointee.hd.stream_id
+        if frame.pointee.headers.cat == NGHTTP2_HCAT_REQUEST, !bridge.owner.bridgeBeginRequest(streamID: streamID) {
+            // Over the advertised concurrency: a stream error, the connection goes on (RFC 9113 §5.1.2).
+            _ = nghttp2_submit_rst_stream(
+                session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, HTTP2ErrorCode.refusedStream.rawValue)
+            return Int32(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
+        }
         return 0
     }
 
     private static let onHeader: nghttp2_on_header_callback = {
-        _, _, name, nameLength, value, valueLength, _, userData in
-        guard let bridge = bridge(userData), let name, let value else { return 0 }
+        session, frame, name, nameLength, value, valueLength, _, userData in
+        guard let bridge = bridge(userData), let frame, let name, let value else { return 0 }
+        // RFC 9113 §6.5.2: the size of a field is its name and value lengths plus 32. Past the advertised
+        // limit the stream is reset and nothing more of the block is kept (nghttp2 still decodes the rest to
+        // keep HPACK in sync, without calling us): a small block that decodes to a huge list costs nothing.
+        bridge.headerListSize += nameLength + valueLength + 32
+        if bridge.headerListSize > bridge.maxHeaderListSize {
+            bridge.headerBlock.removeAll()
+            bridge.owner.bridgeHeaderListTooLarge(streamID: frame.pointee.hd.stream_id)
+            _ = nghttp2_submit_rst_stream(
+                session, UInt8(NGHTTP2_FLAG_NONE.rawValue), frame.pointee.hd.stream_id,
+                HTTP2ErrorCode.enhanceYourCalm.rawValue)
+            return Int32(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
+        }
         let nameString = HeaderInterning.name(name, nameLength) ?? bridge.internRepeated(name, nameLength)
-        let valueString = HeaderInterning.value(value, valueLength) ?? bridge.internRepeated(value, valueLength)
+        let valueString =
+            HeaderInterning.value(value, valueLength) ?? bridge.internRepeated(value, valueLength).trimmingFieldWhitespace()
         bridge.headerBlock.append(HTTP2Header(nameString, valueString))
         return 0
     }
@@ -87,6 +108,12 @@ enum NGHTTP2Callbacks {
                     raw.count >= 8 ? UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self)) : 0
                 }
                 bridge.owner.bridgePingAck(payload: payload)
+            } else {
+                bridge.owner.bridgePingReceived()
+            }
+        case NGHTTP2_SETTINGS.rawValue:
+            if (hd.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue)) == 0 {
+                bridge.owner.bridgeSettingsReceived()
             }
         default:
             break
@@ -114,12 +141,11 @@ enum NGHTTP2Callbacks {
         guard let bridge = bridge(userData), let frame else { return 0 }
         let hd = frame.pointee.hd
         let type = UInt32(hd.type)
-        if (type == NGHTTP2_HEADERS.rawValue || type == NGHTTP2_DATA.rawValue)
-            && (hd.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue)) != 0
-        {
-            bridge.owner.bridgeEndStreamSent(streamID: hd.stream_id)
-        } else if type == NGHTTP2_GOAWAY.rawValue {
-            bridge.owner.bridgeGoAwaySent()
+        if type == NGHTTP2_HEADERS.rawValue || type == NGHTTP2_DATA.rawValue {
+            bridge.owner.bridgeStreamFrameSent()
+            if (hd.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue)) != 0 {
+                bridge.owner.bridgeEndStreamSent(streamID: hd.stream_id)
+            }
         }
         return 0
     }
@@ -127,10 +153,15 @@ enum NGHTTP2Callbacks {
     private static let onFrameNotSend: nghttp2_on_frame_not_send_callback = { _, frame, _, userData in
         guard let bridge = bridge(userData), let frame else { return 0 }
         let hd = frame.pointee.hd
-        // A request HEADERS that could not be sent never opened its stream, so nghttp2 will not
-        // report it closed; do it here.
-        if UInt32(hd.type) == NGHTTP2_HEADERS.rawValue && frame.pointee.headers.cat == NGHTTP2_HCAT_REQUEST {
+        guard UInt32(hd.type) == NGHTTP2_HEADERS.rawValue else { return 0 }
+        if frame.pointee.headers.cat == NGHTTP2_HCAT_REQUEST {
+            // A request HEADERS that could not be sent never opened its stream, so nghttp2 will not
+            // report it closed; do it here.
             bridge.owner.bridgeStreamClosed(streamID: hd.stream_id, errorCode: .refusedStream)
+        } else {
+            // Response headers or trailers that could not be sent (e.g. too large): reset the stream so the
+            // peer gets an answer instead of waiting forever.
+            bridge.owner.bridgeResponseHeadersNotSent(streamID: hd.stream_id)
         }
         return 0
     }

@@ -39,6 +39,12 @@ final class NGHTTP2Session {
 
     /// The header block being collected (HEADERS + CONTINUATION of one stream).
     @exclusivity(unchecked) var headerBlock: [HTTP2Header] = []
+    /// Size of `headerBlock` as RFC 9113 counts it (name + value + 32 per field).
+    @exclusivity(unchecked) var headerListSize = 0
+    /// The largest decoded header list accepted (what SETTINGS_MAX_HEADER_LIST_SIZE advertises).
+    let maxHeaderListSize: Int
+    /// Splits received bytes into frames to drop DATA on half-closed streams (see `receive`).
+    @exclusivity(unchecked) private var scanner: NGHTTP2FrameScanner
     /// The buffer currently passed to `nghttp2_session_mem_recv`, so DATA payloads can be
     /// delivered as zero-copy slices of it.
     @exclusivity(unchecked) private var currentInput: ByteBuffer?
@@ -79,6 +85,9 @@ final class NGHTTP2Session {
         self.scratchCapacity = 4096
         self.scratch = UnsafeMutableRawPointer.allocate(byteCount: 4096, alignment: 16)
         self.headerBlock.reserveCapacity(16)
+        self.maxHeaderListSize = configuration.maxHeaderListSize
+        self.scanner = NGHTTP2FrameScanner(expectsPreface: role == .server)
+        self.advertisedMaxConcurrentStreams = UInt32(clamping: configuration.maxConcurrentStreams)
 
         var callbacks: OpaquePointer?
         guard nghttp2_session_callbacks_new(&callbacks) == 0, let callbacks else {
@@ -96,6 +105,9 @@ final class NGHTTP2Session {
         // application applies back-pressure to the peer.
         nghttp2_option_set_no_auto_window_update(option, 1)
         nghttp2_option_set_peer_max_concurrent_streams(option, 100)
+        // RFC 9110 §5.5: leading and trailing whitespace is not part of a field value. nghttp2 resets such
+        // streams (PROTOCOL_ERROR); we accept them and trim (`Bearer ` + spaces must reach the authenticator).
+        nghttp2_option_set_no_rfc9113_leading_and_trailing_ws_validation(option, 1)
 
         var raw: OpaquePointer?
         // The callbacks get this object back through user_data; it is owned by the connection
@@ -113,9 +125,12 @@ final class NGHTTP2Session {
 
         // Initial SETTINGS, then enlarge the connection-level receive window.
         var settings: [nghttp2_settings_entry] = [
+            // nghttp2 kills the connection when a peer exceeds this value, where RFC 9113 §5.1.2 wants a
+            // stream error: nghttp2 gets a higher hard limit, the peer is told the real one (rewritten in the
+            // outgoing SETTINGS by `send`), and the connection refuses streams beyond it (REFUSED_STREAM).
             nghttp2_settings_entry(
                 settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue),
-                value: UInt32(clamping: configuration.maxConcurrentStreams)),
+                value: NGHTTP2Session.hardStreamLimit(configuration.maxConcurrentStreams)),
             nghttp2_settings_entry(
                 settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue),
                 value: UInt32(clamping: min(configuration.initialStreamWindowSize, Int(Int32.max)))),
@@ -147,6 +162,16 @@ final class NGHTTP2Session {
         self.scratch.deallocate()
     }
 
+    /// MAX_CONCURRENT_STREAMS as sent to the peer (nghttp2 itself enforces `hardStreamLimit`).
+    private let advertisedMaxConcurrentStreams: UInt32
+    /// Whether the first SETTINGS frame has been rewritten (see `send`).
+    @exclusivity(unchecked) private var settingsRewritten = false
+
+    /// The limit nghttp2 enforces with a connection error: well above the advertised one.
+    static func hardStreamLimit(_ advertised: Int) -> UInt32 {
+        UInt32(clamping: max(advertised.multipliedReportingOverflow(by: 4).partialValue, advertised + 100))
+    }
+
     /// Frees the nghttp2 session. No callbacks are delivered afterwards.
     func close() {
         if let session = self.session {
@@ -166,6 +191,10 @@ final class NGHTTP2Session {
 
     /// Feeds received bytes to nghttp2. Returns nil on success, or an error description when the
     /// session hit a fatal protocol error (the caller should flush the GOAWAY and close).
+    ///
+    /// DATA frames on a stream the peer already ended (half-closed remote) are taken out before nghttp2
+    /// sees them: nghttp2 would end the whole connection, RFC 9113 §5.1 asks for a stream error. The
+    /// stream is reset with STREAM_CLOSED and the connection window is given back.
     func receive(_ buffer: ByteBuffer) -> String? {
         guard let session = self.session else { return "session closed" }
         let count = buffer.readableBytes
@@ -180,7 +209,30 @@ final class NGHTTP2Session {
                 self.currentInputBase = nil
                 self.currentInputCount = 0
             }
-            return nghttp2_session_mem_recv(session, base.assumingMemoryBound(to: UInt8.self), raw.count)
+            var result = 0
+            self.scanner.scan(buffer, isHalfClosed: { self.isRemoteHalfClosed(session, $0) }) { segment in
+                switch segment {
+                case .input(let start, let length):
+                    guard result >= 0, self.session != nil else { return }
+                    let n = nghttp2_session_mem_recv(
+                        session, (base + start).assumingMemoryBound(to: UInt8.self), length)
+                    if n < 0 { result = n }
+                case .copy(let bytes):
+                    guard result >= 0, self.session != nil else { return }
+                    let n = bytes.withUnsafeBufferPointer { nghttp2_session_mem_recv(session, $0.baseAddress, $0.count) }
+                    if n < 0 { result = n }
+                case .droppedData(let streamID, let length, let first):
+                    guard result >= 0, self.session != nil else { return }
+                    if first {
+                        _ = nghttp2_submit_rst_stream(
+                            session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, HTTP2ErrorCode.streamClosed.rawValue)
+                    }
+                    if length > 0 {
+                        _ = nghttp2_submit_window_update(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, Int32(length))
+                    }
+                }
+            }
+            return result
         }
         if rv < 0 {
             let code = Int32(truncatingIfNeeded: rv)
@@ -194,6 +246,10 @@ final class NGHTTP2Session {
             return NGHTTP2Session.describe(code)
         }
         return nil
+    }
+
+    private func isRemoteHalfClosed(_ session: OpaquePointer, _ streamID: Int32) -> Bool {
+        nghttp2_session_get_stream_remote_close(session, streamID) == 1
     }
 
     /// Turns a DATA payload pointer handed to a callback into a ByteBuffer: a zero-copy slice of
@@ -250,10 +306,31 @@ final class NGHTTP2Session {
             }
             if n == 0 { break }
             if let data {
+                let start = self.output.writerIndex
                 self.output.writeBytes(UnsafeRawBufferPointer(start: data, count: n))
+                if !self.settingsRewritten {
+                    self.settingsRewritten = true
+                    self.rewriteMaxConcurrentStreams(at: start)
+                }
             }
         }
         return nil
+    }
+
+    /// In the first frame we send (our SETTINGS), replaces the MAX_CONCURRENT_STREAMS value nghttp2 enforces
+    /// with the one the peer is told (see `init`).
+    private func rewriteMaxConcurrentStreams(at start: Int) {
+        guard let length = self.output.getInteger(at: start, as: UInt32.self).map({ Int($0 >> 8) }),
+            self.output.getInteger(at: start + 3, as: UInt8.self) == UInt8(NGHTTP2_SETTINGS.rawValue),
+            self.output.writerIndex >= start + 9 + length
+        else { return }
+        var entry = start + 9
+        while entry + 6 <= start + 9 + length {
+            if self.output.getInteger(at: entry, as: UInt16.self) == UInt16(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue) {
+                self.output.setInteger(self.advertisedMaxConcurrentStreams, at: entry + 2)
+            }
+            entry += 6
+        }
     }
 
     /// Bytes of output waiting to be written.
@@ -354,10 +431,15 @@ final class NGHTTP2Session {
         return nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, errorCode.rawValue)
     }
 
-    func submitGoAway(lastStreamID: Int32, errorCode: HTTP2ErrorCode) -> Int32 {
+    /// Submits GOAWAY, with `debugData` (e.g. `too_many_pings`) as its opaque data.
+    func submitGoAway(lastStreamID: Int32, errorCode: HTTP2ErrorCode, debugData: String = "") -> Int32 {
         guard let session = self.session else { return NGHTTP2_ERR_INVALID_STATE.rawValue }
-        return nghttp2_submit_goaway(
-            session, UInt8(NGHTTP2_FLAG_NONE.rawValue), lastStreamID, errorCode.rawValue, nil, 0)
+        let bytes = Array(debugData.utf8)
+        return bytes.withUnsafeBufferPointer { opaque in
+            nghttp2_submit_goaway(
+                session, UInt8(NGHTTP2_FLAG_NONE.rawValue), lastStreamID, errorCode.rawValue, opaque.baseAddress,
+                opaque.count)
+        }
     }
 
     /// Sends GOAWAY with the maximum stream id (server only): "stop opening streams soon".

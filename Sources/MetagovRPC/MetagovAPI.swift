@@ -17,9 +17,13 @@ public struct MetagovAPI: Sendable {
 
     /// - Parameters:
     ///   - requireAuthentication: when false (local development), every caller is an administrator.
+    ///   - metrics: `GET /metrics` on the port (Prometheus text), when given.
     ///   - maxMessageSize: the server's message size limit, told to plugin hosts as the largest answer they may
     ///     send.
-    public init(core: Metagov, requireAuthentication: Bool = true, maxMessageSize: Int = 4 * 1024 * 1024) {
+    public init(
+        core: Metagov, requireAuthentication: Bool = true, metrics: MetricsExposition? = nil,
+        maxMessageSize: Int = 4 * 1024 * 1024
+    ) {
         let access = CallGuard(core: core, enforced: requireAuthentication)
         var table = MethodTable()
         CommunitiesService(core: core, access: access).register(into: &table)
@@ -33,16 +37,16 @@ public struct MetagovAPI: Sendable {
         ).register(into: &table)
         let servedServices = Set(table.paths.compactMap { $0.split(separator: "/").first.map(String.init) })
         let health = HealthStatus(services: servedServices.sorted())
-        HealthService(health: health).registerOnLoop(into: &table)
+        HealthService(health: health, access: access).registerOnLoop(into: &table)
         // Reflection lists every service served, itself included.
         let reflectionPaths = [Grpc_Reflection_V1_ServerReflection.Method.serverReflectionInfo,
                                Grpc_Reflection_V1alpha_ServerReflection.Method.serverReflectionInfo]
         let index = ReflectionIndex(servedPaths: table.paths + reflectionPaths)
-        ReflectionV1Service(index: index).register(into: &table)
-        ReflectionV1AlphaService(index: index).register(into: &table)
+        ReflectionV1Service(index: index, access: access).register(into: &table)
+        ReflectionV1AlphaService(index: index, access: access).register(into: &table)
         self.methods = table
         self.health = health
-        self.http = HTTPRoutes(core: core, health: health)
+        self.http = HTTPRoutes(core: core, health: health, metrics: metrics, access: access)
         self.core = core
     }
 

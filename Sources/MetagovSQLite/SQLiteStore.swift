@@ -2,6 +2,12 @@ import Foundation
 import GRDB
 import MetagovCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Failures opening an ``SQLiteStore``.
 public enum SQLiteStoreError: Error, Sendable, Equatable {
     /// The file holds migrations this release does not know (named here): a newer release upgraded it.
@@ -25,11 +31,15 @@ public final class SQLiteStore: Store {
     private let database: any DatabaseWriter
     private let writer: WriterThread
 
-    /// Opens the database file at `path`, creating it when missing and migrating it to the current schema.
-    /// Throws ``SQLiteStoreError/schemaFromNewerVersion(_:)`` when a newer release already migrated the file.
+    /// Opens the database file at `path`, creating it when missing (readable and writable by its owner only:
+    /// it holds token hashes; SQLite gives the `-wal` and `-shm` files the same mode) and migrating it to the
+    /// current schema. Throws ``SQLiteStoreError/schemaFromNewerVersion(_:)`` when a newer release already
+    /// migrated the file.
     ///
     /// - Parameter busyTimeout: seconds a write waits for the lock held by another process.
     public init(path: String, busyTimeout: Double = SQLiteStore.defaultBusyTimeout) throws {
+        let created = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        if created >= 0 { close(created) }
         var configuration = Self.configuration(busyTimeout: busyTimeout)
         // Every thread that may read at once gets its own connection: the API's handler threads, Swift's
         // cooperative pool (the scheduler, the delivery worker) and a margin.

@@ -7,6 +7,8 @@ import MetagovCore
 import MetagovDelivery
 import MetagovGRPC
 import MetagovRPC
+import Metrics
+import Prometheus
 
 /// `metagovd serve`: the gRPC API and the scheduler, until SIGINT or SIGTERM.
 struct ServeCommand: AsyncParsableCommand {
@@ -30,8 +32,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("scheduler-interval"), help: "Seconds between scheduler passes (periodic tasks, update() of pending processes); 0 disables.")
     var schedulerInterval: Double = 15
 
-    @Option(name: .customLong("max-message-size"), help: "Largest request or response message, in bytes.")
+    @Option(name: .customLong("max-message-size"), help: "Largest request or response message, in bytes (below 4 GiB).")
     var maxMessageSize = 4 * 1024 * 1024
+
+    @OptionGroup(title: "Connection limits") var limits: ConnectionLimitOptions
+
+    @OptionGroup(title: "TLS") var tls: TLSOptions
+
+    @OptionGroup(title: "Logs and metrics") var observability: ObservabilityOptions
 
     @Option(name: .customLong("shutdown-grace"), help: "Seconds in-flight calls may take to finish on shutdown.")
     var shutdownGrace: Double = 10
@@ -45,21 +53,26 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard schedulerInterval >= 0, schedulerInterval.isFinite else { throw ValidationError("--scheduler-interval must be ≥ 0") }
-        guard maxMessageSize >= 1024 else { throw ValidationError("--max-message-size must be at least 1024 bytes") }
+        guard (1024...GRPCServerConfiguration.messageSizeCeiling).contains(maxMessageSize) else {
+            throw ValidationError("--max-message-size must be between 1024 and \(GRPCServerConfiguration.messageSizeCeiling) bytes (a gRPC length prefix has 32 bits)")
+        }
         guard shutdownGrace >= 0, shutdownGrace.isFinite else { throw ValidationError("--shutdown-grace must be ≥ 0") }
         if let threads = eventLoopThreads, threads < 1 { throw ValidationError("--event-loop-threads must be ≥ 1") }
     }
 
     func run() async throws {
+        let (format, level) = (observability.logFormat, observability.logLevel)
+        LoggingSystem.bootstrap { label in LineLogHandler(label: label, format: format, level: level) }
         let logger = Logger(label: "metagovd.serve")
         let signals = ShutdownSignal.install()
         let core = try await global.openCoreWithRemoteTypes()
+        let metrics = observability.noMetrics ? nil : Self.startMetrics(core: core, isPublic: observability.metricsPublic)
         if noAuth {
             logger.warning("authentication is OFF (--no-auth): every caller is an administrator; never expose this server")
         } else {
             try await Self.bootstrapAdminToken(core: core, databasePath: global.databasePath, logger: logger)
         }
-        let api = MetagovAPI(core: core, requireAuthentication: !noAuth, maxMessageSize: maxMessageSize)
+        let api = MetagovAPI(core: core, requireAuthentication: !noAuth, metrics: metrics, maxMessageSize: maxMessageSize)
         var configuration = GRPCServerConfiguration()
         configuration.host = host
         configuration.port = port
@@ -67,10 +80,35 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maxSendMessageSize = maxMessageSize
         configuration.shutdownGracePeriod = .milliseconds(Int64(shutdownGrace * 1000))
         if let eventLoopThreads { configuration.eventLoopThreads = eventLoopThreads }
+        let descriptors = FileDescriptorLimit.raiseToHardLimit()
+        limits.apply(to: &configuration, fileDescriptors: descriptors)
+        configuration.tls = tls.configuration
+        configuration.observer = ServerTelemetry(logger: Logger(label: "metagovd.rpc"), metrics: metrics != nil)
+        logger.info("connection limits", metadata: [
+            "max_connections": "\(configuration.maxConnections ?? 0)", "file_descriptors": "\(descriptors)"])
+        if configuration.tls == nil && !noAuth && !Self.isLoopback(host) {
+            logger.warning(
+                "serving without TLS on a non-loopback address while tokens are required: tokens would travel in the clear (use --tls-cert and --tls-key)",
+                metadata: ["host": "\(host)"])
+        }
         let interceptors = core.registry.implementations(of: (any InterceptorProvider).self).flatMap { $0.interceptors() }
         let server = GRPCServer(
             configuration: configuration, methods: api.methods, interceptors: interceptors, plainHTTP: api.http)
-        let boundPort = try await server.start()
+        let boundPort: Int
+        do {
+            boundPort = try await server.start()
+        } catch let status as GRPCStatus {
+            // A clear message naming the file (a missing, malformed or expired certificate...).
+            throw ValidationError(status.message.isEmpty ? "\(status)" : status.message)
+        }
+        let reload = configuration.tls == nil ? nil : ReloadSignal {
+            do {
+                try server.reloadTLS()
+                logger.notice("TLS certificates reloaded")
+            } catch {
+                logger.error("TLS certificates not reloaded; the previous ones stay in use", metadata: ["error": "\(error)"])
+            }
+        }
         logger.info("listening", metadata: ["host": "\(host)", "port": "\(boundPort)", "database": "\(global.databasePath)"])
         FileHandle.standardOutput.write(Data("metagovd serving on \(host):\(boundPort)\n".utf8))
 
@@ -86,6 +124,7 @@ struct ServeCommand: AsyncParsableCommand {
         api.beginShutdown()
         scheduler.cancel()
         await server.shutdown()
+        withExtendedLifetime(reload) {}
         delivery.cancel()
         await scheduler.value
         await delivery.value
@@ -94,6 +133,21 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 extension ServeCommand {
+    /// Sends swift-metrics to a Prometheus registry (and counts appended events); the exposition of
+    /// `GET /metrics`.
+    static func startMetrics(core: Metagov, isPublic: Bool) -> MetricsExposition {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let appended = Counter(label: "metagov_events_appended_total")
+        core.signals.connect(SignalSubscription(signal: SignalName.eventCreated) { _ in appended.increment() })
+        return MetricsExposition(isPublic: isPublic) { registry.emitToString() }
+    }
+
+    /// Whether `host` is a loopback address or name (where cleartext does not leave the machine).
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
     /// Where the first admin token is written: next to the database, readable only by its owner.
     static func adminTokenPath(databasePath: String) -> String { databasePath + ".admin-token" }
 

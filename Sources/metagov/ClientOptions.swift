@@ -18,6 +18,28 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "Deadline of each call in seconds (streams: none unless given).")
     var timeout: Double?
 
+    @Flag(help: "Connect over TLS (implied by --ca, --cert and --key).")
+    var tls = false
+
+    @Option(help: "PEM file of the authorities the server's certificate must chain to (default: the system's).")
+    var ca: String?
+
+    @Option(help: "PEM client certificate for mTLS (with --key).")
+    var cert: String?
+
+    @Option(help: "PEM private key of --cert.")
+    var key: String?
+
+    func validate() throws {
+        if (cert == nil) != (key == nil) { throw ValidationError("--cert and --key go together") }
+    }
+
+    /// TLS settings from the options, nil for cleartext.
+    var tlsSettings: GRPCClientTLS? {
+        guard tls || ca != nil || cert != nil else { return nil }
+        return GRPCClientTLS(caPath: ca, certificatePath: cert, privateKeyPath: key)
+    }
+
     /// Connects, runs `body` with the client, closes. Call failures are printed as `CODE: message` on standard
     /// error with exit status 1.
     func withClient(_ body: (MetagovClient) async throws -> Void) async throws {
@@ -29,9 +51,11 @@ struct ClientOptions: ParsableArguments {
         let host = String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         let client: MetagovClient
         do {
+            var configuration = GRPCClientConfiguration()
+            configuration.tls = tlsSettings
             client = try await MetagovClient.connect(
                 host: host, port: port, token: token ?? environment["METAGOV_TOKEN"],
-                timeout: timeout.map { .milliseconds(Int64($0 * 1000)) })
+                timeout: timeout.map { .milliseconds(Int64($0 * 1000)) }, configuration: configuration)
         } catch {
             FileHandle.standardError.write(Data("UNAVAILABLE: cannot connect to \(address): \(error)\n".utf8))
             throw ExitCode(1)

@@ -18,7 +18,11 @@ struct MetagovCommand: AsyncParsableCommand {
         var index = 0
         while index < arguments.count {
             let name = arguments[index].split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
-            guard ["--server", "--token", "--timeout"].contains(name) else { break }
+            if name == "--tls" {
+                index += 1
+                continue
+            }
+            guard ["--server", "--token", "--timeout", "--ca", "--cert", "--key"].contains(name) else { break }
             index += arguments[index].contains("=") ? 1 : 2
         }
         index = min(index, arguments.count)

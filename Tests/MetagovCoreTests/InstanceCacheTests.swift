@@ -26,9 +26,11 @@ import Testing
 
     /// A server core with `ttl` and an admin core on the same database; the admin enabled widget (token "old"),
     /// the server looked it up (and cached it), then the admin reconfigured it (token "new").
-    private func reconfiguredByAnotherProcess(ttl: String) async throws -> (server: Metagov, admin: Metagov, TemporaryDatabase) {
+    private func reconfiguredByAnotherProcess(ttl: String, clock: ManualClock = ManualClock()) async throws
+        -> (server: Metagov, admin: Metagov, TemporaryDatabase)
+    {
         let database = try TemporaryDatabase()
-        let server = try makeCore(database: database, raw: ["metagov.plugins.instance_cache_seconds": ttl])
+        let server = try makeCore(database: database, clock: clock, raw: ["metagov.plugins.instance_cache_seconds": ttl])
         let admin = try makeCore(database: database)
         _ = try await admin.communities.create(slug: "c", readableName: "C")
         _ = try await admin.plugins.enable(community: "c", name: "widget", config: ["token": "old"])
@@ -38,12 +40,16 @@ import Testing
     }
 
     @Test func anotherProcessesChangesAreSeenWithinTheTTL() async throws {
-        let (server, admin, database) = try await reconfiguredByAnotherProcess(ttl: "0.3")
+        let clock = ManualClock()
+        let (server, admin, database) = try await reconfiguredByAnotherProcess(ttl: "30", clock: clock)
         defer { withExtendedLifetime(database) {} }
-        try await Task.sleep(for: .milliseconds(400))
+        // Within the TTL the cached instance is used; once it has passed, the other process's change shows.
+        clock.advance(29)
+        await #expect(try server.plugins.get(community: "c", name: "widget").config["token"] == "old")
+        clock.advance(2)
         await #expect(try server.plugins.get(community: "c", name: "widget").config["token"] == "new")
         try await admin.plugins.disable(community: "c", name: "widget")
-        try await Task.sleep(for: .milliseconds(400))
+        clock.advance(31)
         let disabled = await metagovError { _ = try await server.actions.perform(community: "c", plugin: "widget", action: "bump") }
         #expect(disabled?.code == .failedPrecondition)
     }

@@ -62,8 +62,12 @@ struct ProtocolTests {
     func ping() async throws {
         try await withTestServer { server in
             let raw = try await RawHTTP2Client.connect(port: server.port)
-            await raw.ping(payload: 0x0102_0304_0506_0708)
-            await raw.ping(payload: 42)
+            #expect(await raw.ping(payload: 0x0102_0304_0506_0708))
+            #expect(await raw.ping(payload: 42))
+            // Still a working connection afterwards.
+            let response = try await raw.request(
+                headers: RawHTTP2Client.grpcHeaders(path: "/test.Echo/Unary"), body: RawHTTP2Client.frame([4]))
+            #expect(response.messages == [[4]])
             await raw.close()
         }
     }
@@ -242,11 +246,11 @@ struct ProtocolTests {
         options.metadata.add("x-sleep-ms", "10000")
         let call = Task { try await client.unary("/test.Echo/Slow", [], options: options) }
         #expect(await server.probe.wait(for: "slow.start"))
-        let start = ContinuousClock.now
         await server.server.shutdown()
-        #expect(ContinuousClock.now - start < .seconds(5))
         await expectStatus(.unavailable) { _ = try await call.value }
+        // The grace period ended the call, not the handler finishing.
         #expect(await server.probe.wait(for: "slow.cancelled"))
+        #expect(server.probe.count("slow.done") == 0)
         await client.close()
     }
 }
@@ -262,12 +266,11 @@ struct LifecycleTests {
         options.metadata.add("x-sleep-ms", "600")
         let call = Task { try await client.unary("/test.Echo/Slow", [7], options: options) }
         #expect(await server.probe.wait(for: "slow.start"))
-        let start = ContinuousClock.now
         await server.server.shutdown()
-        let elapsed = ContinuousClock.now - start
-        #expect(try await call.value.response == [7])
+        // shutdown() returned after the in-flight call finished normally (not cut by the grace period).
         #expect(server.probe.count("slow.done") == 1)
-        #expect(elapsed < .seconds(4))
+        #expect(server.probe.count("slow.cancelled") == 0)
+        #expect(try await call.value.response == [7])
         #expect(server.server.connectionCount == 0)
         // The client's connection was closed by the server.
         await expectStatus(.unavailable) {
@@ -296,12 +299,14 @@ struct LifecycleTests {
         await server.shutdown()  // idempotent
     }
 
-    @Test("an idle server shuts down immediately; a stopped server cannot restart")
+    @Test("an idle server shuts down and stops listening; a stopped server cannot restart")
     func idleShutdown() async throws {
         let server = try await TestServer.start()
-        let start = ContinuousClock.now
         await server.server.shutdown()
-        #expect(ContinuousClock.now - start < .seconds(2))
+        #expect(server.server.connectionCount == 0)
+        await expectStatus(.unavailable) {
+            _ = try await GRPCClient.connect(host: "127.0.0.1", port: server.port)
+        }
         await #expect(throws: GRPCStatus.self) { _ = try await server.server.start() }
     }
 }

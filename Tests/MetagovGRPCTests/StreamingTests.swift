@@ -152,15 +152,13 @@ struct StreamingTests {
             var options = GRPCCallOptions()
             options.timeout = .milliseconds(500)
             var count = 0
-            let start = ContinuousClock.now
             await expectStatus(.deadlineExceeded) {
                 for try await _ in client.serverStreaming("/test.Echo/Infinite", [], options: options) {
                     count += 1
                     if count % 100 == 0 { try await Task.sleep(for: .milliseconds(10)) }
                 }
             }
-            // (Under sanitizers the first message may not even arrive within the deadline.)
-            #expect(ContinuousClock.now - start < .seconds(5))
+            // The deadline ended the stream: the endless handler was cancelled.
             #expect(await server.probe.wait(for: "infinite.cancelled"))
         }
     }

@@ -170,6 +170,7 @@ func makeTestMethods(_ probe: Probe) -> MethodTable {
             [UInt8](repeating: 42, count: Int(decodeUInt32(request)))
         })
     methods.register("/test.Echo/Peer", .unaryOnLoop { _, context in Array(context.peer.utf8) })
+    methods.register("/test.Echo/PeerCertificate", .unary { _, context in context.peerCertificate ?? [] })
     methods.register(
         "/test.Echo/Deadline",
         .unary { _, context in
@@ -275,7 +276,7 @@ final class RawHTTP2Client: HTTP2ConnectionDelegate, @unchecked Sendable {
     }
 
     private struct State {
-        var pingWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        var pingWaiters: [UInt64: CheckedContinuation<Bool, Never>] = [:]
         var responses: [Int32: Response] = [:]
         var waiters: [Int32: CheckedContinuation<Response, any Error>] = [:]
         var closed = false
@@ -340,18 +341,23 @@ final class RawHTTP2Client: HTTP2ConnectionDelegate, @unchecked Sendable {
         }
     }
 
-    /// Sends a PING and waits for its acknowledgement.
-    func ping(payload: UInt64) async {
-        guard let handle = self.handleBox.withLock({ $0 }) else { return }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+    /// Sends a PING; returns true when its acknowledgement (with the same payload) arrives within
+    /// `timeLimit`, false otherwise (so a test fails instead of hanging).
+    func ping(payload: UInt64, timeLimit: Duration = .seconds(30)) async -> Bool {
+        guard let handle = self.handleBox.withLock({ $0 }) else { return false }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
             self.state.withLock { $0.pingWaiters[payload] = continuation }
             handle.execute { connection in connection.sendPing(payload: payload) }
+            Task {
+                try? await Task.sleep(for: timeLimit)
+                self.state.withLock { $0.pingWaiters.removeValue(forKey: payload) }?.resume(returning: false)
+            }
         }
     }
 
     func pingAcknowledged(_ connection: HTTP2Connection, payload: UInt64) {
         let waiter = self.state.withLock { $0.pingWaiters.removeValue(forKey: payload) }
-        waiter?.resume()
+        waiter?.resume(returning: true)
     }
 
     func close() async {

@@ -140,11 +140,9 @@ struct UnaryTests {
             var options = GRPCCallOptions()
             options.timeout = .milliseconds(200)
             options.metadata.add("x-sleep-ms", "5000")
-            let start = ContinuousClock.now
             await expectStatus(.deadlineExceeded) {
                 _ = try await client.unary("/test.Echo/Slow", [], options: options)
             }
-            #expect(ContinuousClock.now - start < .seconds(2))
             #expect(await server.probe.wait(for: "slow.cancelled"))
             #expect(server.probe.count("slow.done") == 0)
             #expect(try await client.unary("/test.Echo/Unary", [1]).response == [1])
@@ -158,9 +156,7 @@ struct UnaryTests {
             let headers = RawHTTP2Client.grpcHeaders(
                 path: "/test.Echo/Slow",
                 extra: [HTTP2Header("grpc-timeout", "150m"), HTTP2Header("x-sleep-ms", "5000")])
-            let start = ContinuousClock.now
             let response = try await raw.request(headers: headers, body: RawHTTP2Client.frame([1]))
-            #expect(ContinuousClock.now - start < .seconds(2))
             #expect(response.header(":status") == "200")
             #expect(response.trailer("grpc-status") == "4")
             #expect(await server.probe.wait(for: "slow.cancelled"))

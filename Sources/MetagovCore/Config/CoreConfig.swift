@@ -20,6 +20,12 @@ public enum CoreConfig {
     public static let deliveryMaxDelay = "metagov.delivery.max_delay_seconds"
     /// Seconds an outbound POST may take.
     public static let deliveryTimeout = "metagov.delivery.timeout_seconds"
+    /// Client certificates accepted in place of a token: `NAME=SCOPE` entries (NAME a certificate's common name
+    /// or subject alternative name, SCOPE `admin` or `community:SLUG`).
+    public static let certificateScopes = "metagov.auth.certificate_scopes"
+    /// Address ranges (CIDR) outbound deliveries may reach although they are not public (loopback, private,
+    /// link-local...): by default none.
+    public static let deliveryAllowedDestinations = "metagov.delivery.allowed_destinations"
 
     /// Seconds the gateway waits for a plugin host's answer to an invocation (0: no limit).
     public static let pluginHostInvocationTimeout = "metagov.plugin_hosts.invocation_timeout_seconds"
@@ -89,5 +95,24 @@ public enum CoreConfig {
                     validator: { Double($0.trimmed).map { $0 >= minimum && $0.isFinite ? nil : "must be ≥ \(minimum)" } ?? nil }),
                 section: "Plugin hosts")
         }
+        declaration.declare(
+            ConfigOption(
+                key: certificateScopes, type: .list, defaultValue: "",
+                description: "TLS client certificates (verified against --tls-client-ca) accepted in place of a bearer token, as NAME=SCOPE entries separated by spaces or commas: NAME is the certificate's common name or one of its subject alternative names, SCOPE is admin, community:SLUG, plugin-host or plugin-host:TYPE (a plugin host authenticated by its certificate). A call with an authorization header is judged by its token.",
+                validator: { value in
+                    let bad = value.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" })
+                        .filter { CertificateScopes.parse(String($0)) == nil }
+                    return bad.isEmpty ? nil : "expected NAME=admin, NAME=community:SLUG or NAME=plugin-host[:TYPE], got \(bad.joined(separator: ", "))"
+                }),
+            section: "Auth")
+        declaration.declare(
+            ConfigOption(
+                key: deliveryAllowedDestinations, type: .list, defaultValue: "",
+                description: "Non-public address ranges (CIDR, comma or space separated, e.g. 10.1.0.0/16 or 127.0.0.1) that webhooks and process callbacks may be delivered to. By default deliveries to loopback, private, link-local, shared, unspecified and multicast addresses are refused, checked on the address each delivery connects to.",
+                validator: { value in
+                    let bad = value.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).filter { IPNetwork(String($0)) == nil }
+                    return bad.isEmpty ? nil : "not a CIDR range: \(bad.joined(separator: ", "))"
+                }),
+            section: "Delivery")
     }
 }

@@ -19,6 +19,39 @@ public protocol Authenticator: Sendable {
     ///
     /// `header` returns the first value of a request header (lower-case name), e.g. `authorization`.
     func authenticate(header: @Sendable (String) -> String?, core: Metagov) async throws -> AuthContext
+
+    /// The same, for a call over TLS whose client presented a certificate the server verified (mTLS):
+    /// an authenticator may map certificates to scopes. By default the certificate is ignored.
+    func authenticate(
+        header: @Sendable (String) -> String?, clientCertificate: ClientCertificate?, core: Metagov
+    ) async throws -> AuthContext
+}
+
+extension Authenticator {
+    public func authenticate(
+        header: @Sendable (String) -> String?, clientCertificate: ClientCertificate?, core: Metagov
+    ) async throws -> AuthContext {
+        try await self.authenticate(header: header, core: core)
+    }
+}
+
+/// A client certificate verified during the TLS handshake (chained to the server's `--tls-client-ca`).
+public struct ClientCertificate: Sendable, Hashable {
+    /// The subject's distinguished name, RFC 4514 style (`CN=driver-1,O=Example`).
+    public var subject: String
+    /// The subject's common name, if it has one.
+    public var commonName: String?
+    /// Subject alternative names: DNS names, e-mail addresses, URIs and IP addresses, as text.
+    public var subjectAlternativeNames: [String]
+    /// The certificate as DER.
+    public var der: [UInt8]
+
+    public init(subject: String, commonName: String?, subjectAlternativeNames: [String], der: [UInt8]) {
+        self.subject = subject
+        self.commonName = commonName
+        self.subjectAlternativeNames = subjectAlternativeNames
+        self.der = der
+    }
 }
 
 /// Replaces the token codec and/or the authenticator. The last loaded extension that returns one wins.

@@ -1,6 +1,8 @@
 extension EventService {
-    /// Events per store read while streaming.
+    /// Events per store read while streaming, at most.
     static let streamBatch = 256
+    /// Bytes of events (estimated) a stream holds between reads, at most (one event more if it is larger).
+    static let streamBatchBytes = 1 << 20
 }
 
 extension Metagov {
@@ -70,17 +72,21 @@ private final class SignalConnection: Sendable {
 
 /// Reads the log in batches after a moving cursor: from the in-memory tail when it covers the cursor (a
 /// subscriber keeping up), else from the store (one catching up, or resuming).
+///
+/// A batch holds at most `streamBatchBytes` of events: what a stalled subscriber keeps is bounded in bytes.
+/// Store reads start small and grow while events are small (`limit`), so large events are not loaded by
+/// the hundred either.
 private final class LogReader: Sendable {
     private let events: EventService
     private let tail: EventTail
     private let filter: EventFilter
-    private let state: Locked<(cursor: Int64, batch: [Event])>
+    private let state: Locked<(cursor: Int64, batch: [Event], limit: Int)>
 
     init(events: EventService, tail: EventTail, filter: EventFilter, cursor: Int64) {
         self.events = events
         self.tail = tail
         self.filter = filter
-        state = Locked((cursor, []))
+        state = Locked((cursor, [], 16))
     }
 
     /// The next event after the cursor, or `nil` when the log has nothing newer yet.
@@ -93,10 +99,19 @@ private final class LogReader: Sendable {
         if cursor > 0, case .events(let events, let last) = tail.read(after: cursor, matching: filter, limit: EventService.streamBatch) {
             (batch, through) = (events, last)
         } else {
-            batch = try await events.resume(filter, afterCursor: cursor, limit: EventService.streamBatch)
+            batch = try await events.resume(filter, afterCursor: cursor, limit: state.value.limit)
             through = batch.last?.cursor ?? cursor
         }
-        state.withLock { $0.cursor = through }
+        var bytes = 0
+        if let cut = batch.firstIndex(where: { bytes += $0.estimatedSize; return bytes > EventService.streamBatchBytes }) {
+            batch.removeSubrange(max(cut, 1)...)
+            through = batch[batch.count - 1].cursor
+        }
+        state.withLock { state in
+            state.cursor = through
+            let fits = bytes <= EventService.streamBatchBytes / 2
+            state.limit = fits ? min(state.limit * 2, EventService.streamBatch) : max(batch.count, 1)
+        }
         guard !batch.isEmpty else { return nil }
         let first = batch.removeFirst()
         state.withLock { $0.batch = batch }

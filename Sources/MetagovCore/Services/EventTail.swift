@@ -5,7 +5,8 @@
 /// predecessor has not arrived yet waits in `pending`. A gap that does not fill (an event written by another
 /// process on the same database) makes readers at its edge read the store, and after `maxPending` events the
 /// run restarts after the gap. The store stays the source of truth: whatever the tail cannot vouch for is
-/// read from it.
+/// read from it. It is bounded by count and by bytes (``Event/estimatedSize``): large events (1 MB webhook
+/// bodies) leave it sooner.
 final class EventTail: Sendable {
     /// What the tail knows after a cursor.
     enum Answer: Equatable {
@@ -17,8 +18,13 @@ final class EventTail: Sendable {
 
     private struct State: Sendable {
         var run: [Event] = []
+        /// `estimatedSize` of each event of `run`.
+        var sizes: [Int] = []
         var start = 0
+        /// Bytes of `run[start...]`.
+        var bytes = 0
         var pending: [Int64: Event] = [:]
+        var pendingBytes = 0
 
         var first: Int64? { run.indices.contains(start) ? run[start].cursor : nil }
         var last: Int64? { run.last?.cursor }
@@ -27,22 +33,34 @@ final class EventTail: Sendable {
 
     private let state = Locked(State())
     private let capacity: Int
+    private let byteCapacity: Int
     private let maxPending = 64
 
-    /// - Parameter capacity: how many of the newest events are kept.
-    init(capacity: Int = 4096) { self.capacity = max(capacity, 1) }
+    /// - Parameters:
+    ///   - capacity: how many of the newest events are kept.
+    ///   - byteCapacity: how many bytes of events (estimated) are kept at most.
+    init(capacity: Int = 4096, byteCapacity: Int = 16 << 20) {
+        self.capacity = max(capacity, 1)
+        self.byteCapacity = max(byteCapacity, 1)
+    }
 
     /// Adds committed events.
     func append(_ events: [Event]) {
         guard !events.isEmpty else { return }
         state.withLock { state in
-            for event in events { state.pending[event.cursor] = event }
+            for event in events {
+                if state.pending.updateValue(event, forKey: event.cursor) == nil { state.pendingBytes += event.estimatedSize }
+            }
             Self.drain(&state)
-            if state.pending.count > maxPending { Self.restart(&state) }
-            let excess = state.count - capacity
-            if excess > 0 { state.start += excess }
-            if state.start > capacity {
+            if state.pending.count > maxPending || state.pendingBytes > byteCapacity { Self.restart(&state) }
+            while state.count > capacity || (state.bytes > byteCapacity && state.count > 0) {
+                state.bytes -= state.sizes[state.start]
+                state.start += 1
+            }
+            // Evicted events leave the array once they are at least as many as the kept ones (amortised O(1)).
+            if state.start > 0 && state.start >= state.count {
                 state.run.removeFirst(state.start)
+                state.sizes.removeFirst(state.start)
                 state.start = 0
             }
         }
@@ -75,19 +93,32 @@ final class EventTail: Sendable {
     /// Moves pending events that continue the run into it.
     private static func drain(_ state: inout State) {
         if state.last == nil, let lowest = state.pending.keys.min(), let event = state.pending.removeValue(forKey: lowest) {
-            state.run = [event]
+            state.run = []
+            state.sizes = []
             state.start = 0
+            state.bytes = 0
+            append(event, to: &state)
         }
         while let last = state.last, let next = state.pending.removeValue(forKey: last + 1) {
-            state.run.append(next)
+            append(next, to: &state)
         }
         if let last = state.last, !state.pending.isEmpty { state.pending = state.pending.filter { $0.key > last } }
+        state.pendingBytes = state.pending.values.reduce(0) { $0 + $1.estimatedSize }
+    }
+
+    private static func append(_ event: Event, to state: inout State) {
+        let size = event.estimatedSize
+        state.run.append(event)
+        state.sizes.append(size)
+        state.bytes += size
     }
 
     /// Gives up on a gap: the run starts again at the lowest pending cursor.
     private static func restart(_ state: inout State) {
         state.run = []
+        state.sizes = []
         state.start = 0
+        state.bytes = 0
         drain(&state)
     }
 }

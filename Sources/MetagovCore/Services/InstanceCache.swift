@@ -1,3 +1,5 @@
+import Foundation
+
 /// The plugin instances of recently addressed (community, plugin type) pairs, so that the hot path of an
 /// action or a webhook does not read the store for them on every call.
 ///
@@ -12,7 +14,7 @@ final class InstanceCache: Sendable {
 
     private struct Entry: Sendable {
         let instances: [PluginInstance]
-        let loadedAt: ContinuousClock.Instant
+        let loadedAt: Date
     }
 
     private struct Contents: Sendable {
@@ -21,19 +23,25 @@ final class InstanceCache: Sendable {
     }
 
     private let contents = Locked(Contents())
-    private let ttl: Duration?
+    private let ttl: TimeInterval?
+    private let clock: any WallClock
 
-    /// - Parameter ttl: how long an entry is trusted; `nil` disables caching.
-    init(ttl: Duration?) { self.ttl = ttl }
+    /// - Parameters:
+    ///   - ttl: how long an entry is trusted, in seconds; `nil` disables caching.
+    ///   - clock: the core's clock (tests move it by hand).
+    init(ttl: TimeInterval?, clock: any WallClock) {
+        self.ttl = ttl
+        self.clock = clock
+    }
 
     /// The instances of plugin type `name` in `community`: cached, or loaded with `load` (and cached when
     /// there are any).
     func instances(community: String, name: String, load: () async throws -> [PluginInstance]) async throws -> [PluginInstance] {
         guard let ttl else { return try await load() }
         let key = Key(community: community, name: name)
-        let now = ContinuousClock.now
+        let now = clock.now()
         let (cached, generation) = contents.withLock { contents -> ([PluginInstance]?, UInt64) in
-            guard let entry = contents.entries[key], now - entry.loadedAt < ttl else { return (nil, contents.generation) }
+            guard let entry = contents.entries[key], now.timeIntervalSince(entry.loadedAt) < ttl else { return (nil, contents.generation) }
             return (entry.instances, contents.generation)
         }
         if let cached { return cached }

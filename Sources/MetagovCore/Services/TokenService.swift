@@ -27,9 +27,21 @@ public struct MetagovTokenCodec: TokenCodec {
     }
 }
 
-/// `authorization: Bearer TOKEN` checked against the stored tokens.
+/// `authorization: Bearer TOKEN` checked against the stored tokens; without a token, a verified TLS client
+/// certificate named in `metagov.auth.certificate_scopes` (by its common name or a subject alternative name).
 public struct BearerTokenAuthenticator: Authenticator {
     public init() {}
+
+    public func authenticate(
+        header: @Sendable (String) -> String?, clientCertificate: ClientCertificate?, core: Metagov
+    ) async throws -> AuthContext {
+        if header("authorization") == nil, let clientCertificate,
+            let caller = CertificateScopes(core.config).caller(for: clientCertificate)
+        {
+            return caller
+        }
+        return try await self.authenticate(header: header, core: core)
+    }
 
     public func authenticate(header: @Sendable (String) -> String?, core: Metagov) async throws -> AuthContext {
         guard let value = header("authorization") else { return AuthContext() }

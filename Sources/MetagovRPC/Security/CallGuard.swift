@@ -21,6 +21,12 @@ public struct CallGuard: Sendable {
 
     /// The caller of a call. A plugin host's token may only connect plugin hosts: PERMISSION_DENIED here.
     func caller(_ context: ServerCallContext) async throws -> AuthContext {
+        let caller = try await self.authenticate(context)
+        context.setPrincipal(caller.user ?? "anonymous")
+        return caller
+    }
+
+    private func authenticate(_ context: ServerCallContext) async throws -> AuthContext {
         guard self.enforced else { return AuthContext(user: "local-development", scopes: ["admin"]) }
         let caller = try await self.authenticated(context)
         if !caller.pluginHostScopes.isEmpty && !caller.isAdmin {
@@ -54,10 +60,18 @@ public struct CallGuard: Sendable {
     private func authenticated(_ context: ServerCallContext) async throws -> AuthContext {
         let metadata = context.metadata
         do {
-            return try await self.core.authenticator.authenticate(header: { metadata.values($0).first }, core: self.core)
+            return try await self.core.authenticator.authenticate(
+                header: { metadata.values($0).first }, clientCertificate: context.peerCertificate.flatMap(ClientCertificate.init(der:)),
+                core: self.core)
         } catch let error as MetagovError {
             throw GRPCStatus(error)
         }
+    }
+
+    /// For calls that need no credentials (health, reflection): refuses credentials that are present but bad
+    /// (UNAUTHENTICATED), as every other call does.
+    func refuseBadCredentials(_ context: ServerCallContext) async throws {
+        _ = try await self.caller(context)
     }
 
     /// Authenticates the caller and checks it may run `action` on `community` (nil: not community-bound);

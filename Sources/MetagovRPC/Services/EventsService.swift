@@ -1,3 +1,4 @@
+import CoreMetrics
 import MetagovCore
 import MetagovGRPC
 import MetagovProto
@@ -20,6 +21,11 @@ struct EventsService: Metagov_V1_EventsService {
         try await self.access.authorize(context, "event.subscribe", community: community)
         try await rpc {
             if let community { _ = try await self.core.communities.get(community) }
+            // A quiet stream may send nothing for a long time: tell the client now that it is subscribed.
+            context.sendResponseHeaders()
+            let subscribers = Meter(label: "metagov_event_subscribers")
+            subscribers.increment()
+            defer { subscribers.decrement() }
             let filter = EventFilter(
                 community: community, sources: Set(request.plugins), eventTypes: Set(request.eventTypes))
             for try await event in self.core.subscribe(filter, afterCursor: Int64(request.afterCursor)) {

@@ -52,9 +52,12 @@ public final class HealthStatus: Sendable {
     }
 }
 
-/// `grpc.health.v1.Health`: Check answers on the event loop (no thread hop); Watch streams changes.
+/// `grpc.health.v1.Health`: Check answers on the event loop (no thread hop) when the call carries no
+/// metadata; with metadata (credentials) it is answered as a task, after the credentials are checked: health
+/// needs no token, but a token that is present and bad is refused (UNAUTHENTICATED). Watch streams changes.
 struct HealthService: Grpc_Health_V1_HealthService {
     let health: HealthStatus
+    let access: CallGuard
 
     func check(_ request: Grpc_Health_V1_HealthCheckRequest) throws(GRPCStatus) -> Grpc_Health_V1_HealthCheckResponse {
         guard let status = self.health.status(of: request.service) else {
@@ -66,13 +69,15 @@ struct HealthService: Grpc_Health_V1_HealthService {
     func check(_ request: Grpc_Health_V1_HealthCheckRequest, context: ServerCallContext) async throws
         -> Grpc_Health_V1_HealthCheckResponse
     {
-        try self.check(request)
+        try await self.access.refuseBadCredentials(context)
+        return try self.check(request)
     }
 
     func watch(
         _ request: Grpc_Health_V1_HealthCheckRequest, responses: ProtoStreamWriter<Grpc_Health_V1_HealthCheckResponse>,
         context: ServerCallContext
     ) async throws {
+        try await self.access.refuseBadCredentials(context)
         let changes = self.health.changes()
         var last: HealthStatus.Status?
         var iterator = changes.makeAsyncIterator()
@@ -85,11 +90,19 @@ struct HealthService: Grpc_Health_V1_HealthService {
         } while await iterator.next() != nil
     }
 
-    /// Registers the service, with Check running on the event loop.
+    /// Registers the service, with Check running on the event loop when the call has no metadata.
     func registerOnLoop(into table: inout MethodTable) {
         self.register(into: &table)
-        table.register(Grpc_Health_V1_Health.Method.check, .unaryOnLoop { bytes, _ in
-            try self.check(try Grpc_Health_V1_HealthCheckRequest(requestBytes: bytes)).serializedBytes()
-        })
+        table.register(
+            Grpc_Health_V1_Health.Method.check,
+            .unaryPreferringLoop(
+                onLoop: { bytes, context in
+                    guard context.metadata.isEmpty else { return nil }
+                    return try self.check(try Grpc_Health_V1_HealthCheckRequest(requestBytes: bytes)).serializedBytes()
+                },
+                task: { bytes, context in
+                    try await self.check(try Grpc_Health_V1_HealthCheckRequest(requestBytes: bytes), context: context)
+                        .serializedBytes()
+                }))
     }
 }

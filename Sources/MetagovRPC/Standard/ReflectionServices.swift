@@ -6,11 +6,13 @@ import MetagovProtoJSON
 /// `grpc.reflection.v1.ServerReflection`.
 struct ReflectionV1Service: Grpc_Reflection_V1_ServerReflectionService {
     let index: ReflectionIndex
+    let access: CallGuard
 
     func serverReflectionInfo(
         _ requests: ProtoMessageStream<Grpc_Reflection_V1_ServerReflectionRequest>,
         responses: ProtoStreamWriter<Grpc_Reflection_V1_ServerReflectionResponse>, context: ServerCallContext
     ) async throws {
+        try await self.access.refuseBadCredentials(context)
         for try await request in requests {
             let answer: ReflectionAnswer
             switch request.messageRequest {
@@ -35,11 +37,13 @@ struct ReflectionV1Service: Grpc_Reflection_V1_ServerReflectionService {
 /// `grpc.reflection.v1alpha.ServerReflection`, which many tools (grpcurl, grpcio-reflection's client) still use.
 struct ReflectionV1AlphaService: Grpc_Reflection_V1alpha_ServerReflectionService {
     let index: ReflectionIndex
+    let access: CallGuard
 
     func serverReflectionInfo(
         _ requests: ProtoMessageStream<Grpc_Reflection_V1alpha_ServerReflectionRequest>,
         responses: ProtoStreamWriter<Grpc_Reflection_V1alpha_ServerReflectionResponse>, context: ServerCallContext
     ) async throws {
+        try await self.access.refuseBadCredentials(context)
         for try await request in requests {
             let answer: ReflectionAnswer
             switch request.messageRequest {

@@ -118,7 +118,10 @@ class MetagovClient:
         ``$METAGOV_TOKEN``; ``""`` sends none).
     :param timeout: deadline in seconds of each unary call (``None``: no deadline). Streams take their own
         ``timeout`` argument and have no deadline by default.
-    :param credentials: channel credentials for TLS (default: a plaintext channel).
+    :param credentials: channel credentials for TLS (default: a plaintext channel, or TLS with ``tls``).
+    :param tls: connect over TLS, verifying the server against ``root_certificates`` (PEM bytes; default the
+        system's trust store); with ``certificate_chain`` and ``private_key`` (PEM bytes) the client presents
+        its own certificate (mTLS).
     :param options: further grpcio channel options, e.g. ``[("grpc.max_receive_message_length", 8 << 20)]``.
 
     Every method takes and returns plain Python values: free-form JSON (``google.protobuf.Struct``) as dicts,
@@ -129,11 +132,16 @@ class MetagovClient:
 
     def __init__(self, target: Optional[str] = None, token: Optional[str] = None, timeout: Optional[float] = 30.0,
                  credentials: Optional[grpc.ChannelCredentials] = None,
-                 options: Optional[Sequence[Tuple[str, Any]]] = None):
+                 options: Optional[Sequence[Tuple[str, Any]]] = None, tls: bool = False,
+                 root_certificates: Optional[bytes] = None, certificate_chain: Optional[bytes] = None,
+                 private_key: Optional[bytes] = None):
         self.target = target or os.environ.get("METAGOV_SERVER") or DEFAULT_TARGET
         self.token = token if token is not None else os.environ.get("METAGOV_TOKEN")
         self.timeout = timeout
         channel_options = list(options or [])
+        if credentials is None and (tls or root_certificates or certificate_chain):
+            credentials = grpc.ssl_channel_credentials(root_certificates=root_certificates, private_key=private_key,
+                                                       certificate_chain=certificate_chain)
         if credentials is not None:
             self.channel = grpc.secure_channel(self.target, credentials, options=channel_options)
         else:

@@ -26,19 +26,12 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence  # noqa: E
 import pytest  # noqa: E402
 
 from metagov_client import MetagovClient  # noqa: E402
+from helpers import metagovd_binary  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[3]
 STARTUP_TIMEOUT = 30.0
 SHUTDOWN_TIMEOUT = 30.0
 SERVING = re.compile(r"^metagovd serving on (\S+):(\d+)$")
-
-
-def metagovd_binary() -> str:
-    """$METAGOVD, else the debug build; a missing binary fails the tests (it is never a reason to skip)."""
-    path = Path(os.environ.get("METAGOVD") or ROOT / ".build" / "debug" / "metagovd")
-    if not (path.is_file() and os.access(path, os.X_OK)):
-        pytest.fail(f"metagovd not found at {path}: build it (swift build) or set METAGOVD", pytrace=False)
-    return str(path)
 
 
 class Server:
@@ -89,8 +82,10 @@ class Server:
         log = open(self.log_path, "a")
         log.write(f"--- start {self.starts}: {' '.join(command)}\n")
         log.flush()
+        # The tests' webhook receivers listen on loopback, which deliveries refuse unless allowed.
+        environment = {"METAGOV_DELIVERY_ALLOWED_DESTINATIONS": "127.0.0.0/8", **os.environ}
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True,
-                                        stdin=subprocess.DEVNULL)
+                                        stdin=subprocess.DEVNULL, env=environment)
         log.close()
         first: List[str] = []
         ready = threading.Event()
@@ -176,6 +171,12 @@ def make_server() -> Iterator[Callable[..., Server]]:
     for directory in directories:
         directory.cleanup()
     assert not failures, "\n".join(failures)
+
+
+@pytest.fixture
+def metagovd() -> str:
+    """The path of the metagovd binary under test."""
+    return metagovd_binary()
 
 
 @pytest.fixture

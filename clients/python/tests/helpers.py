@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Optional
 
 import grpc
 import pytest
 
 from metagov_client import MetagovClient, MetagovError
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def metagovd_binary() -> str:
+    """$METAGOVD, else the debug build; a missing binary fails the tests (it is never a reason to skip)."""
+    path = Path(os.environ.get("METAGOVD") or ROOT / ".build" / "debug" / "metagovd")
+    if not (path.is_file() and os.access(path, os.X_OK)):
+        pytest.fail(f"metagovd not found at {path}: build it (swift build) or set METAGOVD", pytrace=False)
+    return str(path)
 
 
 def fails(call: Callable[[], object], code: grpc.StatusCode, *fragments: str) -> MetagovError:

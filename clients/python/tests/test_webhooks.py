@@ -144,7 +144,8 @@ def test_incoming_webhook_over_http1(server, client):
     good = "sha256=" + hmac.new(b"k", body, hashlib.sha256).hexdigest()
     assert post(good) == 200
     assert post("sha256=00") == 401
-    assert post(good, f"http://{server.target}/api/hooks/zz/inbound") == 404
+    # An unknown community looks exactly like a bad signature: unauthenticated callers learn nothing.
+    assert post(good, f"http://{server.target}/api/hooks/zz/inbound") == 401
     with client.subscribe(community="c") as stream:
         [event] = take(stream, 1)
     assert event["event_type"] == "webhook_received" and event["data"]["body"] == {"n": 1}
@@ -172,7 +173,7 @@ def test_incoming_webhook_over_http2(server, client, tmp_path):
     good = "sha256=" + hmac.new(b"k", body, hashlib.sha256).hexdigest()
     assert post(good) == 200
     assert post("sha256=00") == 401
-    assert post(good, "/api/hooks/zz/inbound") == 404
+    assert post(good, "/api/hooks/zz/inbound") == 401
     with client.subscribe(community="c") as stream:
         [event] = take(stream, 1)
     assert event["event_type"] == "webhook_received" and event["data"]["body"] == {"over": "h2"}

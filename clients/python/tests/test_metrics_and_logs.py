@@ -1,0 +1,116 @@
+"""GET /metrics (Prometheus text, read with prometheus_client's parser) and structured logs (--log-format json):
+metrics scraped and moving, one JSON line per call and per connection event, never a token, secret or body."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+import grpc
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+import attacks
+from metagov_client import MetagovClient, MetagovError
+
+
+def scrape(server, token=None):
+    request = urllib.request.Request(f"http://{server.target}/metrics")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.headers["Content-Type"].startswith("text/plain")
+        return {family.name: family for family in text_string_to_metric_families(response.read().decode())}
+
+
+def sample(families, family, name, **labels):
+    """The value of sample `name` of `family` with `labels` (0 when absent)."""
+    if family not in families:
+        return 0.0
+    for s in families[family].samples:
+        if s.name == name and all(s.labels.get(k) == v for k, v in labels.items()):
+            return s.value
+    return 0.0
+
+
+CREATE = "/metagov.v1.Communities/CreateCommunity"
+GET = "/metagov.v1.Communities/GetCommunity"
+
+
+def test_metrics_are_scraped_and_move(make_server):
+    server = make_server(arguments=["--handshake-timeout", "1"])
+    token = server.admin_token()
+    with pytest.raises(urllib.error.HTTPError) as denied:
+        scrape(server)
+    assert denied.value.code == 401
+    before = scrape(server, token)
+    with server.client() as client:
+        client.create_community("C", slug="c")
+        with pytest.raises(MetagovError):
+            client.get_community("nope")
+        with client.subscribe(community="c") as stream:
+            families = scrape(server, token)
+            assert sample(families, "metagov_event_subscribers", "metagov_event_subscribers") == 1
+            stream.cancel()
+        client.enable_plugin("c", "inbound", {"secret": "k"})
+    attacks.post_webhooks(server.port, 2, 10)
+    silent = attacks.RawH2(server.port, preface=False)
+    assert silent.closed.wait(30)
+    after = scrape(server, token)
+    assert sample(after, "metagov_rpc_requests", "metagov_rpc_requests_total", method=CREATE, code="OK") == \
+        sample(before, "metagov_rpc_requests", "metagov_rpc_requests_total", method=CREATE, code="OK") + 1
+    assert sample(after, "metagov_rpc_requests", "metagov_rpc_requests_total", method=GET, code="NOT_FOUND") >= 1
+    assert sample(after, "metagov_rpc_duration_seconds", "metagov_rpc_duration_seconds_count", method=CREATE) >= 1
+    assert after["metagov_rpc_duration_seconds"].type == "histogram"
+    assert sample(after, "metagov_connections_opened", "metagov_connections_opened_total") >= 3
+    assert sample(after, "metagov_refused", "metagov_refused_total", bound="handshake_timeout") == 1
+    assert sample(after, "metagov_events_appended", "metagov_events_appended_total") == 2
+    assert sample(after, "metagov_event_subscribers", "metagov_event_subscribers") == 0
+
+
+def test_metrics_public_and_off(make_server):
+    public = make_server(arguments=["--metrics-public"])
+    assert "metagov_connections_open" in scrape(public)
+    off = make_server(arguments=["--no-metrics"])
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        scrape(off, off.admin_token())
+    assert missing.value.code == 404
+
+
+def test_json_logs_one_line_per_call_and_connection_event_without_secrets(make_server):
+    server = make_server(arguments=["--log-format", "json", "--log-level", "debug", "--max-connection-idle", "1"])
+    token = server.admin_token()
+    with server.client() as client:
+        client.create_community("C", slug="c")
+        client.enable_plugin("c", "inbound", {"secret": "s3cr3t-config"})
+        client.create_webhook("c", "http://127.0.0.1:9/hook", secret="hook-s3cret")
+    with grpc.insecure_channel(server.target) as channel:
+        from metagov.v1 import communities_pb2, communities_pb2_grpc
+        communities_pb2_grpc.CommunitiesStub(channel).GetCommunity(
+            communities_pb2.GetCommunityRequest(slug="c"),
+            metadata=(("authorization", f"Bearer {token}"), ("x-request-id", "req-42")), timeout=30)
+    body_marker = b'{"marker": "BODY-MARKER-zzzz"}'
+    for signature, accepted in [(attacks.sign(body_marker, b"s3cr3t-config"), True), ("sha256=00", False)]:
+        request = urllib.request.Request(f"http://{server.target}/api/hooks/c/inbound", data=body_marker, method="POST",
+                                         headers={"X-Hub-Signature-256": signature})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                assert accepted and response.status == 200
+        except urllib.error.HTTPError as error:
+            assert not accepted and error.code == 401
+    idle = attacks.RawH2(server.port)
+    assert idle.wait_for(lambda frame: type(frame).__name__ == "GoAwayFrame") is not None
+    idle.close()
+    server.stop()
+    text = server.log()
+    lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    calls = [line for line in lines if line["message"] == "rpc"]
+    assert {"method", "code", "duration_ms", "peer", "principal", "request_id", "ts", "level"} <= set(calls[0])
+    tagged = [line for line in calls if line["request_id"] == "req-42"]
+    assert len(tagged) == 1 and tagged[0]["method"] == "/metagov.v1.Communities/GetCommunity"
+    assert tagged[0]["code"] == "OK" and tagged[0]["principal"] == "token:bootstrap-admin"
+    assert any(line["message"] == "connection opened" for line in lines)
+    assert any(line["message"] == "goaway" and line["reason"] == "idle" for line in lines)
+    for secret in [token, token.split("_")[-1], "s3cr3t-config", "hook-s3cret", "BODY-MARKER"]:
+        assert secret not in text
