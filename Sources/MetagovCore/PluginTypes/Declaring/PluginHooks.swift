@@ -27,6 +27,7 @@ public struct PeriodicTask: PluginTypeComponent {
     /// - Parameters:
     ///   - name: unique within the plugin type (default `periodic`).
     ///   - interval: the least time between two runs for one instance (default: every scheduler pass).
+    ///   - body: the task; its state writes and events are saved when it returns.
     public init(
         _ name: String = "periodic", every interval: Duration = .zero,
         _ body: @escaping @Sendable (PluginContext) async throws -> Void
