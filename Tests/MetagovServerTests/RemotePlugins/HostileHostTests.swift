@@ -119,11 +119,19 @@ struct HostileHostTests {
         let server = try Self.server(pingTimeout: 2)
         defer { server.stop() }
         let client = try await server.client(timeout: remoteCallTimeout)
+        // A first host registers the type for enabling, then leaves (half-closes; its call ends once the gateway
+        // forgot it, OK, or UNAVAILABLE if enabling outlasted the ping timeout), so the silent host that stays is
+        // the only replica.
+        let first = RawPluginHost(try await server.rawConnection())
+        try await first.register()
+        try await Self.enable(client)
+        first.finish()
+        _ = await status { while try await first.nextInvocation() != nil {} }
         let host = RawPluginHost(try await server.rawConnection())
         try await host.register()
-        try await Self.enable(client)
         let call = Task { try await Self.echo(client) }
-        // Reads everything (pings too) and answers nothing.
+        // Answers pings until the invocation arrives, then reads everything and answers nothing.
+        _ = try #require(try await host.nextInvocation())
         let ended = await status { while try await host.next() != nil {} }
         #expect(ended?.code == .unavailable && ended?.message.contains("did not answer a ping") == true)
         let failed = await status { _ = try await call.value }
