@@ -15,6 +15,7 @@ enum Schema {
         ("v3-event-retention", v3),
         ("v4-outbound-delivery", v4),
         ("v5-keyed-state", v5),
+        ("v6-plugin-hosts", v6),
     ]
 
     static var migrationNames: Set<String> { Set(migrations.map(\.name)) }
@@ -190,6 +191,20 @@ enum Schema {
             ) WITHOUT ROWID;
             ALTER TABLE plugin DROP COLUMN state_version;
             CREATE INDEX plugin_community ON plugin(community, id);
+            """)
+    }
+
+    /// Plugins out of process (issue 9): the url of a process on its platform, and the plugin types plugin
+    /// hosts registered (kept so that they are listed and can be enabled while no host is connected).
+    private static func v6(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE process ADD COLUMN url TEXT;
+
+            CREATE TABLE remote_plugin_type (
+                name TEXT PRIMARY KEY NOT NULL,
+                definition TEXT NOT NULL,
+                updated_at REAL NOT NULL
+            ) WITHOUT ROWID;
             """)
     }
 }

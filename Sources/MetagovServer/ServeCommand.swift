@@ -65,14 +65,14 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in LineLogHandler(label: label, format: format, level: level) }
         let logger = Logger(label: "metagovd.serve")
         let signals = ShutdownSignal.install()
-        let core = try global.openCore()
+        let core = try await global.openCoreWithRemoteTypes()
         let metrics = observability.noMetrics ? nil : Self.startMetrics(core: core, isPublic: observability.metricsPublic)
         if noAuth {
             logger.warning("authentication is OFF (--no-auth): every caller is an administrator; never expose this server")
         } else {
             try await Self.bootstrapAdminToken(core: core, databasePath: global.databasePath, logger: logger)
         }
-        let api = MetagovAPI(core: core, requireAuthentication: !noAuth, metrics: metrics)
+        let api = MetagovAPI(core: core, requireAuthentication: !noAuth, metrics: metrics, maxMessageSize: maxMessageSize)
         var configuration = GRPCServerConfiguration()
         configuration.host = host
         configuration.port = port
@@ -121,7 +121,7 @@ struct ServeCommand: AsyncParsableCommand {
         let delivery = Task { await worker.run() }
         let signal = await signals.next()
         logger.info("shutting down", metadata: ["signal": "\(signal)"])
-        api.health.setAll(.notServing)
+        api.beginShutdown()
         scheduler.cancel()
         await server.shutdown()
         withExtendedLifetime(reload) {}

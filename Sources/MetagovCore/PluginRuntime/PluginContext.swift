@@ -18,10 +18,14 @@ public final class PluginContext: Sendable {
     /// Identity operations for the instance's community, saved immediately.
     public let identity: IdentityService
 
+    /// 1 for the first run of the hook; more when it runs again after a write conflict.
+    package let attempt: Int
+
     private let store: any Store
     private let pending: PendingWrites
     private let clock: any WallClock
-    private let declaredEventTypes: Set<String>
+    /// The event types the plugin may emit; `nil`: any.
+    private let declaredEventTypes: Set<String>?
     private let work = Locked(Work())
 
     struct Work: Sendable {
@@ -32,11 +36,17 @@ public final class PluginContext: Sendable {
         var stateChanges: [String: JSONValue?] = [:]
         var events: [NewEvent] = []
         var processes: [Int64: ProcessHandle] = [:]
+        /// The instance's new community platform id (`.some(nil)`: cleared), saved with the unit of work.
+        var communityPlatformID: String??
+        /// Accounts to link when the unit of work is saved.
+        var linkedAccounts: [RemoteEffects.LinkedAccountRequest] = []
+        /// What a webhook receiver returned, for the platform's HTTP response.
+        var webhookResponse: JSONValue?
     }
 
     init(
         instance: PluginInstance, store: any Store, pending: PendingWrites, clock: any WallClock, logger: Logger,
-        declaredEventTypes: Set<String>, identity: IdentityService
+        declaredEventTypes: Set<String>?, identity: IdentityService, attempt: Int
     ) {
         self.instance = instance
         self.store = store
@@ -45,6 +55,7 @@ public final class PluginContext: Sendable {
         self.baseLogger = logger
         self.declaredEventTypes = declaredEventTypes
         self.identity = identity
+        self.attempt = attempt
     }
 
     /// The instance's configuration (validated, defaults filled in).
@@ -109,9 +120,9 @@ public final class PluginContext: Sendable {
     // MARK: Events
 
     /// Emits an event to drivers (Metagov's `send_event_to_driver`). `eventType` must be one the plugin type
-    /// declares.
+    /// declares, unless the type accepts undeclared event types.
     public func emit(_ eventType: String, data: JSONValue = [:], initiator: JSONValue = [:]) throws {
-        guard declaredEventTypes.contains(eventType) else {
+        guard declaredEventTypes?.contains(eventType) ?? true else {
             throw PluginError.internal("event type '\(eventType)' is not declared by plugin '\(instance.name)'")
         }
         let event = NewEvent(
@@ -165,6 +176,26 @@ public final class PluginContext: Sendable {
             communityPlatformID: instance.communityPlatformID, externalID: externalID, customData: customData,
             linkType: linkType, linkQuality: linkQuality)
     }
+
+    /// Links an account (as ``addLinkedAccount(platformIdentifier:externalID:customData:linkType:linkQuality:)``)
+    /// when the unit of work is saved, together with everything else the hook did.
+    package func addLinkedAccountOnCommit(_ request: RemoteEffects.LinkedAccountRequest) {
+        work.withLock { $0.linkedAccounts.append(request) }
+    }
+
+    /// Changes the instance's community platform id (`nil` clears it) when the unit of work is saved; another
+    /// instance of the type in the community with that id makes the save fail with ALREADY_EXISTS.
+    package func setCommunityPlatformID(_ id: String?) {
+        work.withLock { $0.communityPlatformID = .some(id) }
+    }
+
+    /// Records what a webhook receiver returned, for the platform's HTTP response.
+    package func respondToWebhook(_ value: JSONValue) {
+        work.withLock { $0.webhookResponse = value }
+    }
+
+    /// What a webhook receiver returned, if it returned something.
+    var webhookResponse: JSONValue? { work.withLock { $0.webhookResponse } }
 
     // MARK: Commit
 

@@ -52,6 +52,12 @@ public final class ProcessHandle: Sendable {
         set { working.withLock { $0.errors = newValue } }
     }
 
+    /// Where people take part in the process on its platform (Metagov's `url`); `nil` when unknown.
+    public var url: String? {
+        get { working.value.url }
+        set { working.withLock { $0.url = newValue } }
+    }
+
     /// The process's private state value for `key`.
     public func state(_ key: String) -> JSONValue? { working.value.state[key] }
 

@@ -9,11 +9,11 @@ enum ProcessTarget: Sendable {
 }
 
 extension Metagov {
-    /// A fresh context for plugin code of `instance`.
-    func makeContext(_ instance: PluginInstance, _ type: RegisteredPluginType) -> PluginContext {
+    /// A fresh context for attempt `attempt` of plugin code of `instance`.
+    func makeContext(_ instance: PluginInstance, _ type: RegisteredPluginType, attempt: Int) -> PluginContext {
         PluginContext(
             instance: instance, store: store, pending: pendingWrites, clock: clock,
-            logger: logger, declaredEventTypes: type.eventTypes, identity: identity)
+            logger: logger, declaredEventTypes: type.eventTypes, identity: identity, attempt: attempt)
     }
 
     /// Runs plugin code as one unit of work: the body runs with a fresh context (and the process of `target`,
@@ -24,19 +24,21 @@ extension Metagov {
     /// units on one process or key pipeline through the store's group commit; once units of one instance
     /// conflicted, their next attempts take turns until the contention is over, so that fresh writers cannot
     /// starve the ones retrying (a turn ends when the unit is queued, not when it is committed). Errors thrown by
-    /// the body are classified as plugin errors. Signals and modification notices are sent after the commit.
+    /// the body are classified as plugin errors. Signals and modification notices are sent after the commit;
+    /// with `newInstance`, the instance is reported as new rather than changed.
     func runUnitOfWork<T: Sendable>(
         instance: PluginInstance, type: RegisteredPluginType, process target: ProcessTarget? = nil,
-        _ body: (PluginContext, ProcessHandle?) async throws -> T
+        newInstance: Bool = false, _ body: (PluginContext, ProcessHandle?) async throws -> T
     ) async throws -> (T, CommitSummary) {
         var attempts = 0
         while attempts < maxHookAttempts {
             attempts += 1
             let turn = attempts > 1 || retryTurns.isLocked(instance.id) ? await Turn.take(retryTurns, instance.id) : nil
             defer { turn?.end() }
-            let (value, plan) = try await runBody(instance, type, target, body)
+            let (value, plan) = try await runBody(instance, type, target, attempts, body)
             if plan.isEmpty { return (value, CommitSummary()) }
-            if let summary = try await commit(plan, newProcessID: target?.newProcessID, turn: turn) {
+            let published = Published(newProcessID: target?.newProcessID, newInstance: newInstance)
+            if let summary = try await commit(plan, published, turn: turn) {
                 return (value, summary)
             }
         }
@@ -45,10 +47,10 @@ extension Metagov {
 
     /// Runs the body on a fresh context; returns its result and what it wants written.
     private func runBody<T: Sendable>(
-        _ instance: PluginInstance, _ type: RegisteredPluginType, _ target: ProcessTarget?,
+        _ instance: PluginInstance, _ type: RegisteredPluginType, _ target: ProcessTarget?, _ attempt: Int,
         _ body: (PluginContext, ProcessHandle?) async throws -> T
     ) async throws -> (T, UnitPlan) {
-        let context = makeContext(instance, type)
+        let context = makeContext(instance, type, attempt: attempt)
         var handle: ProcessHandle?
         switch target {
         case .existing(let id):
@@ -70,7 +72,7 @@ extension Metagov {
 
     /// Queues the unit's writes (staging them as pending while they are queued, then ending the turn) and waits
     /// for the commit; `nil` when what the unit read changed meanwhile (it runs again).
-    private func commit(_ plan: UnitPlan, newProcessID: Int64?, turn: Turn?) async throws -> CommitSummary? {
+    private func commit(_ plan: UnitPlan, _ published: Published, turn: Turn?) async throws -> CommitSummary? {
         let staged = Locked<PendingWrites.Ticket?>(nil)
         let pending = pendingWrites
         let unit = plan.staged
@@ -86,7 +88,7 @@ extension Metagov {
             if let ticket = staged.withLock({ ticket in defer { ticket = nil }; return ticket }) {
                 pending.settle(ticket, committed: true)
             }
-            publish(summary, newProcessID: newProcessID)
+            publish(summary, published)
             return summary
         } catch StoreError.conflict(let what) {
             logger.debug("unit of work conflicted on \(what); running the hook again")
@@ -97,10 +99,14 @@ extension Metagov {
     }
 
     /// Sends the signals and modification notices of a committed unit of work.
-    private func publish(_ summary: CommitSummary, newProcessID: Int64?) {
+    private func publish(_ summary: CommitSummary, _ published: Published) {
         var modifications: [Modification] = []
+        if let plugin = summary.plugin {
+            instanceCache.invalidate()
+            if !published.newInstance { modifications.append(Modification(kind: .changed, object: .plugin(plugin))) }
+        }
         for (before, after) in summary.processes {
-            if after.id != newProcessID { modifications.append(Modification(kind: .changed, object: .process(after))) }
+            if after.id != published.newProcessID { modifications.append(Modification(kind: .changed, object: .process(after))) }
             if before.status != after.status || before.outcome != after.outcome {
                 signals.send(Signal(name: SignalName.processUpdated, sender: after.plugin, payload: .process(after)))
             }
@@ -113,6 +119,12 @@ extension Metagov {
             }
         }
     }
+}
+
+/// What a unit of work created, so that its notices report it as new rather than changed.
+private struct Published {
+    let newProcessID: Int64?
+    let newInstance: Bool
 }
 
 extension ProcessTarget {

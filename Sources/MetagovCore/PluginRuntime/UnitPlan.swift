@@ -5,6 +5,8 @@ struct CommitSummary: Sendable {
     /// Processes the hook changed or started, as loaded (or built) and as saved.
     var processes: [(before: GovernanceProcess, after: GovernanceProcess)] = []
     var events: [Event] = []
+    /// The instance, when the hook changed its community platform id.
+    var plugin: PluginInstance?
 
     func saved(_ id: Int64) -> GovernanceProcess? { processes.first { $0.after.id == id }?.after }
 }
@@ -12,8 +14,7 @@ struct CommitSummary: Sendable {
 /// What a unit of work writes, taken from its context once the hook returned, and how to write it: the body of
 /// its store write, run in its own savepoint of the writer's batch.
 struct UnitPlan: Sendable {
-    let pluginID: Int64
-    let community: String
+    let instance: PluginInstance
     let stateChanges: [String: JSONValue?]
     let stateExpectations: StateExpectations
     /// The process being started, as the hook left it.
@@ -23,11 +24,16 @@ struct UnitPlan: Sendable {
     /// Per process, the entries read (checked) and written.
     let entries: [Int64: ProcessHandle.EntryWork]
     let events: [NewEvent]
+    /// The instance's new community platform id (`.some(nil)`: cleared).
+    let communityPlatformID: String??
+    let linkedAccounts: [RemoteEffects.LinkedAccountRequest]
+
+    private var pluginID: Int64 { instance.id }
+    private var community: String { instance.community }
 
     init(_ context: PluginContext, now: Date) {
         let work = context.pendingWork
-        pluginID = context.instance.id
-        community = context.instance.community
+        instance = context.instance
         stateChanges = work.stateChanges
         stateExpectations = StateExpectations(values: work.stateReads, whole: work.wholeState)
         var newProcess: (GovernanceProcess, GovernanceProcess)?
@@ -48,12 +54,14 @@ struct UnitPlan: Sendable {
         self.updates = updates
         self.entries = entries
         events = work.events
+        communityPlatformID = work.communityPlatformID
+        linkedAccounts = work.linkedAccounts
     }
 
     /// Whether the unit has nothing to write (what it read needs no check then).
     var isEmpty: Bool {
         stateChanges.isEmpty && events.isEmpty && newProcess == nil && updates.isEmpty
-            && entries.values.allSatisfy(\.changes.isEmpty)
+            && entries.values.allSatisfy(\.changes.isEmpty) && communityPlatformID == nil && linkedAccounts.isEmpty
     }
 
     /// What the unit read and writes, for ``PendingWrites``.
@@ -83,6 +91,18 @@ struct UnitPlan: Sendable {
         // What the unit read of the state is checked even when it writes none of it (it wrote something else).
         if !stateChanges.isEmpty || !stateExpectations.isEmpty {
             try writer.updatePluginState(pluginID: pluginID, changes: stateChanges, expecting: stateExpectations)
+        }
+        if let platformID = communityPlatformID, platformID != instance.communityPlatformID {
+            summary.plugin = try writer.updatePlugin(id: pluginID, communityPlatformID: platformID, config: instance.config)
+        }
+        let platformID = summary.plugin?.communityPlatformID ?? instance.communityPlatformID
+        for request in linkedAccounts {
+            _ = try IdentityService.addLinkedAccount(
+                LinkedAccount(
+                    externalID: request.externalID ?? 0, community: community, platformType: instance.name,
+                    platformIdentifier: request.platformIdentifier, communityPlatformID: platformID,
+                    customData: request.customData, linkType: request.linkType, linkQuality: request.linkQuality),
+                newID: request.externalID == nil, writer)
         }
         for (read, changed) in updates {
             summary.processes.append((read, try writer.updateProcess(changed)))

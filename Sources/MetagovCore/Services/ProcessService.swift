@@ -103,7 +103,7 @@ public struct ProcessService: Sendable {
             return (process, try reader.plugin(id: process.pluginID))
         }
         guard let instance else { throw MetagovError.notFound("plugin instance \(process.pluginID) of process \(id)") }
-        guard let type = core.catalog.types[process.plugin] else {
+        guard let type = core.catalog[process.plugin] else {
             throw MetagovError.failedPrecondition("plugin type '\(process.plugin)' of process \(id) is not loaded")
         }
         return (instance, type, process)

@@ -122,6 +122,8 @@ public protocol StoreReader {
     func deliveries(webhookID: Int64?, community: String?, status: DeliveryStatus?, afterID: Int64?, limit: Int) throws -> [OutboundDelivery]
     /// Pending deliveries due at `now`, oldest first.
     func dueDeliveries(now: Date, limit: Int) throws -> [OutboundDelivery]
+    /// The definitions of the plugin types plugin hosts registered, by name (JSON objects the core wrote).
+    func remotePluginTypeDefinitions() throws -> [String: JSONValue]
 }
 
 /// Write operations, available inside ``Store/write(_:)`` only. Each write stamps `updatedAt` (and
@@ -203,4 +205,6 @@ public protocol StoreWriter: StoreReader {
     func insertAPIToken(name: String, scope: TokenScope, secretHash: String, expiresAt: Date?) throws -> APIToken
     /// Marks the token revoked; false when there is no such (unrevoked) token.
     func revokeAPIToken(id: Int64) throws -> Bool
+    /// Keeps the definition of plugin type `name` registered by a plugin host, replacing an earlier one.
+    func saveRemotePluginTypeDefinition(name: String, definition: JSONValue) throws
 }

@@ -69,7 +69,7 @@ extension Metagov_V1_GovernanceProcess {
         self.init(
             id: process.id, community: process.community, plugin: process.plugin, name: process.name,
             status: .init(process.status), outcome: .wrapping(process.outcome), errors: .wrapping(process.errors),
-            url: "", callbackUrl: process.callbackURL ?? "",
+            url: process.url ?? "", callbackUrl: process.callbackURL ?? "",
             createdAt: .init(process.createdAt), updatedAt: .init(process.updatedAt))
     }
 }

@@ -5,7 +5,7 @@ import MetagovCore
 enum ProcessRow {
     static let columns = """
         id, plugin_id, community, plugin, name, status, outcome, errors, state, callback_url, created_at, \
-        updated_at, version
+        updated_at, version, url
         """
 
     static func decode(_ row: StoredRow) throws -> GovernanceProcess {
@@ -17,7 +17,7 @@ enum ProcessRow {
             errors: try StoredJSON.optional(row, 7, column: "process.errors"),
             state: try StoredJSON.object(row, 8, column: "process.state"), callbackURL: try row.decode(atIndex: 9),
             createdAt: try StoredTime.date(row, 10), updatedAt: try StoredTime.date(row, 11),
-            version: try row.decode(atIndex: 12))
+            version: try row.decode(atIndex: 12), url: try row.decode(atIndex: 13))
     }
 
     static func describe(id: Int64) -> String { "process \(id)" }
@@ -81,12 +81,12 @@ extension SQLiteWriter {
             try execute(
                 """
                 INSERT INTO process (id, plugin_id, community, plugin, name, status, outcome, errors, state,
-                                     callback_url, created_at, updated_at, version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                                     callback_url, created_at, updated_at, version, url)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
                 """,
                 [process.id, process.pluginID, process.community, process.plugin, process.name, process.status.rawValue,
                  StoredJSON.text(process.outcome), StoredJSON.text(process.errors), StoredJSON.text(process.state),
-                 process.callbackURL, now, now])
+                 process.callbackURL, now, now, process.url])
         }
         var inserted = process
         (inserted.createdAt, inserted.updatedAt, inserted.version) = (StoredTime.date(now), StoredTime.date(now), 1)
@@ -118,12 +118,13 @@ extension SQLiteWriter {
         let now = StoredTime.now()
         let stored = try fetchOne(
             """
-            UPDATE process SET status = ?, outcome = ?, errors = ?, state = ?, updated_at = ?, version = version + 1
+            UPDATE process SET status = ?, outcome = ?, errors = ?, state = ?, url = ?, updated_at = ?,
+                               version = version + 1
             WHERE id = ? AND version = ?
             RETURNING plugin_id, community, plugin, name, callback_url, created_at, version
             """,
             [process.status.rawValue, StoredJSON.text(process.outcome), StoredJSON.text(process.errors),
-             StoredJSON.text(process.state), now, process.id, process.version]
+             StoredJSON.text(process.state), process.url, now, process.id, process.version]
         ) { row in
             var updated = process
             updated.pluginID = try row.decode(atIndex: 0)
