@@ -43,7 +43,12 @@ let package = Package(
                 "MetagovJSON", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        .target(name: "MetagovSQLite", dependencies: ["MetagovCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "MetagovSQLite",
+            dependencies: [
+                "MetagovCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
         .target(
             name: "MetagovPostgres",
             dependencies: [
@@ -151,7 +156,7 @@ let package = Package(
             name: "MetagovPluginsTests", dependencies: ["MetagovCore", "MetagovPlugins", "MetagovTestSupport"]),
         .testTarget(
             name: "ThirdPartyPluginTests", dependencies: ["MetagovCore", "MetagovPlugins", "MetagovTestSupport"]),
-        .testTarget(name: "MetagovdTests", dependencies: ["MetagovCore", "MetagovTestSupport"]),
+        .testTarget(name: "MetagovdTests", dependencies: ["MetagovCore", "MetagovSQLite", "MetagovTestSupport"]),
         .testTarget(name: "MetagovGRPCTests", dependencies: ["MetagovGRPC", "MetagovHTTP2", "MetagovHTTP"]),
         .testTarget(name: "MetagovProtoTests", dependencies: ["MetagovProto", "MetagovProtoGRPC", "MetagovGRPC"]),
         .testTarget(
@@ -171,7 +176,8 @@ let package = Package(
 // (the handler thread pool) instead of switching executors at every call (SE-0461); about 9% more
 // PerformAction calls per second under h2load (A/B against the same commit without it).
 let callPathModules = [
-    "MetagovCore", "MetagovRPC", "MetagovPlugins", "MetagovGRPC", "MetagovProto", "MetagovProtoGRPC", "MetagovProtoJSON",
+    "MetagovCore", "MetagovSQLite", "MetagovRPC", "MetagovPlugins", "MetagovGRPC", "MetagovProto", "MetagovProtoGRPC",
+    "MetagovProtoJSON",
 ]
 for target in package.targets where callPathModules.contains(target.name) {
     target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]

@@ -81,6 +81,14 @@ public struct GlobalOptions: ParsableArguments {
         return try openCore(registry: registry, config: config)
     }
 
+    /// ``openCore()`` with the plugin types plugin hosts registered with a server on this database (listed and
+    /// enabled like the others; their hooks need a connected host).
+    package func openCoreWithRemoteTypes() async throws -> Metagov {
+        let core = try openCore()
+        try await core.pluginHosts.restore()
+        return core
+    }
+
     /// Opens the core on the database with extensions already loaded.
     public func openCore(registry: ExtensionRegistry, config: MetagovConfig) throws -> Metagov {
         try Metagov(store: openStore(location(config: config)), registry: registry, config: config)

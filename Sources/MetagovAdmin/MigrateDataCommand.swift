@@ -10,9 +10,10 @@ public struct MigrateDataCommand: AsyncParsableCommand {
         commandName: "migrate-data",
         abstract: "Copy everything from an SQLite database into a PostgreSQL database, then verify the counts.",
         discussion: """
-            Copies communities, plugin instances and their state, processes, events with their cursors (and the \
-            last cursor issued, so new events continue after them), identities, API tokens, webhook \
-            subscriptions and the outbox, keeping every id, in one transaction: a failed copy leaves the target \
+            Copies communities, plugin instances and their state, processes and their entries (a poll's \
+            ballots), events with their cursors (and the last cursor issued, so new events continue after them), \
+            identities, API tokens, webhook subscriptions, the outbox and the plugin types plugin hosts \
+            registered, keeping every id, in one transaction: a failed copy leaves the target \
             as it was. Then compares the number of rows of every table. A target that already holds data is \
             refused unless --replace is given (which deletes what it holds first). Stop the gateways using \
             either database while it runs.

@@ -7,12 +7,13 @@ package struct PluginGroupCommand: ParsableCommand {
         commandName: "plugin", abstract: "List plugin types; enable, disable and list plugin instances.",
         subcommands: [Types.self, Enable.self, Disable.self, List.self])
 
-    struct Types: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the plugin types with their schemas.")
+    struct Types: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the plugin types with their schemas (built-in ones and those plugin hosts registered).")
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            Output.print(.array(try global.openCore().plugins.types().map(\.json)))
+        func run() async throws {
+            Output.print(.array(try await global.openCoreWithRemoteTypes().plugins.types().map(\.json)))
         }
     }
 
@@ -25,7 +26,7 @@ package struct PluginGroupCommand: ParsableCommand {
 
         func run() async throws {
             let config = try parseJSONArgument(config, option: "config")
-            Output.print(try await global.openCore().plugins.enable(community: community, name: name, config: config))
+            Output.print(try await global.openCoreWithRemoteTypes().plugins.enable(community: community, name: name, config: config))
         }
     }
 

@@ -13,13 +13,14 @@ package struct TokenCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a token and print it (only now: just a hash is stored).")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "admin, or community:SLUG for a token limited to one community.") var scope: String
+        @Option(help: "admin; community:SLUG for a token limited to one community; plugin-host[:TYPE,...] for a plugin host (it may only connect and serve plugin types, the named ones when given).")
+        var scope: String
         @Option(help: "Unique name (generated when omitted).") var name: String?
         @Option(help: "Lifetime, e.g. 3600s, 90m, 12h, 30d (default: no expiry).") var expires: String?
 
         func run() async throws {
             guard let tokenScope = TokenScope(scope) else {
-                throw ValidationError("--scope must be 'admin' or 'community:SLUG', got '\(scope)'")
+                throw ValidationError("--scope must be 'admin', 'community:SLUG' or 'plugin-host[:TYPE,...]', got '\(scope)'")
             }
             let lifetime = try expires.map(parseDuration)
             let (token, record) = try await global.openCore().tokens.create(scope: tokenScope, name: name, expiresIn: lifetime)

@@ -33,6 +33,16 @@ public final class Metagov: Sendable {
     let eventTail = EventTail()
     /// Event streams waiting for the log to grow, woken by other processes' commits.
     let logWatchers = WatcherSet()
+    /// Writes of units of work queued for the store and not committed yet.
+    let pendingWrites = PendingWrites()
+    /// Process ids reserved in the store for processes being started.
+    let processIDs = ProcessIDReservations()
+    /// The connected plugin hosts and the invocations in flight to them.
+    let hostRouter: PluginHostRouter
+    /// Serializes registrations of plugin hosts, so that concurrent ones see each other's types.
+    let registrations = KeyedAsyncLock()
+    /// When each periodic task last ran for each instance ("ID/TASK"), for tasks with an interval.
+    let periodicRuns = Locked<[String: Date]>([:])
 
     /// Builds the core from loaded extensions: resolves plugin types, actions and their chains, auth
     /// functions, validators and signal subscriptions, and calls every ``Configurable``.
@@ -60,8 +70,10 @@ public final class Metagov: Sendable {
         for provider in registry.implementations(of: (any ValidatorProvider).self) {
             formats.merge(provider.validators()) { _, later in later }
         }
-        self.catalog = try PluginCatalog(registry: registry, formats: formats)
-        self.auth = AuthTable(registry: registry, catalog: catalog)
+        self.auth = AuthTable(registry: registry)
+        self.catalog = try PluginCatalog(registry: registry, formats: formats, auth: auth)
+        let timeout = config.double(CoreConfig.pluginHostInvocationTimeout) ?? 30
+        self.hostRouter = PluginHostRouter(invocationTimeout: timeout > 0 ? .milliseconds(Int64(timeout * 1000)) : nil)
         self.observers = registry.implementations(of: (any ModificationObserver).self)
         let authentication = registry.implementations(of: (any AuthenticationProvider).self)
         self.tokenCodec = authentication.compactMap { $0.tokenCodec() }.last ?? MetagovTokenCodec()
@@ -116,6 +128,8 @@ public final class Metagov: Sendable {
     public var authorization: AuthorizationService { AuthorizationService(core: self) }
     public var tokens: TokenService { TokenService(core: self) }
     public var outbox: OutboxService { OutboxService(core: self) }
+    /// Plugin types served out of process: registering plugin hosts and routing invocations to them.
+    package var pluginHosts: PluginHostService { PluginHostService(core: self) }
 
     /// The current time of the core's clock.
     public func now() -> Date { clock.now() }
@@ -140,7 +154,18 @@ public final class Metagov: Sendable {
 
     /// The registered plugin type `name`, or NOT_FOUND.
     func pluginType(_ name: String) throws -> RegisteredPluginType {
-        guard let type = catalog.types[name] else { throw MetagovError.notFound("plugin type '\(name)'") }
+        guard let type = catalog[name] else { throw MetagovError.notFound("plugin type '\(name)'") }
         return type
+    }
+
+    /// The auth function deciding `action`: a plugin action's (`plugin.slug`, resolved with its type) or a
+    /// core action's.
+    func resolveAuth(_ action: String) -> AuthTable.Resolved {
+        if let dot = action.firstIndex(of: "."), let type = catalog[String(action[..<dot])],
+            let resolved = type.actions[String(action[action.index(after: dot)...])]
+        {
+            return resolved.auth
+        }
+        return auth.resolve(action)
     }
 }

@@ -95,9 +95,18 @@ public final class PostgresStore: Store {
     /// Runs `body` on the writer thread as one unit of work of the next batch (its own savepoint in the batch's
     /// transaction) and returns its result once the batch committed.
     public func write<T: Sendable>(_ body: @Sendable (any StoreWriter) throws -> T) async throws -> T {
+        try await write(body, whenQueued: {})
+    }
+
+    /// ``write(_:)``; this gateway's units are performed in the order they were queued, and `whenQueued` runs
+    /// while this unit is being queued (no unit can be queued meanwhile). Other gateways' units are not in that
+    /// order: what they commit meanwhile is caught by the checks of the units' reads.
+    public func write<T: Sendable>(
+        _ body: @Sendable (any StoreWriter) throws -> T, whenQueued: @escaping @Sendable () -> Void
+    ) async throws -> T {
         try await withoutActuallyEscaping(body) { body in
             try await withUnsafeThrowingContinuation { continuation in
-                writer.submit(PendingWrite(body, continuation))
+                writer.submit(PendingWrite(body, continuation), whenQueued: whenQueued)
             }
         }
     }

@@ -5,8 +5,8 @@ import MetagovProto
 import MetagovProtoGRPC
 import MetagovProtoJSON
 
-/// The gRPC API of a `Metagov` core: the six `metagov.v1` services plus the standard health and reflection
-/// services, as a method table for `GRPCServer`.
+/// The gRPC API of a `Metagov` core: the `metagov.v1` services (the six for drivers and `PluginHost` for plugin
+/// hosts) plus the standard health and reflection services, as a method table for `GRPCServer`.
 public struct MetagovAPI: Sendable {
     /// The method table to serve.
     public let methods: MethodTable
@@ -18,7 +18,12 @@ public struct MetagovAPI: Sendable {
     /// - Parameters:
     ///   - requireAuthentication: when false (local development), every caller is an administrator.
     ///   - metrics: `GET /metrics` on the port (Prometheus text), when given.
-    public init(core: Metagov, requireAuthentication: Bool = true, metrics: MetricsExposition? = nil) {
+    ///   - maxMessageSize: the server's message size limit, told to plugin hosts as the largest answer they may
+    ///     send.
+    public init(
+        core: Metagov, requireAuthentication: Bool = true, metrics: MetricsExposition? = nil,
+        maxMessageSize: Int = 4 * 1024 * 1024
+    ) {
         let access = CallGuard(core: core, enforced: requireAuthentication)
         var table = MethodTable()
         CommunitiesService(core: core, access: access).register(into: &table)
@@ -27,6 +32,9 @@ public struct MetagovAPI: Sendable {
         ProcessesService(core: core, access: access).register(into: &table)
         EventsService(core: core, access: access).register(into: &table)
         IdentityRPCService(core: core, access: access).register(into: &table)
+        PluginHostRPCService(
+            core: core, access: access, settings: PluginHostSettings(config: core.config, maxMessageSize: maxMessageSize)
+        ).register(into: &table)
         let servedServices = Set(table.paths.compactMap { $0.split(separator: "/").first.map(String.init) })
         let health = HealthStatus(services: servedServices.sorted())
         HealthService(health: health, access: access).registerOnLoop(into: &table)
@@ -39,5 +47,15 @@ public struct MetagovAPI: Sendable {
         self.methods = table
         self.health = health
         self.http = HTTPRoutes(core: core, health: health, metrics: metrics, access: access)
+        self.core = core
+    }
+
+    private let core: Metagov
+
+    /// Starts shutting down: health turns NOT_SERVING and plugin hosts are drained (their streams end once
+    /// their invocations did), so that only calls in progress hold the server's shutdown grace period.
+    public func beginShutdown() {
+        health.setAll(.notServing)
+        core.pluginHosts.shutdown()
     }
 }

@@ -16,20 +16,27 @@ public enum SQLiteStoreError: Error, Sendable, Equatable {
 
 /// The embedded ``Store``: SQLite through GRDB.
 ///
-/// A file store is a `DatabasePool` in WAL mode with foreign keys on and a busy timeout, so a CLI process and a
+/// A file store is a database in WAL mode with foreign keys on and a busy timeout, so a CLI process and a
 /// server can share the file. The schema is created and upgraded by versioned migrations when the store opens.
 ///
-/// - Reads run inline on the calling thread, on one of a pool of snapshot connections large enough that a
-///   caller never waits for a free one; WAL readers never wait for a writer.
-/// - Writes go to one dedicated ``WriterThread`` that commits queued units of work together; callers suspend
-///   until their unit is committed. Waiting for another process's write lock happens on that thread only.
+/// - Reads run inline on the calling thread, each on a read-only connection of a ``ReaderPool`` that grows
+///   so that a reader never waits for another; WAL readers never wait for the writer.
+/// - Writes go to one dedicated ``WriterThread`` that commits every queued unit of work together (group
+///   commit), each in its own savepoint; callers suspend until their unit is committed. Waiting for another
+///   process's write lock happens on that thread only. A ``Checkpointer`` thread copies the log back into the
+///   database file, so commits never wait for that.
+/// - Durability: the writer's connection runs with `synchronous = FULL`, so a commit returns, and its callers
+///   are answered, only after the write-ahead log is synced to disk: a committed unit survives a process crash
+///   and a power loss. Group commit pays that sync once per batch, not once per unit.
 public final class SQLiteStore: Store {
     /// How long a write waits for another process's write to finish, by default, before failing with
     /// ``StoreError/unavailable(_:)``.
     public static let defaultBusyTimeout: Double = 5
 
-    private let database: any DatabaseWriter
+    private let readers: ReaderPool
     private let writer: WriterThread
+    /// Only for ``executeRawSQL(_:)`` and ``journalMode()``.
+    private let writerConnection: DatabaseQueue
 
     /// Opens the database file at `path`, creating it when missing (readable and writable by its owner only:
     /// it holds token hashes; SQLite gives the `-wal` and `-shm` files the same mode) and migrating it to the
@@ -41,19 +48,25 @@ public final class SQLiteStore: Store {
         let created = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         if created >= 0 { close(created) }
         var configuration = Self.configuration(busyTimeout: busyTimeout)
-        // Every thread that may read at once gets its own connection: the API's handler threads, Swift's
-        // cooperative pool (the scheduler, the delivery worker) and a margin.
-        configuration.maximumReaderCount = 2 * ProcessInfo.processInfo.activeProcessorCount + 4
-        let pool = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrate(pool)
-        database = pool
-        writer = WriterThread(database: pool, busyTimeout: busyTimeout)
+        configuration.journalMode = .wal
+        let connection = try DatabaseQueue(path: path, configuration: configuration)
+        // After GRDB's WAL set-up, which chooses NORMAL: commits sync the log before they return.
+        try connection.inDatabase { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+        try Self.migrate(connection)
+        var readOnlyConfiguration = Self.configuration(busyTimeout: busyTimeout)
+        readOnlyConfiguration.readonly = true
+        let readOnly = readOnlyConfiguration
+        readers = ReaderPool { try DatabaseQueue(path: path, configuration: readOnly) }
+        writerConnection = connection
+        let checkpointer = Checkpointer(connection: try DatabaseQueue(path: path, configuration: configuration))
+        writer = WriterThread(connection: connection, busyTimeout: busyTimeout, checkpointer: checkpointer)
     }
 
-    private init(memory queue: DatabaseQueue) throws {
-        try Self.migrate(queue)
-        database = queue
-        writer = WriterThread(database: queue, busyTimeout: Self.defaultBusyTimeout)
+    private init(memory connection: DatabaseQueue) throws {
+        try Self.migrate(connection)
+        readers = ReaderPool(shared: connection)
+        writerConnection = connection
+        writer = WriterThread(connection: connection, busyTimeout: Self.defaultBusyTimeout, checkpointer: nil)
     }
 
     deinit { writer.stop() }
@@ -82,27 +95,40 @@ public final class SQLiteStore: Store {
 
     /// The journal mode SQLite reports: `wal` for file stores, `memory` for in-memory ones.
     public func journalMode() throws -> String {
-        try readNow { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
+        try writerConnection.inDatabase { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
     }
 
-    /// Runs raw SQL in a write transaction: a hook for tests (`@testable import`) that need to damage or
-    /// inspect the file in ways the ``Store`` API does not allow.
+    /// The `synchronous` setting of the connection that commits (2: FULL).
+    public func synchronousSetting() throws -> Int {
+        try writerConnection.inDatabase { try Int.fetchOne($0, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// Runs raw SQL in a write transaction, outside the writer thread: a hook for tests (`@testable import`) that
+    /// need to damage or inspect the file in ways the ``Store`` API does not allow.
     func executeRawSQL(_ sql: String) throws {
-        try database.write { try $0.execute(sql: sql) }
+        try writerConnection.write { try $0.execute(sql: sql) }
     }
 
     /// Runs `body` on a consistent snapshot, on the calling thread; `body` gets a reader only (SQLite refuses
-    /// writes here).
+    /// writes on read-only connections).
     public func read<T: Sendable>(_ body: @Sendable (any StoreReader) throws -> T) async throws -> T {
-        try readNow { try body(SQLiteReader(db: $0)) }
+        try readers.read { try body(SQLiteReader(db: $0)) }
     }
 
     /// Runs `body` on the writer thread as one unit of work of the next batch (its own savepoint in the batch's
     /// transaction) and returns its result once the batch committed.
     public func write<T: Sendable>(_ body: @Sendable (any StoreWriter) throws -> T) async throws -> T {
+        try await write(body, whenQueued: {})
+    }
+
+    /// ``write(_:)``; units are performed in the order they were queued, and `whenQueued` runs while this unit
+    /// is being queued (no unit can be queued meanwhile).
+    public func write<T: Sendable>(
+        _ body: @Sendable (any StoreWriter) throws -> T, whenQueued: @escaping @Sendable () -> Void
+    ) async throws -> T {
         try await withoutActuallyEscaping(body) { body in
             try await withUnsafeThrowingContinuation { continuation in
-                writer.submit(PendingWrite(body, continuation))
+                writer.submit(PendingWrite(body, continuation), whenQueued: whenQueued)
             }
         }
     }
@@ -119,13 +145,8 @@ public final class SQLiteStore: Store {
     /// Never: there is no other gateway.
     public func isTurnTaken(key: Int64) -> Bool { false }
 
-    /// A synchronous read (GRDB's blocking `read`, chosen explicitly outside any async context).
-    private func readNow<T>(_ body: (Database) throws -> T) throws -> T {
-        try database.read(body)
-    }
-
-    /// A synchronous read for exporting the data (`Export.swift`).
+    /// A synchronous read on one snapshot, on the calling thread, for exporting the data (`Export.swift`).
     func exportSnapshot<T>(_ body: (Database) throws -> T) throws -> T {
-        try readNow(body)
+        try readers.read(body)
     }
 }

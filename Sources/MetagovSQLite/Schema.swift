@@ -14,6 +14,8 @@ enum Schema {
         ("v2-api-tokens", v2),
         ("v3-event-retention", v3),
         ("v4-outbound-delivery", v4),
+        ("v5-keyed-state", v5),
+        ("v6-plugin-hosts", v6),
     ]
 
     static var migrationNames: Set<String> { Set(migrations.map(\.name)) }
@@ -173,6 +175,36 @@ enum Schema {
             CREATE INDEX delivery_due ON delivery(status, next_attempt_at);
             CREATE INDEX delivery_webhook ON delivery(webhook_id, id);
             CREATE INDEX delivery_community ON delivery(community, id);
+            """)
+    }
+
+    /// Keyed state (issue 11): entries of a process, one row per key (a poll's votes), written and checked key
+    /// by key; plugin state is checked key by key too, so its whole-state version goes. Plugins by community in
+    /// id order, for reading a community (or a page of them) with its plugins without sorting.
+    private static func v5(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE process_entry (
+                process_id INTEGER NOT NULL REFERENCES process(id) ON DELETE CASCADE,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (process_id, key)
+            ) WITHOUT ROWID;
+            ALTER TABLE plugin DROP COLUMN state_version;
+            CREATE INDEX plugin_community ON plugin(community, id);
+            """)
+    }
+
+    /// Plugins out of process (issue 9): the url of a process on its platform, and the plugin types plugin
+    /// hosts registered (kept so that they are listed and can be enabled while no host is connected).
+    private static func v6(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE process ADD COLUMN url TEXT;
+
+            CREATE TABLE remote_plugin_type (
+                name TEXT PRIMARY KEY NOT NULL,
+                definition TEXT NOT NULL,
+                updated_at REAL NOT NULL
+            ) WITHOUT ROWID;
             """)
     }
 }

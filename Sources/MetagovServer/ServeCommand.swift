@@ -74,6 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
         let location = try global.location(config: config)
         guard let store = try await Self.openStore(location, global: global, signals: signals, logger: logger) else { return }
         let core = try Metagov(store: store, registry: registry, config: config)
+        try await core.pluginHosts.restore()
         let metrics = observability.noMetrics ? nil : Self.startMetrics(core: core, isPublic: observability.metricsPublic)
         if noAuth {
             logger.warning("authentication is OFF (--no-auth): every caller is an administrator; never expose this server")
@@ -81,7 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
             let tokenFile = adminTokenFile ?? Self.adminTokenPath(location)
             try await Self.bootstrapAdminToken(core: core, path: tokenFile, logger: logger)
         }
-        let api = MetagovAPI(core: core, requireAuthentication: !noAuth, metrics: metrics)
+        let api = MetagovAPI(core: core, requireAuthentication: !noAuth, metrics: metrics, maxMessageSize: maxMessageSize)
         var configuration = GRPCServerConfiguration()
         configuration.host = host
         configuration.port = port
@@ -130,7 +131,7 @@ struct ServeCommand: AsyncParsableCommand {
         let delivery = Task { await worker.run() }
         let signal = await signals.next()
         logger.info("shutting down", metadata: ["signal": "\(signal)"])
-        api.health.setAll(.notServing)
+        api.beginShutdown()
         scheduler.cancel()
         await server.shutdown()
         withExtendedLifetime(reload) {}

@@ -7,27 +7,27 @@ import MetagovProto
 import MetagovProtoGRPC
 import MetagovProtoJSON
 
-/// `metagov-bench`: event append and delivery rates and delivery latency with 0, 1, 10 and 100 concurrent
+/// `metagov-bench fanout`: event append and delivery rates and delivery latency with 0, 1, 10 and 100 concurrent
 /// subscribers, against a running server (`--no-auth`); each subscriber checks it receives every new event
 /// exactly once, in cursor order. Run by `bench/event-fanout`.
-@main
 struct EventFanout: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "metagov-bench",
+        commandName: "fanout",
         abstract: "Event fan-out benchmark: appended and delivered events/s, delivery latency p50/p99.")
 
-    @Option(help: "Server HOST:PORT.") var server: String
+    @Option(help: "Server HOST:PORT.") var server: ServerAddress
     @Option(
         name: .customLong("subscribe-server"),
         help: "HOST:PORT the subscribers use (default: --server): another gateway on the same database measures delivery across gateways.")
-    var subscribeServer: String?
+    var subscribeServer: ServerAddress?
     @Option(help: "Events appended per round.") var events = 4000
     @Option(help: "Concurrent writers (one poll vote each, so they never conflict).") var writers = 8
     @Option(help: "Subscriber counts, comma separated.") var subscribers = "0,1,10,100"
 
     func run() async throws {
-        let (host, port) = try Self.address(server, option: "--server")
-        let (subscribeHost, subscribePort) = try Self.address(subscribeServer ?? server, option: "--subscribe-server")
+        let (host, port) = (server.host, server.port)
+        let subscribeAddress = subscribeServer ?? server
+        let (subscribeHost, subscribePort) = (subscribeAddress.host, subscribeAddress.port)
         let setup = try await MetagovClient.connect(host: host, port: port)
         _ = try await setup.communities.createCommunity(.init(slug: "fanout", readableName: "Fan-out"))
         _ = try await setup.plugins.enablePlugin(.init(community: "fanout", name: "poll"))
@@ -37,7 +37,7 @@ struct EventFanout: AsyncParsableCommand {
         var round = 0
         for count in subscribers.split(separator: ",").compactMap({ Int($0) }) {
             round += 1
-            // Fresh polls every round: a poll's state grows with its votes, which would slow later rounds down.
+            // Fresh polls every round, so that every round starts alike.
             var votes: [Int64] = []
             for n in 0..<writers {
                 votes.append(try await setup.processes.startProcess(.init(
@@ -113,13 +113,6 @@ struct EventFanout: AsyncParsableCommand {
         await setup.close()
     }
 
-    private static func address(_ text: String, option: String) throws -> (String, Int) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else {
-            throw ValidationError("\(option) must be HOST:PORT")
-        }
-        return (String(text[..<colon]), port)
-    }
-
     private func lastCursor(_ client: MetagovClient) async throws -> UInt64 {
         var options = GRPCCallOptions()
         options.timeout = .milliseconds(300)
@@ -133,20 +126,3 @@ struct EventFanout: AsyncParsableCommand {
     }
 }
 
-/// A subscriber saw something other than every new event once, in cursor order.
-struct FanoutError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
-
-extension Sequence {
-    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
-        var result: [T] = []
-        for element in self { result.append(try await transform(element)) }
-        return result
-    }
-}

@@ -17,6 +17,28 @@ import Testing
         #expect(error?.message == "community 'my-town_1' not found")
     }
 
+    @Test(arguments: StoreBackend.available) func detailsCarryEachCommunitysPluginsPageByPage(_ backend: StoreBackend) async throws {
+        let core = try makeCore(backend: backend)
+        for slug in ["d", "a", "c", "b"] {
+            _ = try await core.communities.create(slug: slug, readableName: slug.uppercased())
+        }
+        for (slug, team) in [("a", "t1"), ("c", "t1"), ("a", "t2")] {
+            _ = try await core.plugins.enable(community: slug, name: "widget", config: ["token": "x", "team": .string(team)])
+        }
+        let a = try await core.communities.details("a")
+        #expect(a.community.readableName == "A")
+        #expect(a.plugins.map(\.communityPlatformID) == ["t1", "t2"])
+        #expect(try await core.communities.details("b").plugins.isEmpty)
+        #expect(await metagovError { _ = try await core.communities.details("zz") }?.code == .notFound)
+        let first = try await core.communities.listDetails(pageSize: 3)
+        #expect(first.items.map(\.community.slug) == ["a", "b", "c"])
+        #expect(first.items.map(\.plugins.count) == [2, 0, 1])
+        #expect(first.items[0] == a)
+        let second = try await core.communities.listDetails(pageSize: 3, pageToken: first.nextPageToken)
+        #expect(second.items.map(\.community.slug) == ["d"])
+        #expect(second.items[0].plugins.isEmpty && second.nextPageToken == nil)
+    }
+
     @Test(arguments: StoreBackend.available) func generatesSlugWhenNoneGiven(_ backend: StoreBackend) async throws {
         let core = try makeCore(backend: backend)
         let a = try await core.communities.create(readableName: "A")

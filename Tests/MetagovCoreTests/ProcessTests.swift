@@ -97,11 +97,29 @@ import Testing
         #expect(try await core.processes.get(process.id).status == .pending)
         _ = try await core.actions.perform(community: "c", plugin: "widget", action: "bump")
         // Make the update hook complete the process.
-        _ = try await core.store.write { try $0.updatePluginState(pluginID: instance.id, changes: ["ready": true], expectedVersion: nil) }
+        try await core.store.write { try $0.updatePluginState(pluginID: instance.id, changes: ["ready": true], expecting: StateExpectations()) }
         report = try await core.scheduler.tick()
         #expect(report.processesCompleted == 1)
         #expect(try await core.processes.get(process.id).outcome == ["decided": "by update"])
         #expect(try await core.plugins.state(pluginID: instance.id)["periodic_runs"] == 2)
+    }
+
+    @Test(arguments: StoreBackend.available) func concurrentStartsGetDistinctIDsFromFewReservations(_ backend: StoreBackend) async throws {
+        let core = try await coreWithWidget(backend: backend)
+        let ids = try await withThrowingTaskGroup(of: Int64.self) { group in
+            for n in 0..<40 {
+                group.addTask {
+                    try await core.processes.start(
+                        community: "c", plugin: "widget", process: "decision", parameters: ["question": .string("q\(n)")]
+                    ).id
+                }
+            }
+            return try await group.reduce(into: [Int64]()) { $0.append($1) }
+        }
+        #expect(Set(ids).count == 40)
+        // Reserved blocks double (1, 2, 4, ...) and only one reservation runs at a time: fewer than twice the
+        // ids used are ever reserved.
+        #expect(ids.max().map { $0 < 80 } == true)
     }
 
     @Test(arguments: StoreBackend.available) func actionsCanChangeTheirPluginsProcesses(_ backend: StoreBackend) async throws {

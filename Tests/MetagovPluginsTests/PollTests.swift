@@ -131,4 +131,43 @@ import Testing
         #expect(try await core.processes.get(process.id).outcome == ["votes": ["a": 10, "b": 20], "voter_count": 30])
         #expect(try await core.events.list().count == 30)
     }
+
+    @Test(arguments: StoreBackend.available) func eachBallotIsItsOwnEntryAndTheProcessStaysSmall(_ backend: StoreBackend) async throws {
+        let core = try await core(backend: backend)
+        let process = try await start(core, ["title": "Big", "options": ["a", "b"], "eligible_voters": ["v0", "v1", "v2", "v3"]])
+        for voter in ["v0", "v1", "v2", "v3", "v1"] { try await vote(core, process.id, voter, voter == "v0" ? "a" : "b") }
+        let stored = try await core.processes.get(process.id)
+        // The process record holds the options and the counts, never the voters.
+        #expect(Set(stored.state.keys) == ["title", "options", "restricted"])
+        #expect(stored.outcome == ["votes": ["a": 1, "b": 3], "voter_count": 4])
+        let id = process.id
+        let (ballot, eligible, stranger) = try await core.store.read { reader in
+            (try reader.processEntry(processID: id, key: "ballot:v1"), try reader.processEntry(processID: id, key: "eligible:v3"),
+             try reader.processEntry(processID: id, key: "ballot:nobody"))
+        }
+        #expect(ballot == "b" && eligible == true && stranger == nil)
+    }
+
+    @Test(arguments: StoreBackend.available) func aVoteStartedBeforeKeyedEntriesIsUpgradedOnItsNextVote(_ backend: StoreBackend) async throws {
+        let core = try await core(backend: backend)
+        let plugin = try await core.plugins.get(community: "c", name: "poll")
+        // A vote as the previous release stored it: ballots and eligible voters in the process state.
+        let legacy = try await core.store.write { writer in
+            try writer.insertProcess(
+                pluginID: plugin.id, name: "vote", status: .pending, outcome: ["votes": ["a": 1, "b": 1], "voter_count": 2],
+                errors: nil,
+                state: ["title": "Old", "options": ["a", "b"], "ballots": ["ann": "a", "bob": "b"], "eligible_voters": ["ann", "bob", "cy"]],
+                callbackURL: nil)
+        }
+        let changed = try await vote(core, legacy.id, "ann", "b")
+        #expect(changed["outcome"] == ["votes": ["a": 0, "b": 2], "voter_count": 2])
+        try await vote(core, legacy.id, "cy", "a")
+        let ineligible = await metagovError { try await vote(core, legacy.id, "dee", "a") }
+        #expect(ineligible?.message.contains("not eligible") == true)
+        let stored = try await core.processes.get(legacy.id)
+        #expect(Set(stored.state.keys) == ["title", "options", "restricted"])
+        #expect(stored.outcome == ["votes": ["a": 1, "b": 2], "voter_count": 3])
+        let events = try await core.events.list(EventFilter(eventTypes: ["vote_cast"]))
+        #expect(events.first?.data["previous_option"] == "a")
+    }
 }

@@ -70,9 +70,10 @@ final class ServerProcess: @unchecked Sendable {
     /// Starts the server and waits for its "serving on" line. Without `authentication`, it runs with
     /// `--no-auth` (every caller is an administrator). `port` 0 lets the system pick a free port. With
     /// `loopbackDeliveries` (the tests' webhook receivers listen on loopback), outbound deliveries may go to
-    /// 127.0.0.0/8.
+    /// 127.0.0.0/8. `environment` adds variables (configuration overrides) to the server's environment.
     func start(
-        authentication: Bool = false, port: Int = 0, extraArguments: [String] = [], loopbackDeliveries: Bool = true
+        authentication: Bool = false, port: Int = 0, extraArguments: [String] = [], loopbackDeliveries: Bool = true,
+        environment extra: [String: String] = [:]
     ) throws {
         let process = Process()
         process.executableURL = try Self.binary("metagovd")
@@ -81,6 +82,7 @@ final class ServerProcess: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "METAGOV_CONFIG")
         environment["METAGOV_DELIVERY_ALLOWED_DESTINATIONS"] = loopbackDeliveries ? "127.0.0.0/8" : nil
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let stdout = Pipe()
         self.stderr = Pipe()

@@ -51,7 +51,7 @@ import Testing
         let seed = try await Seed(store)
         let other = try await Seed(store, slug: "other")
         let (process, ids) = try await store.write { writer in
-            try writer.updatePluginState(pluginID: seed.plugin.id, changes: ["k": 1], expectedVersion: nil)
+            try writer.updatePluginState(pluginID: seed.plugin.id, changes: ["k": 1], expecting: StateExpectations())
             let process = try writer.insertProcess(pluginID: seed.plugin.id)
             _ = try writer.appendEvents([seed.event(), other.event()])
             let ids = try writer.createMetagovIDs(community: "c", count: 2).map(\.externalID)

@@ -26,7 +26,7 @@ import Testing
         let store = try backend.makeStore()
         _ = try await store.write { try $0.insertCommunity(slug: "c", readableName: "C") }
         let plugin = try await store.write { try $0.insertPlugin(community: "c", name: "p", communityPlatformID: nil, config: value) }
-        _ = try await store.write { try $0.updatePluginState(pluginID: plugin.id, changes: ["v": value], expectedVersion: nil) }
+        _ = try await store.write { try $0.updatePluginState(pluginID: plugin.id, changes: ["v": value], expecting: StateExpectations()) }
         let config = try #require(try await store.read { try $0.plugin(id: plugin.id) }?.config)
         #expect(identical(config, value), "config \(config) != \(value)")
         let state = try await store.read { try $0.pluginState(pluginID: plugin.id) }
@@ -65,7 +65,7 @@ import Testing
     @Test(arguments: StoreBackend.available) func integersStayIntegersAndNumbersStayNumbers(_ backend: StoreBackend) async throws {
         let store = try backend.makeStore()
         let seed = try await Seed(store)
-        _ = try await store.write { try $0.updatePluginState(pluginID: seed.plugin.id, changes: ["i": 2, "n": 2.0], expectedVersion: nil) }
+        _ = try await store.write { try $0.updatePluginState(pluginID: seed.plugin.id, changes: ["i": 2, "n": 2.0], expecting: StateExpectations()) }
         let state = try await store.read { try $0.pluginState(pluginID: seed.plugin.id) }
         guard case .integer(2) = state["i"] else { Issue.record("i is \(String(describing: state["i"]))"); return }
         guard case .number(2.0) = state["n"] else { Issue.record("n is \(String(describing: state["n"]))"); return }

@@ -77,7 +77,7 @@ import Testing
         let store = try backend.makeStore()
         let seed = try await Seed(store)
         let process = try await store.write { writer in
-            try writer.updatePluginState(pluginID: seed.plugin.id, changes: ["k": "v"], expectedVersion: nil)
+            try writer.updatePluginState(pluginID: seed.plugin.id, changes: ["k": "v"], expecting: StateExpectations())
             _ = try writer.appendEvents([seed.event()])
             return try writer.insertProcess(pluginID: seed.plugin.id)
         }
@@ -86,7 +86,7 @@ import Testing
         try await store.read { reader throws in
             #expect(try reader.plugin(id: seed.plugin.id) == nil)
             #expect(try reader.pluginState(pluginID: seed.plugin.id).isEmpty)
-            #expect(try reader.pluginStateVersion(pluginID: seed.plugin.id) == nil)
+            #expect(try reader.pluginState(pluginID: seed.plugin.id, key: "k") == nil)
             #expect(try reader.process(id: process.id) == nil)
             #expect(try reader.events(matching: EventFilter(), afterCursor: 0, limit: 10).map(\.pluginID) == [seed.plugin.id])
         }
@@ -95,33 +95,56 @@ import Testing
         #expect(again.id > seed.plugin.id)
     }
 
-    @Test(arguments: StoreBackend.available) func stateVersionsAndConflicts(_ backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.available) func pluginsOfSeveralCommunities(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
+        let c = try await Seed(store)
+        let d = try await Seed(store, slug: "d", plugin: "q")
+        _ = try await Seed(store, slug: "e")
+        let more = try await store.write { try $0.insertPlugin(community: "c", name: "z", communityPlatformID: nil, config: [:]) }
+        let found = try await store.read { try $0.plugins(communities: "b"..."d") }
+        #expect(found.map(\.id) == [c.plugin.id, more.id, d.plugin.id])
+        #expect(try await store.read { try $0.plugins(communities: "f"..."z") }.isEmpty)
+    }
+
+    @Test(arguments: StoreBackend.available) func keyedStateIsCheckedByValue(_ backend: StoreBackend) async throws {
         let store = try backend.makeStore()
         let id = try await Seed(store).plugin.id
-        #expect(try await store.read { try $0.pluginStateVersion(pluginID: id) } == 0)
         #expect(try await store.read { try $0.pluginState(pluginID: id) }.isEmpty)
-        let v1 = try await store.write { try $0.updatePluginState(pluginID: id, changes: ["a": 1, "b": ["x": true]], expectedVersion: 0) }
-        #expect(v1 == 1)
+        #expect(try await store.read { try $0.pluginState(pluginID: id, key: "a") } == nil)
+        // Expecting "a" absent holds.
+        try await store.write {
+            try $0.updatePluginState(pluginID: id, changes: ["a": 1, "b": ["x": true]], expecting: StateExpectations(values: ["a": nil]))
+        }
         #expect(try await store.read { try $0.pluginState(pluginID: id) } == ["a": 1, "b": ["x": true]])
-        let v2 = try await store.write { try $0.updatePluginState(pluginID: id, changes: ["a": nil, "c": "new", "b": 2], expectedVersion: v1) }
-        #expect(v2 == 2)
+        #expect(try await store.read { try $0.pluginState(pluginID: id, key: "b") } == ["x": true])
+        try await store.write {
+            try $0.updatePluginState(pluginID: id, changes: ["a": nil, "c": "new", "b": 2], expecting: StateExpectations(values: ["a": 1.0]))
+        }
         #expect(try await store.read { try $0.pluginState(pluginID: id) } == ["b": 2, "c": "new"])
+        // A unit that read "a" as 1 (it is gone now) or the whole state as it was conflicts, and writes nothing.
         await #expect(throws: StoreError.conflict("state of plugin instance \(id)")) {
-            try await store.write { try $0.updatePluginState(pluginID: id, changes: ["a": 9], expectedVersion: v1) }
+            try await store.write { try $0.updatePluginState(pluginID: id, changes: ["d": 9], expecting: StateExpectations(values: ["a": 1])) }
+        }
+        await #expect(throws: StoreError.conflict("state of plugin instance \(id)")) {
+            try await store.write {
+                try $0.updatePluginState(pluginID: id, changes: ["d": 9], expecting: StateExpectations(whole: ["b": 2]))
+            }
         }
         #expect(try await store.read { try $0.pluginState(pluginID: id) } == ["b": 2, "c": "new"])
-        #expect(try await store.read { try $0.pluginStateVersion(pluginID: id) } == v2)
-        // Without a check the write always goes through, and an empty change set still bumps the version.
-        #expect(try await store.write { try $0.updatePluginState(pluginID: id, changes: [:], expectedVersion: nil) } == 3)
-        // Deleting a missing key is harmless.
-        #expect(try await store.write { try $0.updatePluginState(pluginID: id, changes: ["nope": nil], expectedVersion: 3) } == 4)
+        // Keys nobody read do not matter: a unit that read only "c" goes through whatever happened to "b".
+        try await store.write { try $0.updatePluginState(pluginID: id, changes: ["b": 3], expecting: StateExpectations()) }
+        try await store.write {
+            try $0.updatePluginState(
+                pluginID: id, changes: ["c": "newer", "nope": nil],
+                expecting: StateExpectations(values: ["c": "new"], whole: ["b": 3, "c": "new"]))
+        }
+        #expect(try await store.read { try $0.pluginState(pluginID: id) } == ["b": 3, "c": "newer"])
         await #expect(throws: StoreError.notFound("plugin instance 999")) {
-            try await store.write { try $0.updatePluginState(pluginID: 999, changes: ["a": 1], expectedVersion: nil) }
+            try await store.write { try $0.updatePluginState(pluginID: 999, changes: ["a": 1], expecting: StateExpectations()) }
         }
         await #expect(throws: StoreError.notFound("plugin instance 999")) {
-            try await store.write { try $0.updatePluginState(pluginID: 999, changes: ["a": 1], expectedVersion: 0) }
+            try await store.write { try $0.updatePluginState(pluginID: 999, changes: ["a": nil], expecting: StateExpectations()) }
         }
-        #expect(try await store.read { try $0.pluginStateVersion(pluginID: 999) } == nil)
     }
 
     @Test(arguments: StoreBackend.available) func stateOfDifferentPluginsIsSeparate(_ backend: StoreBackend) async throws {
@@ -129,8 +152,8 @@ import Testing
         let first = try await Seed(store).plugin.id
         let second = try await store.write { try $0.insertPlugin(community: "c", name: "q", communityPlatformID: nil, config: [:]) }.id
         try await store.write { writer in
-            try writer.updatePluginState(pluginID: first, changes: ["k": 1], expectedVersion: nil)
-            try writer.updatePluginState(pluginID: second, changes: ["k": 2], expectedVersion: nil)
+            try writer.updatePluginState(pluginID: first, changes: ["k": 1], expecting: StateExpectations())
+            try writer.updatePluginState(pluginID: second, changes: ["k": 2], expecting: StateExpectations())
         }
         #expect(try await store.read { try $0.pluginState(pluginID: first) } == ["k": 1])
         #expect(try await store.read { try $0.pluginState(pluginID: second) } == ["k": 2])

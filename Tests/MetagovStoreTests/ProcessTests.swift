@@ -116,6 +116,57 @@ import Testing
         #expect(try await list(ProcessFilter(status: .pending), after: ids[1], limit: 1) == [ids[2]])
         #expect(try await list(ProcessFilter(), limit: 0).isEmpty)
     }
+
+    @Test(arguments: StoreBackend.available) func entriesAreReadWrittenAndCheckedKeyByKey(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
+        let seed = try await Seed(store)
+        let process = try await store.write { try $0.insertProcess(pluginID: seed.plugin.id) }
+        let id = process.id
+        try await store.write { try $0.updateProcessEntries(processID: id, changes: ["a": 1, "b": ["x": "y"]], expecting: ["a": nil]) }
+        #expect(try await store.read { try $0.processEntry(processID: id, key: "b") } == ["x": "y"])
+        // Entries leave the process record alone.
+        #expect(try await store.read { try $0.process(id: id) } == process)
+        await #expect(throws: StoreError.conflict("entry 'a' of process \(id)")) {
+            try await store.write { try $0.updateProcessEntries(processID: id, changes: ["c": 3], expecting: ["a": 2]) }
+        }
+        try await store.write { try $0.updateProcessEntries(processID: id, changes: ["a": nil, "c": 3], expecting: ["a": 1, "zz": nil]) }
+        #expect(try await store.read { [try $0.processEntry(processID: id, key: "a"), try $0.processEntry(processID: id, key: "c")] } == [nil, 3])
+        await #expect(throws: StoreError.notFound("process 999")) {
+            try await store.write { try $0.updateProcessEntries(processID: 999, changes: ["a": 1], expecting: [:]) }
+        }
+        // Entries go with their process.
+        #expect(try await store.write { try $0.deleteProcess(id: id) })
+        #expect(try await store.read { try $0.processEntry(processID: id, key: "c") } == nil)
+    }
+
+    @Test(arguments: StoreBackend.available) func reservedIDsAreNeverGivenToOtherProcesses(_ backend: StoreBackend) async throws {
+        let database = try TestDatabase(backend)
+        let store = try database.openStore()
+        let other = try database.openStore()
+        let seed = try await Seed(store)
+        let first = try await store.write { try $0.reserveProcessIDs(count: 3) }
+        #expect(first == 1...3)
+        let automatic = try await other.write { try $0.insertProcess(pluginID: seed.plugin.id) }
+        #expect(automatic.id == 4)
+        let second = try await other.write { try $0.reserveProcessIDs(count: 2) }
+        #expect(second == 5...6)
+        let built = GovernanceProcess(
+            id: first.lowerBound, pluginID: seed.plugin.id, community: "c", plugin: "p", name: "vote",
+            status: .pending, outcome: ["o": 1], errors: nil, state: ["s": true], callbackURL: "http://x.example/",
+            createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0), version: 7)
+        let inserted = try await store.write { try $0.insertProcess(built) }
+        #expect(inserted.id == 1 && inserted.version == 1 && inserted.community == "c" && inserted.plugin == "p")
+        #expect(inserted.status == .pending && inserted.outcome == ["o": 1] && inserted.state == ["s": true])
+        #expect(try await other.read { try $0.process(id: 1) } == inserted)
+        await #expect(throws: StoreError.alreadyExists("process 1")) { try await store.write { _ = try $0.insertProcess(built) } }
+        var orphan = built
+        orphan.id = 2
+        orphan.pluginID = 999
+        let stray = orphan
+        await #expect(throws: StoreError.notFound("plugin instance 999")) { try await store.write { _ = try $0.insertProcess(stray) } }
+        let next = try await store.write { try $0.insertProcess(pluginID: seed.plugin.id) }
+        #expect(next.id == 7)
+    }
 }
 
 /// Strings collected from several threads.

@@ -13,7 +13,7 @@ import Testing
             let seed = try await Seed(store)
             return try await store.write { writer in
                 try writer.updatePluginState(
-                    pluginID: seed.plugin.id, changes: ["k": ["x": [1, 2.5, nil, true, "s"]]], expectedVersion: nil)
+                    pluginID: seed.plugin.id, changes: ["k": ["x": [1, 2.5, nil, true, "s"]]], expecting: StateExpectations())
                 let process = try writer.insertProcess(pluginID: seed.plugin.id)
                 let events = try writer.appendEvents([seed.event(), seed.event()])
                 let id = try writer.createMetagovIDs(community: "c", count: 1)[0]
@@ -28,7 +28,7 @@ import Testing
                 #expect(try reader.community(slug: "c")?.readableName == "C")
                 #expect(try reader.plugin(id: plugin.id) == plugin)
                 #expect(try reader.pluginState(pluginID: plugin.id) == ["k": ["x": [1, 2.5, nil, true, "s"]]])
-                #expect(try reader.pluginStateVersion(pluginID: plugin.id) == 1)
+                #expect(try reader.pluginState(pluginID: plugin.id, key: "k") == ["x": [1, 2.5, nil, true, "s"]])
                 #expect(try reader.process(id: process.id) == process)
                 #expect(try reader.events(matching: EventFilter(), afterCursor: 0, limit: 10) == events)
                 #expect(try reader.metagovID(externalID: id.externalID) == id)
@@ -100,6 +100,20 @@ import Testing
         }
         let cursors = try await second.read { try $0.events(matching: EventFilter(), afterCursor: 0, limit: 1000) }.map(\.cursor)
         #expect(cursors.count == 200 && Set(cursors).count == 200)
+    }
+
+    @Test func sqliteLogIsCheckpointedAndReusedWhileWritesGoOn() async throws {
+        let file = try TestDatabase(.sqlite)
+        let store = try file.openStore()
+        let seed = try await Seed(store)
+        let big = JSONValue.string(String(repeating: "x", count: 16 << 10))
+        // 32 MiB through the log, one unit after another: without checkpoints the log would hold all of it.
+        for _ in 0..<200 {
+            _ = try await store.write { try $0.appendEvents(Array(repeating: seed.event(data: ["blob": big]), count: 10)) }
+        }
+        let log = try FileManager.default.attributesOfItem(atPath: file.path + "-wal")[.size] as? Int ?? 0
+        #expect(log > 0 && log < 16 << 20)
+        #expect(try await store.read { try $0.events(matching: EventFilter(), afterCursor: 0, limit: 3000) }.count == 2000)
     }
 
     @Test(arguments: StoreBackend.available) func readersSeeASnapshot(_ backend: StoreBackend) async throws {

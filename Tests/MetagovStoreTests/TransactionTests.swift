@@ -1,5 +1,6 @@
 import Foundation
 import MetagovCore
+import MetagovSQLite
 import MetagovTestSupport
 import Testing
 
@@ -11,7 +12,7 @@ import Testing
             try await store.write { writer in
                 _ = try writer.insertCommunity(slug: "gone", readableName: "G")
                 _ = try writer.appendEvents([seed.event()])
-                try writer.updatePluginState(pluginID: seed.plugin.id, changes: ["k": 1], expectedVersion: nil)
+                try writer.updatePluginState(pluginID: seed.plugin.id, changes: ["k": 1], expecting: StateExpectations())
                 _ = try writer.deletePlugin(id: seed.plugin.id)
                 throw Boom()
             }
@@ -21,7 +22,7 @@ import Testing
             #expect(try reader.events(matching: EventFilter(), afterCursor: 0, limit: 10).isEmpty)
             #expect(try reader.lastEventCursor() == 0)
             #expect(try reader.plugin(id: seed.plugin.id) == seed.plugin)
-            #expect(try reader.pluginStateVersion(pluginID: seed.plugin.id) == 0)
+            #expect(try reader.pluginState(pluginID: seed.plugin.id).isEmpty)
         }
     }
 
@@ -66,5 +67,36 @@ import Testing
         @Sendable func isWriter(_ reader: any StoreReader) -> Bool { reader is any StoreWriter }
         #expect(try await store.read { isWriter($0) } == false)
         #expect(try await store.write { isWriter($0) })
+    }
+
+    @Test(arguments: StoreBackend.available) func concurrentUnitsCommitTogetherAndAFailingOneLosesOnlyItsOwnWrites(_ backend: StoreBackend) async throws {
+        let store = try TestDatabase(backend).openStore()
+        _ = try await Seed(store)
+        let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+            for index in 0..<64 {
+                group.addTask {
+                    do {
+                        try await store.write { writer in
+                            _ = try writer.insertCommunity(slug: "u\(index)", readableName: "U")
+                            if index % 4 == 0 { throw Boom() }
+                        }
+                        return (index, true)
+                    } catch {
+                        return (index, false)
+                    }
+                }
+            }
+            var outcomes: [Int: Bool] = [:]
+            for await (index, committed) in group { outcomes[index] = committed }
+            return outcomes
+        }
+        let stored = Set(try await store.read { try $0.communities(afterSlug: "u", limit: 100) }.map(\.slug))
+        #expect(stored == Set((0..<64).filter { $0 % 4 != 0 }.map { "u\($0)" }))
+        #expect(outcomes.filter(\.value).count == 48)
+    }
+
+    @Test func sqliteFilesSyncEveryCommit() async throws {
+        let file = try TestDatabase(.sqlite)
+        #expect(try SQLiteStore(path: file.path).synchronousSetting() == 2)
     }
 }

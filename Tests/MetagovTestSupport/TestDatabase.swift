@@ -123,6 +123,12 @@ final class OwnedStore: Store {
 
     func write<T: Sendable>(_ body: @Sendable (any StoreWriter) throws -> T) async throws -> T { try await store.write(body) }
 
+    func write<T: Sendable>(
+        _ body: @Sendable (any StoreWriter) throws -> T, whenQueued: @escaping @Sendable () -> Void
+    ) async throws -> T {
+        try await store.write(body, whenQueued: whenQueued)
+    }
+
     func observeChanges(_ handler: @escaping @Sendable (StoreChange) -> Void) { store.observeChanges(handler) }
 
     func holdsRole(_ role: String) async -> Bool { await store.holdsRole(role) }

@@ -33,6 +33,13 @@ public enum CoreConfig {
     /// link-local...): by default none.
     public static let deliveryAllowedDestinations = "metagov.delivery.allowed_destinations"
 
+    /// Seconds the gateway waits for a plugin host's answer to an invocation (0: no limit).
+    public static let pluginHostInvocationTimeout = "metagov.plugin_hosts.invocation_timeout_seconds"
+    /// Seconds between two pings on a plugin host's stream.
+    public static let pluginHostPingInterval = "metagov.plugin_hosts.ping_interval_seconds"
+    /// Seconds a plugin host may take to answer a ping before it is considered dead.
+    public static let pluginHostPingTimeout = "metagov.plugin_hosts.ping_timeout_seconds"
+
     static func declare(_ declaration: inout ConfigDeclaration, available: [String]) {
         declaration.declare(
             ConfigOption(
@@ -89,14 +96,25 @@ public enum CoreConfig {
                     validator: { Double($0.trimmed).map { $0 > 0 ? nil : "must be positive" } ?? nil }),
                 section: "Delivery")
         }
+        for (key, value, description, minimum) in [
+            (pluginHostInvocationTimeout, "30", "Seconds the gateway waits for a plugin host's answer to an invocation before the caller gets DEADLINE_EXCEEDED (0: no limit).", 0.0),
+            (pluginHostPingInterval, "5", "Seconds between two pings the gateway sends on each plugin host's stream.", 0.05),
+            (pluginHostPingTimeout, "10", "Seconds a plugin host may take to answer a ping before the gateway considers it dead: its invocations fail with UNAVAILABLE and its stream ends.", 0.05),
+        ] {
+            declaration.declare(
+                ConfigOption(
+                    key: key, type: .double, defaultValue: value, description: description,
+                    validator: { Double($0.trimmed).map { $0 >= minimum && $0.isFinite ? nil : "must be ≥ \(minimum)" } ?? nil }),
+                section: "Plugin hosts")
+        }
         declaration.declare(
             ConfigOption(
                 key: certificateScopes, type: .list, defaultValue: "",
-                description: "TLS client certificates (verified against --tls-client-ca) accepted in place of a bearer token, as NAME=SCOPE entries separated by spaces or commas: NAME is the certificate's common name or one of its subject alternative names, SCOPE is admin or community:SLUG. A call with an authorization header is judged by its token.",
+                description: "TLS client certificates (verified against --tls-client-ca) accepted in place of a bearer token, as NAME=SCOPE entries separated by spaces or commas: NAME is the certificate's common name or one of its subject alternative names, SCOPE is admin, community:SLUG, plugin-host or plugin-host:TYPE (a plugin host authenticated by its certificate). A call with an authorization header is judged by its token.",
                 validator: { value in
                     let bad = value.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" })
                         .filter { CertificateScopes.parse(String($0)) == nil }
-                    return bad.isEmpty ? nil : "expected NAME=admin or NAME=community:SLUG, got \(bad.joined(separator: ", "))"
+                    return bad.isEmpty ? nil : "expected NAME=admin, NAME=community:SLUG or NAME=plugin-host[:TYPE], got \(bad.joined(separator: ", "))"
                 }),
             section: "Auth")
         declaration.declare(

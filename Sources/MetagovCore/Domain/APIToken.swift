@@ -6,23 +6,36 @@ public enum TokenScope: Sendable, Hashable, CustomStringConvertible {
     case admin
     /// Only the community with this slug (other communities do not exist for it).
     case community(String)
+    /// Only `metagov.v1.PluginHost/Connect`: serving plugin types out of process. `nil` allows every type,
+    /// a set only the types it names.
+    case pluginHost(types: Set<String>?)
 
-    /// Parses `admin` or `community:SLUG`.
+    /// Parses `admin`, `community:SLUG`, `plugin-host` or `plugin-host:TYPE[,TYPE...]`.
     public init?(_ text: String) {
         if text == "admin" {
             self = .admin
         } else if text.hasPrefix("community:"), Slug.isValid(String(text.dropFirst("community:".count))) {
             self = .community(String(text.dropFirst("community:".count)))
+        } else if text == "plugin-host" {
+            self = .pluginHost(types: nil)
+        } else if text.hasPrefix("plugin-host:") {
+            let names = text.dropFirst("plugin-host:".count).split(separator: ",", omittingEmptySubsequences: false)
+                .map { String($0) }
+            guard !names.isEmpty, names.allSatisfy(Slug.isValid) else { return nil }
+            self = .pluginHost(types: Set(names))
         } else {
             return nil
         }
     }
 
-    /// `admin` or `community:SLUG`: the scope string carried in ``AuthContext/scopes``.
+    /// `admin`, `community:SLUG`, `plugin-host` or `plugin-host:A,B` (names sorted): the scope string carried
+    /// in ``AuthContext/scopes``.
     public var description: String {
         switch self {
         case .admin: return "admin"
         case .community(let slug): return "community:\(slug)"
+        case .pluginHost(nil): return "plugin-host"
+        case .pluginHost(let types?): return "plugin-host:" + types.sorted().joined(separator: ",")
         }
     }
 }

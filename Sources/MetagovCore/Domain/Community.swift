@@ -17,3 +17,15 @@ public struct Community: Sendable, Hashable {
         self.updatedAt = updatedAt
     }
 }
+
+/// A community with its plugin instances, as read together.
+public struct CommunityDetails: Sendable, Hashable {
+    public var community: Community
+    /// The community's plugin instances, ordered by id.
+    public var plugins: [PluginInstance]
+
+    public init(community: Community, plugins: [PluginInstance]) {
+        self.community = community
+        self.plugins = plugins
+    }
+}

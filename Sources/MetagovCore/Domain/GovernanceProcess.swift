@@ -28,6 +28,9 @@ public struct GovernanceProcess: Sendable, Hashable {
     public var state: [String: JSONValue]
     /// URL notified when the process is updated.
     public var callbackURL: String?
+    /// Where people take part in the process on its platform (Metagov's `GovernanceProcess.url`), when the
+    /// plugin gives one.
+    public var url: String?
     public var createdAt: Date
     public var updatedAt: Date
     /// Incremented by every write; used for optimistic concurrency.
@@ -36,7 +39,7 @@ public struct GovernanceProcess: Sendable, Hashable {
     public init(
         id: Int64, pluginID: Int64, community: String, plugin: String, name: String, status: ProcessStatus,
         outcome: JSONValue?, errors: JSONValue?, state: [String: JSONValue], callbackURL: String?,
-        createdAt: Date, updatedAt: Date, version: Int64
+        createdAt: Date, updatedAt: Date, version: Int64, url: String? = nil
     ) {
         self.id = id
         self.pluginID = pluginID
@@ -51,5 +54,6 @@ public struct GovernanceProcess: Sendable, Hashable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.version = version
+        self.url = url
     }
 }

@@ -26,7 +26,7 @@ extension GovernanceProcess: JSONRepresentable {
     public var json: JSONValue {
         ["id": .integer(Int(id)), "community": .string(community), "plugin": .string(plugin), "name": .string(name),
          "status": .string(status.rawValue), "outcome": outcome ?? .null, "errors": errors ?? .null,
-         "callback_url": callbackURL.json,
+         "url": url.json, "callback_url": callbackURL.json,
          "created_at": .string(createdAt.rfc3339), "updated_at": .string(updatedAt.rfc3339)]
     }
 }

@@ -12,8 +12,11 @@ public struct MetagovError: Error, Sendable, Hashable, CustomStringConvertible {
         case permissionDenied = "permission denied"
         case unauthenticated
         case outOfRange = "out of range"
-        /// The server cannot do it now (the database is locked by another process); retrying later may work.
+        /// Something the operation needs is not reachable now (the database is locked by another process, no
+        /// plugin host serves the type); retrying later may work.
         case unavailable
+        /// The operation did not finish in time (e.g. a plugin host did not answer before the deadline).
+        case deadlineExceeded = "deadline exceeded"
         /// A plugin or the server itself failed; the message says how.
         case `internal`
     }

@@ -2,14 +2,34 @@ import Foundation
 
 /// A governance process as a hook sees it: reads and writes go to a working copy that is saved when the
 /// hook returns successfully.
+///
+/// Besides its small `state` (saved with the process), a process has keyed *entries* (``entry(_:)``,
+/// ``setEntry(_:_:)``): each is its own record, read and written alone, so a process can hold many of them (a
+/// poll's votes) and a hook that touches one entry costs the same however many there are. Concurrent hooks that
+/// write different entries of one process do not conflict.
 public final class ProcessHandle: Sendable {
     private let working: Locked<GovernanceProcess>
-    /// The process as it was loaded.
+    private let entries: Locked<EntryWork>
+    private let source: EntrySource
+    /// The process as it was loaded (for a process being started: as it was built).
     let original: GovernanceProcess
+    /// Whether the process is being started: it is inserted, not updated, when the unit of work commits.
+    let isNew: Bool
 
-    init(_ process: GovernanceProcess) {
+    /// The entries a hook read and wrote.
+    struct EntryWork: Sendable {
+        /// Values read (`nil`: absent), checked when the unit of work commits.
+        var reads: [String: JSONValue?] = [:]
+        /// Values written (`nil`: removed).
+        var changes: [String: JSONValue?] = [:]
+    }
+
+    init(_ process: GovernanceProcess, isNew: Bool, source: EntrySource) {
         original = process
+        self.isNew = isNew
+        self.source = source
         working = Locked(process)
+        entries = Locked(EntryWork())
     }
 
     public var id: Int64 { original.id }
@@ -32,6 +52,12 @@ public final class ProcessHandle: Sendable {
         set { working.withLock { $0.errors = newValue } }
     }
 
+    /// Where people take part in the process on its platform (Metagov's `url`); `nil` when unknown.
+    public var url: String? {
+        get { working.value.url }
+        set { working.withLock { $0.url = newValue } }
+    }
+
     /// The process's private state value for `key`.
     public func state(_ key: String) -> JSONValue? { working.value.state[key] }
 
@@ -43,11 +69,45 @@ public final class ProcessHandle: Sendable {
     /// The whole private state.
     public var allState: [String: JSONValue] { working.value.state }
 
+    // MARK: Entries
+
+    /// The entry `key` (`nil` when absent), including this hook's unsaved writes. Reads only that entry.
+    public func entry(_ key: String) async throws -> JSONValue? {
+        if let known = entries.withLock({ $0.changes[key] ?? $0.reads[key] }) { return known }
+        // A process being started has no stored entries yet.
+        guard !isNew else { return nil }
+        let value = try await source.entry(processID: original.id, key: key)
+        return entries.withLock { work in
+            if let known = work.changes[key] ?? work.reads[key] { return known }
+            work.reads[key] = .some(value)
+            return value
+        }
+    }
+
+    /// Sets (or, with `nil`, removes) the entry `key`, leaving the others alone.
+    public func setEntry(_ key: String, _ value: JSONValue?) {
+        entries.withLock { $0.changes[key] = .some(value) }
+    }
+
     /// The working copy.
     var current: GovernanceProcess { working.value }
 
-    /// Whether the hook changed anything.
+    /// Whether the hook changed the process record (its entries aside).
     var isModified: Bool { current != original }
+
+    /// The entries read and written.
+    var entryWork: EntryWork { entries.value }
+}
+
+/// Where a ``ProcessHandle`` reads entries: writes queued by other units of work first, then the store.
+struct EntrySource: Sendable {
+    let store: any Store
+    let pending: PendingWrites
+
+    func entry(processID: Int64, key: String) async throws -> JSONValue? {
+        if let queued = pending.value(.processEntry(processID: processID, key: key)) { return queued }
+        return try await store.readTranslatingErrors { try $0.processEntry(processID: processID, key: key) }
+    }
 }
 
 /// What a process hook works with: its plugin instance's context and the process itself.

@@ -7,28 +7,26 @@ struct AuthTable: Sendable {
 
     private var base: [String: AuthFunction] = [:]
     private var chains: [String: [ChainedAuthFunction]] = [:]
-    /// Every plugin action (`plugin.slug`) resolved once: their checks are on the hot path of every call.
-    private var pluginActions: [String: Resolved] = [:]
 
     /// Without an extension's function, public plugin actions are open to everyone and everything else needs
     /// an authenticated caller.
-    init(registry: ExtensionRegistry, catalog: PluginCatalog) {
+    init(registry: ExtensionRegistry) {
         for provider in registry.implementations(of: (any AuthFunctionProvider).self) {
             base.merge(provider.authFunctions()) { _, later in later }
             for chained in provider.chainedAuthFunctions() { chains[chained.action, default: []].append(chained) }
         }
-        for type in catalog.types.values {
-            for (slug, action) in type.actions {
-                let name = "\(type.type.name).\(slug)"
-                pluginActions[name] = compose(name, fallback: Self.allowAll(anonymous: action.definition.isPublic))
-            }
-        }
     }
 
-    /// The function deciding `action`: an extension's, or the default, wrapped by every chained function;
-    /// the one registered last is called first.
+    /// The function deciding plugin action `name` (`plugin.slug`), resolved once when its type is compiled:
+    /// plugin actions are on the hot path of every call.
+    func pluginAction(_ name: String, isPublic: Bool) -> Resolved {
+        compose(name, fallback: Self.allowAll(anonymous: isPublic))
+    }
+
+    /// The function deciding a core action (`community.create`, ...): an extension's, or the default, wrapped
+    /// by every chained function; the one registered last is called first.
     func resolve(_ action: String) -> Resolved {
-        pluginActions[action] ?? compose(action, fallback: Self.allowAll(anonymous: false))
+        compose(action, fallback: Self.allowAll(anonymous: false))
     }
 
     private func compose(_ action: String, fallback: AuthFunction) -> Resolved {

@@ -1,54 +1,12 @@
-/// An action ready to run: its definition, its chain of wrappers composed, its schemas compiled.
-final class ResolvedAction: Sendable {
-    let pluginType: String
-    let definition: ActionDefinition
-    let handler: ActionHandler
-    let input: JSONSchema?
-    let output: JSONSchema?
+/// Every plugin type: those of the loaded extensions, fixed at start-up, and those plugin hosts register at
+/// run time (never shadowing a built-in one). Both are compiled the same way, so the services cannot tell
+/// them apart.
+final class PluginCatalog: Sendable {
+    private let builtins: [String: RegisteredPluginType]
+    private let remote = Locked<[String: RegisteredPluginType]>([:])
+    private let compiler: PluginTypeCompiler
 
-    init(pluginType: String, definition: ActionDefinition, handler: @escaping ActionHandler, input: JSONSchema?, output: JSONSchema?) {
-        self.pluginType = pluginType
-        self.definition = definition
-        self.handler = handler
-        self.input = input
-        self.output = output
-    }
-}
-
-/// A process type with its input schema compiled.
-struct RegisteredProcessType: Sendable {
-    var type: ProcessType
-    var input: JSONSchema?
-}
-
-/// A plugin type with everything compiled for fast calls (a class: it is looked up on every call and never
-/// changes, so it is shared rather than copied).
-final class RegisteredPluginType: Sendable {
-    let type: PluginType
-    let config: JSONSchema
-    let actions: [String: ResolvedAction]
-    let processes: [String: RegisteredProcessType]
-    let eventTypes: Set<String>
-    let info: PluginTypeInfo
-
-    init(
-        type: PluginType, config: JSONSchema, actions: [String: ResolvedAction],
-        processes: [String: RegisteredProcessType], eventTypes: Set<String>, info: PluginTypeInfo
-    ) {
-        self.type = type
-        self.config = config
-        self.actions = actions
-        self.processes = processes
-        self.eventTypes = eventTypes
-        self.info = info
-    }
-}
-
-/// Every plugin type of the loaded extensions, built once at start-up.
-struct PluginCatalog: Sendable {
-    var types: [String: RegisteredPluginType]
-
-    init(registry: ExtensionRegistry, formats: [String: NamedValidator]) throws {
+    init(registry: ExtensionRegistry, formats: [String: NamedValidator], auth: AuthTable) throws {
         var plain: [String: PluginType] = [:]
         for provider in registry.implementations(of: (any PluginTypeProvider).self) {
             for type in provider.pluginTypes() {
@@ -70,63 +28,42 @@ struct PluginCatalog: Sendable {
         let chains = registry.implementations(of: (any ActionProvider).self).flatMap { provider in
             provider.chainedActions().map { (provider.name, $0) }
         }
-        var types: [String: RegisteredPluginType] = [:]
-        for (name, type) in plain {
-            types[name] = try Self.register(type, chains: chains.map { $0.1 }.filter { $0.action.hasPrefix(name + ".") }, formats: formats)
-        }
+        // A chain naming a type no extension provides waits for a plugin host to register that type.
         for (extensionName, chain) in chains {
             let parts = chain.action.split(separator: ".", maxSplits: 1).map(String.init)
-            guard parts.count == 2, types[parts[0]]?.actions[parts[1]] != nil else {
+            guard parts.count == 2, let type = plain[parts[0]] else {
+                if parts.count == 2 { continue }
+                throw MetagovError.notFound("action '\(chain.action)' chained by extension '\(extensionName)'")
+            }
+            guard type.actions.contains(where: { $0.slug == parts[1] }) else {
                 throw MetagovError.notFound("action '\(chain.action)' chained by extension '\(extensionName)'")
             }
         }
-        self.types = types
+        let compiler = PluginTypeCompiler(chains: chains.map(\.1), formats: formats, auth: auth)
+        self.compiler = compiler
+        builtins = try plain.mapValues { try compiler.compile($0, remote: nil) }
     }
 
-    private static func register(_ type: PluginType, chains: [ChainedAction], formats: [String: NamedValidator]) throws
-        -> RegisteredPluginType
-    {
-        func compile(_ schema: JSONValue?, _ what: String) throws -> JSONSchema? {
-            guard let schema else { return nil }
-            do {
-                return try JSONSchema(schema, formats: formats)
-            } catch {
-                throw MetagovError(.internal, "invalid \(what) of plugin type '\(type.name)': \(error)")
-            }
+    /// The plugin type `name`, if registered.
+    subscript(name: String) -> RegisteredPluginType? {
+        builtins[name] ?? remote.withLock { $0[name] }
+    }
+
+    /// Every registered plugin type.
+    var all: [RegisteredPluginType] { Array(builtins.values) + remote.withLock { Array($0.values) } }
+
+    /// Whether a loaded extension provides the type `name`.
+    func isBuiltin(_ name: String) -> Bool { builtins[name] != nil }
+
+    /// Compiles a type a plugin host defined; INVALID_ARGUMENT naming what does not compile.
+    func compile(_ type: PluginType, remote definition: RemotePluginTypeDefinition) throws -> RegisteredPluginType {
+        try compiler.compile(type, remote: definition)
+    }
+
+    /// Adds or replaces remote types (compiled with ``compile(_:remote:)``).
+    func install(_ types: [RegisteredPluginType]) {
+        remote.withLock { remote in
+            for type in types where builtins[type.type.name] == nil { remote[type.type.name] = type }
         }
-        var actions: [String: ResolvedAction] = [:]
-        for definition in type.actions {
-            var handler = definition.handler
-            // The first chain loaded is called first, so wrap from the last one outwards.
-            for chain in chains.reversed() where chain.action == "\(type.name).\(definition.slug)" {
-                let next = handler
-                let wrapper = chain.handler
-                handler = { context, parameters in try await wrapper(next, context, parameters) }
-            }
-            actions[definition.slug] = ResolvedAction(
-                pluginType: type.name, definition: definition, handler: handler,
-                input: try compile(definition.inputSchema, "input schema of action '\(definition.slug)'"),
-                output: try compile(definition.outputSchema, "output schema of action '\(definition.slug)'"))
-        }
-        var processes: [String: RegisteredProcessType] = [:]
-        for process in type.processes {
-            processes[process.name] = RegisteredProcessType(
-                type: process, input: try compile(process.inputSchema, "input schema of process '\(process.name)'"))
-        }
-        let info = PluginTypeInfo(
-            name: type.name, description: type.description, configSchema: type.configSchema, authType: type.authType,
-            communityPlatformIDKey: type.communityPlatformIDKey,
-            actions: type.actions.map {
-                ActionInfo(slug: $0.slug, description: $0.description, inputSchema: $0.inputSchema,
-                           outputSchema: $0.outputSchema, isPublic: $0.isPublic)
-            }.sorted { $0.slug < $1.slug },
-            processes: type.processes.map {
-                ProcessTypeInfo(name: $0.name, description: $0.description, inputSchema: $0.inputSchema,
-                                outcomeSchema: $0.outcomeSchema, canClose: $0.close != nil)
-            }.sorted { $0.name < $1.name },
-            eventTypes: type.eventTypes)
-        return RegisteredPluginType(
-            type: type, config: try compile(type.configSchema, "config schema") ?? (try JSONSchema([:])),
-            actions: actions, processes: processes, eventTypes: Set(type.eventTypes), info: info)
     }
 }

@@ -10,7 +10,7 @@ public struct AuthorizationService: Sendable {
     /// Throws UNAUTHENTICATED when an anonymous caller reaches a function that does not allow anonymous
     /// access, and PERMISSION_DENIED when the function denies the call.
     public func check(_ action: String, context: AuthContext, data: JSONValue = [:]) async throws {
-        let resolved = core.auth.resolve(action)
+        let resolved = core.resolveAuth(action)
         if context.isAnonymous && !resolved.allowsAnonymous {
             throw MetagovError(.unauthenticated, "'\(action)' requires an authenticated caller")
         }

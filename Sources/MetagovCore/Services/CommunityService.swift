@@ -36,6 +36,31 @@ public struct CommunityService: Sendable {
         return Page(items: page, nextPageToken: next)
     }
 
+    /// The community `slug` with its plugin instances, in one read; NOT_FOUND when it does not exist.
+    public func details(_ slug: String) async throws -> CommunityDetails {
+        try await core.read { reader in
+            guard let community = try reader.community(slug: slug) else { throw MetagovError.notFound("community '\(slug)'") }
+            return CommunityDetails(community: community, plugins: try reader.plugins(community: slug))
+        }
+    }
+
+    /// One page of communities ordered by slug, each with its plugin instances, in one read (one query for the
+    /// page, one for the plugins of all its communities).
+    public func listDetails(pageSize: Int = 0, pageToken: String? = nil) async throws -> Page<CommunityDetails> {
+        let limit = try Paging.pageSize(pageSize)
+        let after = try Paging.key(from: pageToken)
+        let (communities, plugins) = try await core.read { reader -> ([Community], [PluginInstance]) in
+            let communities = try reader.communities(afterSlug: after, limit: limit + 1)
+            let page = communities.prefix(limit)
+            guard let first = page.first?.slug, let last = page.last?.slug else { return (communities, []) }
+            return (communities, try reader.plugins(communities: first...last))
+        }
+        let byCommunity = Dictionary(grouping: plugins, by: \.community)
+        let page = communities.prefix(limit).map { CommunityDetails(community: $0, plugins: byCommunity[$0.slug] ?? []) }
+        let next = communities.count > limit ? page.last.map { Paging.token(after: $0.community.slug) } : nil
+        return Page(items: page, nextPageToken: next)
+    }
+
     /// Changes the readable name.
     public func update(_ slug: String, readableName: String) async throws -> Community {
         try Self.checkName(readableName)

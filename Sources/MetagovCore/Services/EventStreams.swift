@@ -12,21 +12,8 @@ extension Metagov {
     /// The log is the only source: new commits merely wake the stream, which then reads what follows its
     /// cursor. Reading happens only when the consumer asks for more, so a slow or stalled subscriber holds no
     /// backlog and delays nobody. The stream ends when the consuming task is cancelled.
-    public func subscribe(_ filter: EventFilter = EventFilter(), afterCursor: Int64 = 0) -> AsyncThrowingStream<Event, any Error> {
-        let notifier = ChangeNotifier()
-        let connection = SignalConnection(signals, SignalSubscription(signal: SignalName.eventCreated) { _ in notifier.notify() })
-        // Commits by other gateways on the same database wake it too (see ``Store/observeChanges(_:)``).
-        let watch = LogWatch(logWatchers, notifier)
-        let reader = LogReader(events: events, tail: eventTail, filter: filter, cursor: afterCursor)
-        return AsyncThrowingStream(unfolding: {
-            _ = (connection, watch)
-            while !Task.isCancelled {
-                let seen = notifier.generation
-                if let event = try await reader.next() { return event }
-                await notifier.wait(after: seen)
-            }
-            return nil
-        })
+    public func subscribe(_ filter: EventFilter = EventFilter(), afterCursor: Int64 = 0) -> EventSubscription {
+        EventSubscription(core: self, filter: filter, afterCursor: afterCursor)
     }
 
     /// The process now, then each change of its status, outcome or errors; finishes after it is completed.
@@ -58,7 +45,7 @@ extension Metagov {
 }
 
 /// A signal subscription that ends when closed or when the stream holding it is released.
-private final class SignalConnection: Sendable {
+final class SignalConnection: Sendable {
     private let bus: SignalBus
     private let token: SignalBus.Token
 
@@ -73,7 +60,7 @@ private final class SignalConnection: Sendable {
 }
 
 /// A stream's registration for wake-ups from other processes' commits, removed with the stream.
-private final class LogWatch: Sendable {
+final class LogWatch: Sendable {
     private let watchers: WatcherSet
     private let token: Int
 
@@ -83,55 +70,6 @@ private final class LogWatch: Sendable {
     }
 
     deinit { watchers.remove(token) }
-}
-
-/// Reads the log in batches after a moving cursor: from the in-memory tail when it covers the cursor (a
-/// subscriber keeping up), else from the store (one catching up, or resuming).
-///
-/// A batch holds at most `streamBatchBytes` of events: what a stalled subscriber keeps is bounded in bytes.
-/// Store reads start small and grow while events are small (`limit`), so large events are not loaded by
-/// the hundred either.
-private final class LogReader: Sendable {
-    private let events: EventService
-    private let tail: EventTail
-    private let filter: EventFilter
-    private let state: Locked<(cursor: Int64, batch: [Event], limit: Int)>
-
-    init(events: EventService, tail: EventTail, filter: EventFilter, cursor: Int64) {
-        self.events = events
-        self.tail = tail
-        self.filter = filter
-        state = Locked((cursor, [], 16))
-    }
-
-    /// The next event after the cursor, or `nil` when the log has nothing newer yet.
-    func next() async throws -> Event? {
-        if let event = state.withLock({ $0.batch.isEmpty ? nil : $0.batch.removeFirst() }) { return event }
-        let cursor = state.value.cursor
-        var batch: [Event]
-        var through: Int64
-        // Cursor 0 means "from the oldest event kept", which only the store knows.
-        if cursor > 0, case .events(let events, let last) = tail.read(after: cursor, matching: filter, limit: EventService.streamBatch) {
-            (batch, through) = (events, last)
-        } else {
-            batch = try await events.resume(filter, afterCursor: cursor, limit: state.value.limit)
-            through = batch.last?.cursor ?? cursor
-        }
-        var bytes = 0
-        if let cut = batch.firstIndex(where: { bytes += $0.estimatedSize; return bytes > EventService.streamBatchBytes }) {
-            batch.removeSubrange(max(cut, 1)...)
-            through = batch[batch.count - 1].cursor
-        }
-        state.withLock { state in
-            state.cursor = through
-            let fits = bytes <= EventService.streamBatchBytes / 2
-            state.limit = fits ? min(state.limit * 2, EventService.streamBatch) : max(batch.count, 1)
-        }
-        guard !batch.isEmpty else { return nil }
-        let first = batch.removeFirst()
-        state.withLock { $0.batch = batch }
-        return first
-    }
 }
 
 /// Remembers what a process watch last delivered.

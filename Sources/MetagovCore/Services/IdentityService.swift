@@ -40,26 +40,34 @@ public struct IdentityService: Sendable {
         externalID: Int64?, customData: JSONValue, linkType: LinkType, linkQuality: LinkQuality
     ) async throws -> LinkedAccount {
         try await store.writeTranslatingErrors { writer in
-            try Self.requireCommunity(community, writer)
-            var account = LinkedAccount(
-                externalID: externalID ?? 0, community: community, platformType: platformType,
-                platformIdentifier: platformIdentifier, communityPlatformID: communityPlatformID,
-                customData: customData, linkType: linkType, linkQuality: linkQuality)
-            let existing = try Self.find(account, writer)
-            if let existing, linkQuality <= existing.linkQuality { return existing }
-            if let externalID {
-                try Self.requireID(externalID, community: community, writer)
-            } else if let existing {
-                account.externalID = existing.externalID
-            } else {
-                guard let id = try writer.createMetagovIDs(community: community, count: 1).first else {
-                    throw MetagovError(.internal, "no metagov id was created")
-                }
-                account.externalID = id.externalID
-            }
-            try writer.upsertLinkedAccount(account)
-            return account
+            try Self.addLinkedAccount(
+                LinkedAccount(
+                    externalID: externalID ?? 0, community: community, platformType: platformType,
+                    platformIdentifier: platformIdentifier, communityPlatformID: communityPlatformID,
+                    customData: customData, linkType: linkType, linkQuality: linkQuality),
+                newID: externalID == nil, writer)
         }
+    }
+
+    /// ``addLinkedAccount(community:platformType:platformIdentifier:communityPlatformID:externalID:customData:linkType:linkQuality:)``
+    /// inside a write transaction; with `newID`, `account.externalID` is ignored.
+    static func addLinkedAccount(_ account: LinkedAccount, newID: Bool, _ writer: any StoreWriter) throws -> LinkedAccount {
+        var account = account
+        try requireCommunity(account.community, writer)
+        let existing = try find(account, writer)
+        if let existing, account.linkQuality <= existing.linkQuality { return existing }
+        if !newID {
+            try requireID(account.externalID, community: account.community, writer)
+        } else if let existing {
+            account.externalID = existing.externalID
+        } else {
+            guard let id = try writer.createMetagovIDs(community: account.community, count: 1).first else {
+                throw MetagovError(.internal, "no metagov id was created")
+            }
+            account.externalID = id.externalID
+        }
+        try writer.upsertLinkedAccount(account)
+        return account
     }
 
     /// Removes a linked account; NOT_FOUND when there is none.

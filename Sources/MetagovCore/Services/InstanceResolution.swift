@@ -30,7 +30,7 @@ extension Metagov {
         guard try await read({ try $0.community(slug: community) }) != nil else {
             throw MetagovError.notFound("community '\(community)'")
         }
-        guard catalog.types[name] != nil else { throw MetagovError.notFound("plugin type '\(name)'") }
+        guard catalog[name] != nil else { throw MetagovError.notFound("plugin type '\(name)'") }
         var what = "plugin '\(name)'"
         if let id, id != 0 { what += " (id \(id))" }
         else if let communityPlatformID, !communityPlatformID.isEmpty { what += " (community_platform_id '\(communityPlatformID)')" }

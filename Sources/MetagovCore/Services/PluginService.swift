@@ -4,7 +4,7 @@ public struct PluginService: Sendable {
 
     /// Every registered plugin type, sorted by name.
     public func types() -> [PluginTypeInfo] {
-        core.catalog.types.values.map(\.info).sorted { $0.name < $1.name }
+        core.catalog.all.map(\.info).sorted { $0.name < $1.name }
     }
 
     /// The plugin type `name`, or NOT_FOUND.
@@ -33,11 +33,14 @@ public struct PluginService: Sendable {
             core.notify([Modification(kind: .changed, object: .plugin(instance))])
             return instance
         }
+        var initialized = instance
         if let initialize = type.type.initialize {
             do {
-                _ = try await core.runUnitOfWork(instance: instance, type: type) { context, _ in
+                let (_, summary) = try await core.runUnitOfWork(instance: instance, type: type, newInstance: true) { context, _ in
                     try await initialize(context)
                 }
+                // initialize may set the community platform id (Metagov plugins that learn it from the platform).
+                initialized = summary.plugin ?? instance
             } catch {
                 let id = instance.id
                 _ = try? await core.write { try $0.deletePlugin(id: id) }
@@ -45,8 +48,8 @@ public struct PluginService: Sendable {
                 throw error
             }
         }
-        core.notify([Modification(kind: .new, object: .plugin(instance))])
-        return instance
+        core.notify([Modification(kind: .new, object: .plugin(initialized))])
+        return initialized
     }
 
     /// Disables (deletes) an instance, addressed by name and platform id or by instance id; its state and

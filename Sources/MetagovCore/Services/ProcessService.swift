@@ -5,7 +5,9 @@ public struct ProcessService: Sendable {
     let core: Metagov
 
     /// Starts process type `process` of `plugin` in `community`. Parameters are validated with defaults
-    /// filled in; if the type's `start` throws, the process is removed and nothing it did is kept.
+    /// filled in. The process is built in memory (status `created`, a reserved id), the type's `start` runs on it,
+    /// and the process is stored as `start` left it, with everything else `start` did, in one unit of work; if
+    /// `start` throws, nothing is stored.
     public func start(
         community: String, plugin: String, process: String, parameters: JSONValue? = nil, callbackURL: String? = nil,
         communityPlatformID: String? = nil
@@ -17,26 +19,19 @@ public struct ProcessService: Sendable {
         let callbackURL = try Self.checkedCallbackURL(callbackURL)
         let instance = try await core.resolveInstance(community: community, name: plugin, communityPlatformID: communityPlatformID)
         let input = try core.validated(parameters ?? [:], processType.input, subject: "parameters of process '\(plugin).\(process)'")
-        let created = try await core.write { writer in
-            try writer.insertProcess(
-                pluginID: instance.id, name: process, status: .created, outcome: nil, errors: nil, state: [:],
-                callbackURL: callbackURL)
+        let id = try await core.processIDs.next { count in try await core.write { try $0.reserveProcessIDs(count: count) } }
+        let now = core.now()
+        let built = GovernanceProcess(
+            id: id, pluginID: instance.id, community: instance.community, plugin: plugin, name: process,
+            status: .created, outcome: nil, errors: nil, state: [:], callbackURL: callbackURL, createdAt: now,
+            updatedAt: now, version: 1)
+        let (_, summary) = try await core.runUnitOfWork(instance: instance, type: type, process: .new(built)) { context, handle in
+            guard let handle else { throw MetagovError(.internal, "process \(id) has no handle while starting") }
+            try await processType.type.start(ProcessContext(plugin: context, process: handle), input)
         }
-        do {
-            let (_, summary) = try await core.runUnitOfWork(
-                instance: instance, type: type, processID: created.id, newProcessID: created.id
-            ) { context, handle in
-                guard let handle else { throw MetagovError(.internal, "process \(created.id) vanished while starting") }
-                try await processType.type.start(ProcessContext(plugin: context, process: handle), input)
-            }
-            let started = summary.saved(created.id) ?? created
-            core.notify([Modification(kind: .new, object: .process(started))])
-            return started
-        } catch {
-            let id = created.id
-            _ = try? await core.write { try $0.deleteProcess(id: id) }
-            throw error
-        }
+        guard let started = summary.saved(id) else { throw MetagovError(.internal, "process \(id) was not stored") }
+        core.notify([Modification(kind: .new, object: .process(started))])
+        return started
     }
 
     /// The process `id`, or NOT_FOUND.
@@ -93,7 +88,7 @@ public struct ProcessService: Sendable {
         _ id: Int64, _ instance: PluginInstance, _ type: RegisteredPluginType,
         _ hook: @escaping @Sendable (ProcessContext) async throws -> Void
     ) async throws -> GovernanceProcess {
-        let (_, summary) = try await core.runUnitOfWork(instance: instance, type: type, processID: id) { context, handle in
+        let (_, summary) = try await core.runUnitOfWork(instance: instance, type: type, process: .existing(id)) { context, handle in
             guard let handle else { throw MetagovError.notFound("process \(id)") }
             try await hook(ProcessContext(plugin: context, process: handle))
         }
@@ -108,7 +103,7 @@ public struct ProcessService: Sendable {
             return (process, try reader.plugin(id: process.pluginID))
         }
         guard let instance else { throw MetagovError.notFound("plugin instance \(process.pluginID) of process \(id)") }
-        guard let type = core.catalog.types[process.plugin] else {
+        guard let type = core.catalog[process.plugin] else {
             throw MetagovError.failedPrecondition("plugin type '\(process.plugin)' of process \(id) is not loaded")
         }
         return (instance, type, process)

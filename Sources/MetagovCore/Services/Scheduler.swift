@@ -1,3 +1,5 @@
+import Foundation
+
 /// What one scheduler pass did.
 public struct TickReport: Sendable, Hashable {
     /// Periodic tasks that ran successfully.
@@ -24,14 +26,33 @@ public struct Scheduler: Sendable {
         var report = TickReport()
         report.eventsPruned = try await pruneEvents()
         let instances = try await core.read { try $0.allPlugins() }
-        for instance in instances {
-            guard let type = core.catalog.types[instance.name], let task = type.type.periodicTask else { continue }
+        let now = core.now()
+        let due = core.periodicRuns.withLock { lastRuns in
+            var due: [(PluginInstance, RegisteredPluginType, PeriodicTask)] = []
+            var kept: [String: Date] = [:]
+            for instance in instances {
+                guard let type = core.catalog[instance.name] else { continue }
+                for task in type.type.periodicTasks {
+                    let key = "\(instance.id)/\(task.name)"
+                    let seconds = Double(task.interval.components.seconds) + Double(task.interval.components.attoseconds) * 1e-18
+                    if let last = lastRuns[key], now.timeIntervalSince(last) < seconds {
+                        kept[key] = last
+                    } else {
+                        due.append((instance, type, task))
+                        kept[key] = now
+                    }
+                }
+            }
+            lastRuns = kept
+            return due
+        }
+        for (instance, type, task) in due {
             do {
-                _ = try await core.runUnitOfWork(instance: instance, type: type) { context, _ in try await task(context) }
+                _ = try await core.runUnitOfWork(instance: instance, type: type) { context, _ in try await task.body(context) }
                 report.tasksRun += 1
             } catch {
-                report.failures.append("periodic task of plugin '\(instance.name)' in community '\(instance.community)': \(error)")
-                core.logger.error("periodic task failed", metadata: ["plugin": "\(instance.name)", "error": "\(error)"])
+                report.failures.append("periodic task '\(task.name)' of plugin '\(instance.name)' in community '\(instance.community)': \(error)")
+                core.logger.error("periodic task failed", metadata: ["plugin": "\(instance.name)", "task": "\(task.name)", "error": "\(error)"])
             }
         }
         var after: Int64?
@@ -42,7 +63,7 @@ public struct Scheduler: Sendable {
             }
             guard let last = pending.last else { break }
             after = last.id
-            for process in pending where core.catalog.types[process.plugin]?.processes[process.name]?.type.update != nil {
+            for process in pending where core.catalog[process.plugin]?.processes[process.name]?.type.update != nil {
                 do {
                     let updated = try await core.processes.update(process.id)
                     report.processesUpdated += 1

@@ -22,6 +22,13 @@ public protocol Store: Sendable {
     /// Runs `body` as one unit of work in a write transaction; returns its result once the unit is committed,
     /// rethrows its error (nothing it wrote is kept) when it throws.
     func write<T: Sendable>(_ body: @Sendable (any StoreWriter) throws -> T) async throws -> T
+    /// ``write(_:)``, calling `whenQueued` once the unit has its place among the queued units of work: a backend
+    /// that performs units in the order they were queued (the SQLite store does) calls it synchronously at that
+    /// moment, so whatever `whenQueued` publishes (the core's record of writes not committed yet) is seen only by
+    /// units queued after this one. A backend without such an order calls it before performing the unit.
+    func write<T: Sendable>(
+        _ body: @Sendable (any StoreWriter) throws -> T, whenQueued: @escaping @Sendable () -> Void
+    ) async throws -> T
 
     /// Calls `handler` (on any thread, quickly) for every change other processes commit to the database, for a
     /// store that several processes share as peers (several gateways on one PostgreSQL). Embedded stores report
@@ -72,6 +79,14 @@ extension StoreError: CustomStringConvertible {
 }
 
 extension Store {
+    /// Calls `whenQueued`, then ``write(_:)``: for backends that keep no order among queued units.
+    public func write<T: Sendable>(
+        _ body: @Sendable (any StoreWriter) throws -> T, whenQueued: @escaping @Sendable () -> Void
+    ) async throws -> T {
+        whenQueued()
+        return try await write(body)
+    }
+
     /// ``read(_:)`` with store failures translated into ``MetagovError``s.
     func readTranslatingErrors<T: Sendable>(_ body: @Sendable (any StoreReader) throws -> T) async throws -> T {
         do { return try await read(body) } catch let error as StoreError { throw MetagovError.fromStore(error) }

@@ -77,14 +77,20 @@ public protocol StoreReader {
     func plugins(community: String, name: String) throws -> [PluginInstance]
     /// Every instance in `community` ordered by id.
     func plugins(community: String) throws -> [PluginInstance]
+    /// Every instance of the communities whose slugs are in `slugs` (a range of slugs, as a page of communities
+    /// covers), ordered by community slug, then id.
+    func plugins(communities slugs: ClosedRange<String>) throws -> [PluginInstance]
     /// Every instance of every community ordered by id (for periodic tasks).
     func allPlugins() throws -> [PluginInstance]
     /// The persistent key/value state of a plugin instance.
     func pluginState(pluginID: Int64) throws -> [String: JSONValue]
-    /// The state version of a plugin instance; it changes with every state write.
-    func pluginStateVersion(pluginID: Int64) throws -> Int64?
+    /// One key of a plugin instance's state, `nil` when absent; reads nothing else.
+    func pluginState(pluginID: Int64, key: String) throws -> JSONValue?
 
     func process(id: Int64) throws -> GovernanceProcess?
+    /// One keyed entry of a process (see ``StoreWriter/updateProcessEntries(processID:changes:expecting:)``),
+    /// `nil` when absent; reads nothing else.
+    func processEntry(processID: Int64, key: String) throws -> JSONValue?
     /// Processes matching `filter` ordered by id, after `afterID` when given.
     func processes(matching filter: ProcessFilter, afterID: Int64?, limit: Int) throws -> [GovernanceProcess]
 
@@ -114,6 +120,8 @@ public protocol StoreReader {
     func delivery(id: Int64) throws -> OutboundDelivery?
     /// Deliveries by id after `afterID`, optionally of one subscription and/or status.
     func deliveries(webhookID: Int64?, community: String?, status: DeliveryStatus?, afterID: Int64?, limit: Int) throws -> [OutboundDelivery]
+    /// The definitions of the plugin types plugin hosts registered, by name (JSON objects the core wrote).
+    func remotePluginTypeDefinitions() throws -> [String: JSONValue]
 }
 
 /// Write operations, available inside ``Store/write(_:)`` only. Each write stamps `updatedAt` (and
@@ -135,22 +143,32 @@ public protocol StoreWriter: StoreReader {
     func updatePlugin(id: Int64, communityPlatformID: String?, config: JSONValue) throws -> PluginInstance
     /// Deletes an instance with its state and processes. Returns whether it existed.
     func deletePlugin(id: Int64) throws -> Bool
-    /// Applies `changes` to an instance's state (a `nil` value deletes the key) if its state version still
-    /// equals `expectedVersion` (pass `nil` to skip the check); throws ``StoreError/conflict(_:)`` otherwise.
-    /// Returns the new state version.
-    @discardableResult
-    func updatePluginState(pluginID: Int64, changes: [String: JSONValue?], expectedVersion: Int64?) throws -> Int64
+    /// Applies `changes` to an instance's state (a `nil` value deletes the key), touching no other key, if what
+    /// the unit of work read still holds (see ``StateExpectations``); throws ``StoreError/conflict(_:)``
+    /// otherwise, and ``StoreError/notFound(_:)`` when the instance does not exist.
+    func updatePluginState(pluginID: Int64, changes: [String: JSONValue?], expecting: StateExpectations) throws
 
-    /// Inserts a process with version 1.
+    /// Inserts a process with version 1 and a new id.
     func insertProcess(
         pluginID: Int64, name: String, status: ProcessStatus, outcome: JSONValue?, errors: JSONValue?,
         state: [String: JSONValue], callbackURL: String?
     ) throws -> GovernanceProcess
+    /// Inserts `process` with its id (from ``reserveProcessIDs(count:)``) and version 1; its community and plugin
+    /// name must be its plugin instance's. Throws ``StoreError/notFound(_:)`` when the instance does not exist.
+    func insertProcess(_ process: GovernanceProcess) throws -> GovernanceProcess
+    /// Reserves `count` process ids that no process has or will be given by ``insertProcess(pluginID:name:status:outcome:errors:state:callbackURL:)``
+    /// (also in other processes sharing the database), so a process can be built, and its start hook run,
+    /// before it is inserted.
+    func reserveProcessIDs(count: Int) throws -> ClosedRange<Int64>
     /// Saves status, outcome, errors and state of `process` if the stored version equals `process.version`;
     /// throws ``StoreError/conflict(_:)`` otherwise. Returns the stored process with its new version.
     func updateProcess(_ process: GovernanceProcess) throws -> GovernanceProcess
-    /// Deletes a process. Returns whether it existed.
+    /// Deletes a process with its entries. Returns whether it existed.
     func deleteProcess(id: Int64) throws -> Bool
+    /// Applies `changes` to a process's keyed entries (a `nil` value deletes the key), touching no other entry
+    /// and not the process row (its version stays), if what the unit of work read still holds; throws
+    /// ``StoreError/conflict(_:)`` otherwise, and ``StoreError/notFound(_:)`` when the process does not exist.
+    func updateProcessEntries(processID: Int64, changes: [String: JSONValue?], expecting: [String: JSONValue?]) throws
 
     /// Appends events to the log, returning them with their cursors and timestamps.
     func appendEvents(_ events: [NewEvent]) throws -> [Event]
@@ -189,4 +207,6 @@ public protocol StoreWriter: StoreReader {
     func insertAPIToken(name: String, scope: TokenScope, secretHash: String, expiresAt: Date?) throws -> APIToken
     /// Marks the token revoked; false when there is no such (unrevoked) token.
     func revokeAPIToken(id: Int64) throws -> Bool
+    /// Keeps the definition of plugin type `name` registered by a plugin host, replacing an earlier one.
+    func saveRemotePluginTypeDefinition(name: String, definition: JSONValue) throws
 }

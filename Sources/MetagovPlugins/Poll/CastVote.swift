@@ -35,26 +35,25 @@ enum CastVote {
         guard process.status == .pending else {
             throw PluginError.failedPrecondition("vote \(id) is closed")
         }
+        Ballots.upgradeLegacyState(process)
         var tally = Tally(process)
         guard tally.options.contains(option) else {
             throw PluginError.invalidInput(
                 "'\(option)' is not an option of vote \(id); options are \(tally.options.joined(separator: ", "))")
         }
-        if let eligible = process.state("eligible_voters")?.arrayValue?.compactMap(\.stringValue),
-            !eligible.contains(voter)
-        {
+        guard try await Ballots.isEligible(voter, in: process) else {
             throw PluginError.invalidInput("voter '\(voter)' is not eligible to vote in vote \(id)")
         }
-        let previous = tally.ballots[voter]
-        tally.ballots[voter] = option
-        tally.save(to: process)
+        let previous = try await Ballots.ballot(of: voter, in: process)
+        Ballots.cast(option, by: voter, in: process)
+        tally.record(option, replacing: previous)
         process.outcome = tally.openOutcome
         try context.emit(
             PollVote.voteCastEvent,
             data: ["process_id": .integer(Int(id)), "voter": .string(voter), "option": .string(option),
                    "previous_option": previous.map(JSONValue.string) ?? .null],
             initiator: ["user_id": .string(voter), "provider": "poll"])
-        if let quorum = process.state("quorum")?.intValue, tally.ballots.count >= quorum {
+        if let quorum = process.state("quorum")?.intValue, tally.voterCount >= quorum {
             PollVote.close(process)
         }
         return ["process_id": .integer(Int(id)), "status": .string(process.status.rawValue),

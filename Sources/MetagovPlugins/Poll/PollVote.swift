@@ -4,6 +4,9 @@ import MetagovCore
 /// The `vote` process of the `poll` plugin.
 enum PollVote {
     static let voteCastEvent = "vote_cast"
+    /// State keys: the options (in order), and whether only eligible voters may vote.
+    static let optionsKey = "options"
+    static let restrictedKey = "restricted"
 
     static let type = ProcessType(
         name: "vote",
@@ -50,17 +53,16 @@ enum PollVote {
             }
             process.setState("closing_at", .number(closing.timeIntervalSince1970))
         }
-        for key in ["title", "options", "quorum", "eligible_voters"] {
+        for key in ["title", optionsKey, "quorum"] {
             if let value = parameters[key] { process.setState(key, value) }
         }
-        let tally = Tally(process)
-        if let quorum = parameters["quorum"]?.intValue, let eligible = parameters["eligible_voters"]?.arrayValue,
-            quorum > eligible.count
-        {
-            throw PluginError.invalidInput("quorum (\(quorum)) is larger than the \(eligible.count) eligible voters")
+        if let eligible = parameters["eligible_voters"]?.arrayValue?.compactMap(\.stringValue) {
+            if let quorum = parameters["quorum"]?.intValue, quorum > eligible.count {
+                throw PluginError.invalidInput("quorum (\(quorum)) is larger than the \(eligible.count) eligible voters")
+            }
+            Ballots.restrict(process, to: eligible)
         }
-        tally.save(to: process)
-        process.outcome = tally.openOutcome
+        process.outcome = Tally(process).openOutcome
         process.status = .pending
     }
 

@@ -1,43 +1,47 @@
 import MetagovCore
 
-/// Counting the ballots of a poll vote.
+/// The counts of a poll vote, kept in its outcome (`{votes: {option: count}, voter_count}`) and updated vote by
+/// vote, so that neither a vote nor closing reads the ballots.
 struct Tally {
     /// Options in the order the vote was started with.
     var options: [String]
-    /// The option each voter chose.
-    var ballots: [String: String]
+    /// Ballots per option.
+    var counts: [String: Int]
+    /// Voters who have a ballot.
+    var voterCount: Int
 
-    init(options: [String], ballots: [String: String]) {
+    /// No votes yet.
+    init(options: [String]) {
         self.options = options
-        self.ballots = ballots
+        counts = Dictionary(uniqueKeysWithValues: options.map { ($0, 0) })
+        voterCount = 0
     }
 
-    /// Reads the tally from a process's state.
+    /// The tally of a vote: options from its state, counts from its outcome.
     init(_ process: ProcessHandle) {
-        options = process.state("options")?.arrayValue?.compactMap(\.stringValue) ?? []
-        ballots = (process.state("ballots")?.objectValue ?? [:]).compactMapValues(\.stringValue)
+        self.init(options: process.state(PollVote.optionsKey)?.arrayValue?.compactMap(\.stringValue) ?? [])
+        for (option, count) in process.outcome?["votes"]?.objectValue ?? [:] { counts[option] = count.intValue ?? 0 }
+        voterCount = process.outcome?["voter_count"]?.intValue ?? 0
     }
 
-    /// Writes the ballots back into the process's state.
-    func save(to process: ProcessHandle) {
-        process.setState("ballots", .object(ballots.mapValues(JSONValue.string)))
-    }
-
-    var counts: [String: Int] {
-        var counts = Dictionary(uniqueKeysWithValues: options.map { ($0, 0) })
-        for option in ballots.values { counts[option, default: 0] += 1 }
-        return counts
+    /// Counts a ballot for `option`, replacing the voter's `previous` one if they had one.
+    mutating func record(_ option: String, replacing previous: String?) {
+        if let previous {
+            counts[previous, default: 0] -= 1
+        } else {
+            voterCount += 1
+        }
+        counts[option, default: 0] += 1
     }
 
     /// The outcome while the vote is open: `{votes: {option: count}, voter_count}`.
     var openOutcome: JSONValue {
-        ["votes": .object(counts.mapValues { .integer($0) }), "voter_count": .integer(ballots.count)]
+        ["votes": .object(counts.mapValues { .integer($0) }), "voter_count": .integer(voterCount)]
     }
 
     /// The final outcome: the open outcome plus `winner`, or `tie` listing the options sharing the lead.
     var closedOutcome: JSONValue {
         guard case .object(var outcome) = openOutcome else { return openOutcome }
-        let counts = self.counts
         let best = counts.values.max() ?? 0
         let leaders = options.filter { counts[$0] == best }
         if leaders.count == 1, let winner = leaders.first {

@@ -6,7 +6,7 @@
 /// event cursors come from the counter `event_log_state.last_cursor` (see ``EventRow``).
 enum Schema {
     /// The migrations in the order they run, each in a transaction of its own.
-    static let migrations: [(name: String, sql: String)] = [("v1", v1)]
+    static let migrations: [(name: String, sql: String)] = [("v1", v1), ("v2", v2), ("v3", v3)]
 
     static var migrationNames: Set<String> { Set(migrations.map(\.name)) }
 
@@ -143,5 +143,31 @@ enum Schema {
         CREATE INDEX delivery_due ON delivery (status, next_attempt_at);
         CREATE INDEX delivery_webhook ON delivery (webhook_id, id);
         CREATE INDEX delivery_community ON delivery (community, id);
+        """
+
+    /// Keyed state (the SQLite store's v5): entries of a process, one row per key (a poll's ballots), written and
+    /// checked key by key; plugin state is checked key by key too, so its whole-state version goes. Plugins by
+    /// community in id order, for reading a community (or a page of them) with its plugins without sorting.
+    private static let v2 = """
+        CREATE TABLE process_entry (
+            process_id bigint NOT NULL REFERENCES process(id) ON DELETE CASCADE,
+            key text NOT NULL,
+            value text NOT NULL,
+            PRIMARY KEY (process_id, key)
+        );
+        ALTER TABLE plugin DROP COLUMN state_version;
+        CREATE INDEX plugin_community ON plugin (community, id);
+        """
+
+    /// Plugins out of process (the SQLite store's v6): the url of a process on its platform, and the plugin types
+    /// plugin hosts registered (kept so that they are listed and can be enabled while no host is connected).
+    private static let v3 = """
+        ALTER TABLE process ADD COLUMN url text;
+
+        CREATE TABLE remote_plugin_type (
+            name text PRIMARY KEY,
+            definition text NOT NULL,
+            updated_at double precision NOT NULL
+        );
         """
 }

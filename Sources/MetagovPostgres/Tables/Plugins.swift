@@ -44,6 +44,12 @@ extension PostgresReading {
         try fetchAll("SELECT \(PluginRow.columns) FROM plugin WHERE community = $1 ORDER BY id", binds(community), PluginRow.decode)
     }
 
+    func plugins(communities slugs: ClosedRange<String>) throws -> [PluginInstance] {
+        try fetchAll(
+            "SELECT \(PluginRow.columns) FROM plugin WHERE community BETWEEN $1 AND $2 ORDER BY community, id",
+            binds(slugs.lowerBound, slugs.upperBound), PluginRow.decode)
+    }
+
     func allPlugins() throws -> [PluginInstance] {
         try fetchAll("SELECT \(PluginRow.columns) FROM plugin ORDER BY id", PostgresBindings(), PluginRow.decode)
     }
@@ -55,8 +61,8 @@ extension PostgresReading {
         return Dictionary(entries, uniquingKeysWith: { _, last in last })
     }
 
-    func pluginStateVersion(pluginID: Int64) throws -> Int64? {
-        try fetchValue("SELECT state_version FROM plugin WHERE id = $1", binds(pluginID))
+    func pluginState(pluginID: Int64, key: String) throws -> JSONValue? {
+        try fetchOne("SELECT value FROM plugin_state WHERE plugin_id = $1 AND key = $2", binds(pluginID, key)) { try $0.json(0) }
     }
 }
 
@@ -69,8 +75,8 @@ extension PostgresWriter {
         let now = StoredTime.now()
         let id: Int64? = try fetchValue(
             """
-            INSERT INTO plugin (community, name, community_platform_id, config, state_version, created_at, updated_at)
-            SELECT slug, $2, $3, $4, 0, $5, $5 FROM community WHERE slug = $1
+            INSERT INTO plugin (community, name, community_platform_id, config, created_at, updated_at)
+            SELECT slug, $2, $3, $4, $5, $5 FROM community WHERE slug = $1
             ON CONFLICT DO NOTHING RETURNING id
             """,
             binds(community, name, communityPlatformID, StoredJSON.text(config), now))
@@ -112,35 +118,22 @@ extension PostgresWriter {
         return deleted
     }
 
-    /// Bumps the state version first (checking the expected one in the same statement), then applies every
-    /// change in one statement.
-    @discardableResult
-    func updatePluginState(pluginID: Int64, changes: [String: JSONValue?], expectedVersion: Int64?) throws -> Int64 {
-        let newVersion: Int64? = try fetchValue(
-            """
-            UPDATE plugin SET state_version = state_version + 1
-            WHERE id = $1 AND ($2::bigint IS NULL OR state_version = $2) RETURNING state_version
-            """,
-            binds(pluginID, expectedVersion))
-        guard let newVersion else {
-            guard try pluginStateVersion(pluginID: pluginID) != nil else {
-                throw StoreError.notFound(PluginRow.describe(id: pluginID))
-            }
+    /// Checks what the unit of work read (one statement reads every key it read), then writes the changed keys
+    /// (one statement for those set, one for those removed); the plugin's `updated_at` tracks its config and is
+    /// left alone. A missing instance is found by the foreign key of the keys written (or, when the unit only
+    /// removes keys, by a lookup).
+    func updatePluginState(pluginID: Int64, changes: [String: JSONValue?], expecting: StateExpectations) throws {
+        if changes.values.allSatisfy({ $0 == nil }), try !exists("SELECT 1 FROM plugin WHERE id = $1", binds(pluginID)) {
+            throw StoreError.notFound(PluginRow.describe(id: pluginID))
+        }
+        let read = try keyedValues(
+            "SELECT key, value FROM plugin_state WHERE plugin_id = $1 AND key = ANY($2::text[])", owner: pluginID,
+            keys: Array(expecting.values.keys))
+        guard try expecting.hold(value: { read[$0] }, whole: { try pluginState(pluginID: pluginID) }) else {
             throw StoreError.conflict("state of \(PluginRow.describe(id: pluginID))")
         }
-        let set = changes.compactMap { key, value in value.map { (key, StoredJSON.text($0)) } }
-        let removed = changes.filter { $0.value == nil }.map(\.key)
-        if !set.isEmpty {
-            try execute(
-                """
-                INSERT INTO plugin_state (plugin_id, key, value) SELECT $1, k, v FROM unnest($2::text[], $3::text[]) AS s(k, v)
-                ON CONFLICT (plugin_id, key) DO UPDATE SET value = excluded.value
-                """,
-                binds(pluginID, set.map(\.0), set.map(\.1)))
+        try translatingConstraints(notFound: { PluginRow.describe(id: pluginID) }) {
+            try writeKeyedValues(changes, owner: pluginID, table: "plugin_state", ownerColumn: "plugin_id")
         }
-        if !removed.isEmpty {
-            try execute("DELETE FROM plugin_state WHERE plugin_id = $1 AND key = ANY($2::text[])", binds(pluginID, removed))
-        }
-        return newVersion
     }
 }

@@ -5,7 +5,7 @@ import PostgresNIO
 enum ProcessRow {
     static let columns = """
         id, plugin_id, community, plugin, name, status, outcome, errors, state, callback_url, created_at, \
-        updated_at, version
+        updated_at, version, url
         """
 
     static func decode(_ row: PostgresRandomAccessRow) throws -> GovernanceProcess {
@@ -13,7 +13,7 @@ enum ProcessRow {
             id: try row.value(0), pluginID: try row.value(1), community: try row.value(2), plugin: try row.value(3),
             name: try row.value(4), status: try row.rawValue(5, as: ProcessStatus.self), outcome: try row.optionalJSON(6),
             errors: try row.optionalJSON(7), state: try row.jsonObject(8), callbackURL: try row.value(9),
-            createdAt: try row.date(10), updatedAt: try row.date(11), version: try row.value(12))
+            createdAt: try row.date(10), updatedAt: try row.date(11), version: try row.value(12), url: try row.value(13))
     }
 
     static func describe(id: Int64) -> String { "process \(id)" }
@@ -22,6 +22,10 @@ enum ProcessRow {
 extension PostgresReading {
     func process(id: Int64) throws -> GovernanceProcess? {
         try fetchOne("SELECT \(ProcessRow.columns) FROM process WHERE id = $1", binds(id), ProcessRow.decode)
+    }
+
+    func processEntry(processID: Int64, key: String) throws -> JSONValue? {
+        try fetchOne("SELECT value FROM process_entry WHERE process_id = $1 AND key = $2", binds(processID, key)) { try $0.json(0) }
     }
 
     func processes(matching filter: ProcessFilter, afterID: Int64?, limit: Int) throws -> [GovernanceProcess] {
@@ -61,18 +65,63 @@ extension PostgresWriter {
         return inserted
     }
 
+    /// The stored process is `process` as given, stamped now, version 1 (built here rather than read back, so its
+    /// JSON is not parsed again). Its community and plugin name must be its instance's (foreign keys check that
+    /// the instance and the community exist).
+    func insertProcess(_ process: GovernanceProcess) throws -> GovernanceProcess {
+        let now = StoredTime.now()
+        try translatingConstraints(
+            alreadyExists: { ProcessRow.describe(id: process.id) }, notFound: { PluginRow.describe(id: process.pluginID) }
+        ) {
+            try execute(
+                """
+                INSERT INTO process (id, plugin_id, community, plugin, name, status, outcome, errors, state,
+                                     callback_url, created_at, updated_at, version, url)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, 1, $12)
+                """,
+                binds(process.id, process.pluginID, process.community, process.plugin, process.name, process.status.rawValue,
+                      StoredJSON.text(process.outcome), StoredJSON.text(process.errors), StoredJSON.text(process.state),
+                      process.callbackURL, now, process.url))
+        }
+        var inserted = process
+        (inserted.createdAt, inserted.updatedAt, inserted.version) = (StoredTime.date(now), StoredTime.date(now), 1)
+        return inserted
+    }
+
+    /// Takes the ids from the sequence that gives `process` its ids, so that neither an insert without an id nor
+    /// another reservation (of any gateway) gets them: one `nextval`, then the sequence moved past the block. The
+    /// block is contiguous because every write transaction of the cluster holds the write lock (nothing else
+    /// draws from the sequence meanwhile).
+    func reserveProcessIDs(count: Int) throws -> ClosedRange<Int64> {
+        let count = Int64(max(1, count))
+        let last: Int64? = try fetchValue(
+            "SELECT setval(s, nextval(s) + $1 - 1) FROM CAST(pg_get_serial_sequence('process', 'id') AS regclass) AS s",
+            binds(count))
+        guard let last else { throw PostgresStoreError.storedValue("the process table has no id sequence") }
+        return (last - count + 1)...last
+    }
+
     /// One statement checks the version and increments it, so two writers cannot both succeed from the same
-    /// version.
+    /// version. The returned process is the stored one, its JSON taken from `process` rather than parsed again.
     func updateProcess(_ process: GovernanceProcess) throws -> GovernanceProcess {
+        let now = StoredTime.now()
         let updated = try fetchOne(
             """
-            UPDATE process SET status = $1, outcome = $2, errors = $3, state = $4, updated_at = $5, version = version + 1
-            WHERE id = $6 AND version = $7
-            RETURNING \(ProcessRow.columns)
+            UPDATE process SET status = $1, outcome = $2, errors = $3, state = $4, url = $5, updated_at = $6,
+                               version = version + 1
+            WHERE id = $7 AND version = $8
+            RETURNING plugin_id, community, plugin, name, callback_url, created_at, version
             """,
             binds(process.status.rawValue, StoredJSON.text(process.outcome), StoredJSON.text(process.errors),
-                  StoredJSON.text(process.state), StoredTime.now(), process.id, process.version),
-            ProcessRow.decode)
+                  StoredJSON.text(process.state), process.url, now, process.id, process.version)
+        ) { row in
+            var updated = process
+            (updated.pluginID, updated.community, updated.plugin) = (try row.value(0), try row.value(1), try row.value(2))
+            (updated.name, updated.callbackURL) = (try row.value(3), try row.value(4))
+            (updated.createdAt, updated.updatedAt) = (try row.date(5), StoredTime.date(now))
+            updated.version = try row.value(6)
+            return updated
+        }
         if let updated { return updated }
         guard try exists("SELECT 1 FROM process WHERE id = $1", binds(process.id)) else {
             throw StoreError.notFound(ProcessRow.describe(id: process.id))
@@ -82,5 +131,23 @@ extension PostgresWriter {
 
     func deleteProcess(id: Int64) throws -> Bool {
         try execute("DELETE FROM process WHERE id = $1", binds(id)) > 0
+    }
+
+    /// Checks the entries the unit of work read (one statement reads them all), then writes the changed ones. A
+    /// missing process is found by the foreign key of the entries written (or, when the unit only removes or
+    /// reads entries, by a lookup).
+    func updateProcessEntries(processID: Int64, changes: [String: JSONValue?], expecting: [String: JSONValue?]) throws {
+        if changes.values.allSatisfy({ $0 == nil }), try !exists("SELECT 1 FROM process WHERE id = $1", binds(processID)) {
+            throw StoreError.notFound(ProcessRow.describe(id: processID))
+        }
+        let read = try keyedValues(
+            "SELECT key, value FROM process_entry WHERE process_id = $1 AND key = ANY($2::text[])", owner: processID,
+            keys: Array(expecting.keys))
+        for (key, expected) in expecting where read[key] != expected {
+            throw StoreError.conflict("entry '\(key)' of \(ProcessRow.describe(id: processID))")
+        }
+        try translatingConstraints(notFound: { ProcessRow.describe(id: processID) }) {
+            try writeKeyedValues(changes, owner: processID, table: "process_entry", ownerColumn: "process_id")
+        }
     }
 }

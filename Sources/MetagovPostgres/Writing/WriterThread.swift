@@ -35,8 +35,9 @@ final class WriterThread: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues `unit`; it is performed and finished on the writer thread.
-    func submit(_ unit: any WriteUnit) {
+    /// Queues `unit`; it is performed and finished on the writer thread, after every unit queued before it.
+    /// `whenQueued` runs once the unit is queued, before any other unit can be.
+    func submit(_ unit: any WriteUnit, whenQueued: () -> Void) {
         condition.lock()
         guard !stopping else {
             condition.unlock()
@@ -44,6 +45,7 @@ final class WriterThread: @unchecked Sendable {
             return
         }
         queue.append(unit)
+        whenQueued()
         condition.signal()
         condition.unlock()
     }

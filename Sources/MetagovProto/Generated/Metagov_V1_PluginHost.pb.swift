@@ -782,8 +782,6 @@ public struct Metagov_V1_PluginInstanceSnapshot: ProtoMessage, ProtoCodable {
     public var instance: Metagov_V1_PluginInstance? = nil
     /// `state` = 2
     public var state: [String: Google_Protobuf_Value] = [:]
-    /// `state_version` = 3
-    public var stateVersion: Int64 = 0
 
     /// All fields at their defaults.
     public init() {}
@@ -791,12 +789,10 @@ public struct Metagov_V1_PluginInstanceSnapshot: ProtoMessage, ProtoCodable {
     /// Sets the given fields; the others keep their defaults.
     public init(
         instance: Metagov_V1_PluginInstance? = nil,
-        state: [String: Google_Protobuf_Value] = [:],
-        stateVersion: Int64 = 0
+        state: [String: Google_Protobuf_Value] = [:]
     ) {
         self.instance = instance
         self.state = state
-        self.stateVersion = stateVersion
     }
 
     /// Decodes the protobuf encoding `bytes`.
@@ -810,7 +806,6 @@ public struct Metagov_V1_PluginInstanceSnapshot: ProtoMessage, ProtoCodable {
     package init(protoReader reader: ProtoReader) {
         self.instance = reader.message(0) { Metagov_V1_PluginInstance(protoReader: $0) }
         self.state = reader.map(1) { entry in (entry.string(0), entry.message(1) { Google_Protobuf_Value(protoReader: $0) } ?? Google_Protobuf_Value()) }
-        self.stateVersion = reader.int64(2)
     }
 
     package func write(to writer: inout ProtoWriter) {
@@ -821,7 +816,6 @@ public struct Metagov_V1_PluginInstanceSnapshot: ProtoMessage, ProtoCodable {
                 writer.setMessage(1, value)
             }
         }
-        if self.stateVersion != 0 { writer.setInt64(2, self.stateVersion) }
     }
 }
 

@@ -837,7 +837,6 @@ extension Metagov_V1_PluginInstanceSnapshot: JSONRepresentableMessage {
         var object: [String: JSONValue] = [:]
         object["instance"] = self.instance?.json ?? .null
         object["state"] = .object(Dictionary(uniqueKeysWithValues: self.state.map { (String(describing: $0.key), $0.value.json) }))
-        object["state_version"] = .integer(Int(self.stateVersion))
         return .object(object)
     }
 }

@@ -6,6 +6,8 @@ import MetagovProtoJSON
 // Domain values of the core → their API messages.
 
 extension Metagov_V1_Community {
+    init(_ details: CommunityDetails) { self.init(details.community, plugins: details.plugins) }
+
     init(_ community: Community, plugins: [PluginInstance]) {
         self.init(
             slug: community.slug, readableName: community.readableName,
@@ -67,7 +69,7 @@ extension Metagov_V1_GovernanceProcess {
         self.init(
             id: process.id, community: process.community, plugin: process.plugin, name: process.name,
             status: .init(process.status), outcome: .wrapping(process.outcome), errors: .wrapping(process.errors),
-            url: "", callbackUrl: process.callbackURL ?? "",
+            url: process.url ?? "", callbackUrl: process.callbackURL ?? "",
             createdAt: .init(process.createdAt), updatedAt: .init(process.updatedAt))
     }
 }

@@ -17,6 +17,7 @@ extension GRPCStatus {
         case .unauthenticated: code = .unauthenticated
         case .outOfRange: code = .outOfRange
         case .unavailable: code = .unavailable
+        case .deadlineExceeded: code = .deadlineExceeded
         case .internal: code = .internal
         }
         self.init(code, error.message)

@@ -1,5 +1,6 @@
 import MetagovCore
 import MetagovGRPC
+import MetagovProtoGRPC
 
 /// Authentication and authorisation of API calls.
 ///
@@ -18,7 +19,7 @@ public struct CallGuard: Sendable {
         self.enforced = enforced
     }
 
-    /// The caller of a call.
+    /// The caller of a call. A plugin host's token may only connect plugin hosts: PERMISSION_DENIED here.
     func caller(_ context: ServerCallContext) async throws -> AuthContext {
         let caller = try await self.authenticate(context)
         context.setPrincipal(caller.user ?? "anonymous")
@@ -27,6 +28,36 @@ public struct CallGuard: Sendable {
 
     private func authenticate(_ context: ServerCallContext) async throws -> AuthContext {
         guard self.enforced else { return AuthContext(user: "local-development", scopes: ["admin"]) }
+        let caller = try await self.authenticated(context)
+        if !caller.pluginHostScopes.isEmpty && !caller.isAdmin {
+            throw GRPCStatus(
+                .permissionDenied, "a token of scope plugin-host may only call \(Metagov_V1_PluginHost.Method.connect)")
+        }
+        return caller
+    }
+
+    /// The plugin types a plugin host connecting with this call may serve (`nil`: any). Only tokens of scope
+    /// `plugin-host` may connect one: UNAUTHENTICATED without a valid token, PERMISSION_DENIED for any other
+    /// token. With `--no-auth` every caller may serve any type.
+    func pluginHost(_ context: ServerCallContext) async throws -> Set<String>? {
+        guard self.enforced else { return nil }
+        let caller = try await self.authenticated(context)
+        guard !caller.isAnonymous else {
+            throw GRPCStatus(.unauthenticated, "a plugin host needs a token of scope plugin-host")
+        }
+        let scopes = caller.pluginHostScopes
+        guard !scopes.isEmpty else {
+            throw GRPCStatus(.permissionDenied, "only a token of scope plugin-host may connect a plugin host")
+        }
+        var allowed: Set<String> = []
+        for scope in scopes {
+            guard let types = scope else { return nil }
+            allowed.formUnion(types)
+        }
+        return allowed
+    }
+
+    private func authenticated(_ context: ServerCallContext) async throws -> AuthContext {
         let metadata = context.metadata
         do {
             return try await self.core.authenticator.authenticate(
@@ -79,6 +110,14 @@ public struct CallGuard: Sendable {
 }
 
 extension AuthContext {
+    /// The `plugin-host` scopes granted: each the types it allows (`nil`: any).
+    var pluginHostScopes: [Set<String>?] {
+        self.scopes.compactMap { scope in
+            guard case .pluginHost(let types)? = TokenScope(scope) else { return nil }
+            return .some(types)
+        }
+    }
+
     /// Whether an admin scope was granted.
     var isAdmin: Bool { self.scopes.contains(TokenScope.admin.description) }
 

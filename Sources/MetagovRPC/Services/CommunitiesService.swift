@@ -28,7 +28,7 @@ struct CommunitiesService: Metagov_V1_CommunitiesService {
         -> Metagov_V1_Community
     {
         try await self.access.authorize(context, "community.get", community: request.slug)
-        return try await rpc { try await self.message(try await self.core.communities.get(request.slug)) }
+        return try await rpc { Metagov_V1_Community(try await self.core.communities.details(request.slug)) }
     }
 
     func updateCommunity(_ request: Metagov_V1_UpdateCommunityRequest, context: ServerCallContext) async throws
@@ -58,14 +58,13 @@ struct CommunitiesService: Metagov_V1_CommunitiesService {
             // A community token lists its own community only.
             return try await rpc {
                 Metagov_V1_ListCommunitiesResponse(
-                    communities: request.pageToken.isEmpty ? [try await self.message(try await self.core.communities.get(only))] : [])
+                    communities: request.pageToken.isEmpty ? [Metagov_V1_Community(try await self.core.communities.details(only))] : [])
             }
         }
         return try await rpc {
-            let page = try await self.core.communities.list(pageSize: size, pageToken: request.pageToken.nonEmpty)
-            var communities: [Metagov_V1_Community] = []
-            for community in page.items { communities.append(try await self.message(community)) }
-            return Metagov_V1_ListCommunitiesResponse(communities: communities, nextPageToken: page.nextPageToken ?? "")
+            let page = try await self.core.communities.listDetails(pageSize: size, pageToken: request.pageToken.nonEmpty)
+            return Metagov_V1_ListCommunitiesResponse(
+                communities: page.items.map(Metagov_V1_Community.init), nextPageToken: page.nextPageToken ?? "")
         }
     }
 }

@@ -5,8 +5,9 @@ import MetagovHTTP
 /// Plain HTTP on the API port (HTTP/1.1, or HTTP/2 without a gRPC content type):
 /// - `POST /api/hooks/{community}/{plugin}` and `POST /api/hooks/{plugin}` (Metagov's routes) hand a
 ///   platform's webhook to the plugin: its signature check first (401 when it fails, nothing else happens),
-///   then its receiver and the `receive_webhook` of its pending processes. 200 with what ran; 413 over the
-///   size limit. The caller is not authenticated yet, so it learns nothing about what exists: an unknown
+///   then its receiver and the `receive_webhook` of its pending processes. 200 with what the receiver returned
+///   when it returned something (a plugin host's receiver may), else with what ran; 413 over the size limit;
+///   503 when the plugin's host is not connected, 504 when it did not answer in time. The caller is not authenticated yet, so it learns nothing about what exists: an unknown
 ///   community, plugin or platform id, a plugin not enabled there, and a signature that does not verify all
 ///   get the same 401 answer.
 /// - `GET /healthz` for load balancers: 200 while serving, 503 when shutting down.
@@ -47,6 +48,7 @@ struct HTTPRoutes: PlainHTTPHandler {
             } else {
                 delivered = try await self.core.webhooks.deliver(plugin: parts[2], request: webhook)
             }
+            if let response = delivered.response { return .json(200, response.serialized(sortedKeys: true)) }
             let body: JSONValue = [
                 "receiver_ran": .bool(delivered.receiverRan),
                 "process_ids": .array(delivered.processIDs.map { .integer(Int($0)) }),
@@ -60,6 +62,7 @@ struct HTTPRoutes: PlainHTTPHandler {
             case .invalidArgument, .alreadyExists, .outOfRange: status = 400
             case .internal: status = 500
             case .unavailable: status = 503
+            case .deadlineExceeded: status = 504
             }
             return .json(status, JSONValue.object(["error": .string(error.message)]).serialized(sortedKeys: true))
         } catch {

@@ -24,24 +24,30 @@ enum StoredJSON {
     /// A JSON array of integers, for `json_each` set filters.
     static func array(_ integers: [Int64]) -> String { text(.array(integers.map { .integer(Int($0)) })) }
 
-    static func decode(_ text: String, column: String) throws -> JSONValue {
-        do {
-            return try JSONValue(parsing: text)
-        } catch {
-            throw StoredValueError(description: "column \(column) holds invalid JSON: \(error)")
+    /// Parsed documents by their text, shared by every store of the process.
+    static let cache = ParsedJSONCache()
+
+    /// The JSON document in column `index` (`nil` for NULL), parsed through ``cache`` unless `cached` is false
+    /// (documents read once, such as events, would only crowd the cache).
+    static func optional(_ row: StoredRow, _ index: Int, column: String, cached: Bool = true) throws -> JSONValue? {
+        try row.withBytes(atIndex: index) { text in
+            guard let text else { return nil }
+            do {
+                return cached ? try cache.value(of: text) : try JSONValue(parsing: Array(text))
+            } catch {
+                throw StoredValueError(description: "column \(column) holds invalid JSON: \(error)")
+            }
         }
     }
 
-    static func value(_ row: Row, _ index: Int, column: String) throws -> JSONValue {
-        try decode(row.decode(String.self, atIndex: index), column: column)
+    static func value(_ row: StoredRow, _ index: Int, column: String, cached: Bool = true) throws -> JSONValue {
+        guard let value = try optional(row, index, column: column, cached: cached) else {
+            throw StoredValueError(description: "column \(column) is NULL")
+        }
+        return value
     }
 
-    static func optional(_ row: Row, _ index: Int, column: String) throws -> JSONValue? {
-        guard let text = try row.decode(String?.self, atIndex: index) else { return nil }
-        return try decode(text, column: column)
-    }
-
-    static func object(_ row: Row, _ index: Int, column: String) throws -> [String: JSONValue] {
+    static func object(_ row: StoredRow, _ index: Int, column: String) throws -> [String: JSONValue] {
         guard let object = try value(row, index, column: column).objectValue else {
             throw StoredValueError(description: "column \(column) does not hold a JSON object")
         }
@@ -57,14 +63,14 @@ enum StoredTime {
 
     static func date(_ seconds: Double) -> Date { Date(timeIntervalSince1970: seconds) }
 
-    static func date(_ row: Row, _ index: Int) throws -> Date {
+    static func date(_ row: StoredRow, _ index: Int) throws -> Date {
         date(try row.decode(Double.self, atIndex: index))
     }
 }
 
 /// Enums are stored as their raw values.
 enum StoredEnum {
-    static func decode<E: RawRepresentable>(_ type: E.Type, _ row: Row, _ index: Int, column: String) throws -> E
+    static func decode<E: RawRepresentable>(_ type: E.Type, _ row: StoredRow, _ index: Int, column: String) throws -> E
     where E.RawValue == String {
         let raw = try row.decode(String.self, atIndex: index)
         guard let value = E(rawValue: raw) else {

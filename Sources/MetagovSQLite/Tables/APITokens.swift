@@ -6,7 +6,7 @@ import MetagovCore
 enum APITokenRow {
     static let columns = "id, name, scope, secret_hash, created_at, expires_at, revoked_at"
 
-    static func decode(_ row: Row) throws -> APIToken {
+    static func decode(_ row: StoredRow) throws -> APIToken {
         let scopeText: String = try row.decode(atIndex: 2)
         guard let scope = TokenScope(scopeText) else {
             throw StoredValueError(description: "column api_token.scope holds an unknown value '\(scopeText)'")

@@ -5,7 +5,7 @@ import MetagovCore
 enum CommunityRow {
     static let columns = "slug, readable_name, created_at, updated_at"
 
-    static func decode(_ row: Row) throws -> Community {
+    static func decode(_ row: StoredRow) throws -> Community {
         Community(
             slug: try row.decode(atIndex: 0), readableName: try row.decode(atIndex: 1),
             createdAt: try StoredTime.date(row, 2), updatedAt: try StoredTime.date(row, 3))

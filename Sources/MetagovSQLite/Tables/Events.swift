@@ -6,12 +6,12 @@ import MetagovCore
 enum EventRow {
     static let columns = "cursor, community, source, plugin_id, event_type, timestamp, data, initiator"
 
-    static func decode(_ row: Row) throws -> Event {
+    static func decode(_ row: StoredRow) throws -> Event {
         Event(
             cursor: try row.decode(atIndex: 0), community: try row.decode(atIndex: 1), source: try row.decode(atIndex: 2),
             pluginID: try row.decode(atIndex: 3), eventType: try row.decode(atIndex: 4),
-            timestamp: try StoredTime.date(row, 5), data: try StoredJSON.value(row, 6, column: "event.data"),
-            initiator: try StoredJSON.value(row, 7, column: "event.initiator"))
+            timestamp: try StoredTime.date(row, 5), data: try StoredJSON.value(row, 6, column: "event.data", cached: false),
+            initiator: try StoredJSON.value(row, 7, column: "event.initiator", cached: false))
     }
 }
 

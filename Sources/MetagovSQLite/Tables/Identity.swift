@@ -8,7 +8,7 @@ enum MetagovIDRow {
     /// External ids are drawn from `1..<2^53` so that JSON clients that read numbers as doubles keep them exact.
     static let externalIDRange: Range<Int64> = 1..<(1 << 53)
 
-    static func decode(_ row: Row) throws -> MetagovID {
+    static func decode(_ row: StoredRow) throws -> MetagovID {
         MetagovID(
             community: try row.decode(atIndex: 0), externalID: try row.decode(atIndex: 1),
             primaryExternalID: try row.decode(atIndex: 2))
@@ -24,7 +24,7 @@ enum LinkedAccountRow {
         """
     static let order = "external_id, platform_type, platform_identifier, community_platform_id"
 
-    static func decode(_ row: Row) throws -> LinkedAccount {
+    static func decode(_ row: StoredRow) throws -> LinkedAccount {
         LinkedAccount(
             externalID: try row.decode(atIndex: 0), community: try row.decode(atIndex: 1),
             platformType: try row.decode(atIndex: 2), platformIdentifier: try row.decode(atIndex: 3),

@@ -6,7 +6,7 @@ import MetagovCore
 enum WebhookSubscriptionRow {
     static let columns = "id, community, url, event_types, plugins, secret, created_at, updated_at"
 
-    static func decode(_ row: Row) throws -> WebhookSubscription {
+    static func decode(_ row: StoredRow) throws -> WebhookSubscription {
         WebhookSubscription(
             id: try row.decode(atIndex: 0), community: try row.decode(atIndex: 1), url: try row.decode(atIndex: 2),
             eventTypes: try strings(row, 3, "webhook_subscription.event_types"),
@@ -14,7 +14,7 @@ enum WebhookSubscriptionRow {
             createdAt: try StoredTime.date(row, 6), updatedAt: try StoredTime.date(row, 7))
     }
 
-    static func strings(_ row: Row, _ index: Int, _ column: String) throws -> [String] {
+    static func strings(_ row: StoredRow, _ index: Int, _ column: String) throws -> [String] {
         try (StoredJSON.value(row, index, column: column).arrayValue ?? []).compactMap(\.stringValue)
     }
 
@@ -28,7 +28,7 @@ enum DeliveryRow {
         last_error, last_status_code, created_at, delivered_at
         """
 
-    static func decode(_ row: Row) throws -> OutboundDelivery {
+    static func decode(_ row: StoredRow) throws -> OutboundDelivery {
         OutboundDelivery(
             id: try row.decode(atIndex: 0), kind: try StoredEnum.decode(DeliveryKind.self, row, 1, column: "delivery.kind"),
             webhookID: try row.decode(atIndex: 2), processID: try row.decode(atIndex: 3),

@@ -5,7 +5,7 @@ import MetagovCore
 enum PluginRow {
     static let columns = "id, community, name, community_platform_id, config, created_at, updated_at"
 
-    static func decode(_ row: Row) throws -> PluginInstance {
+    static func decode(_ row: StoredRow) throws -> PluginInstance {
         PluginInstance(
             id: try row.decode(atIndex: 0), community: try row.decode(atIndex: 1), name: try row.decode(atIndex: 2),
             communityPlatformID: try row.decode(atIndex: 3), config: try StoredJSON.value(row, 4, column: "plugin.config"),
@@ -45,6 +45,12 @@ extension SQLiteReading {
             "SELECT \(PluginRow.columns) FROM plugin WHERE community = ? ORDER BY id", [community], PluginRow.decode)
     }
 
+    func plugins(communities slugs: ClosedRange<String>) throws -> [PluginInstance] {
+        try fetchAll(
+            "SELECT \(PluginRow.columns) FROM plugin WHERE community BETWEEN ? AND ? ORDER BY community, id",
+            [slugs.lowerBound, slugs.upperBound], PluginRow.decode)
+    }
+
     func allPlugins() throws -> [PluginInstance] {
         try fetchAll("SELECT \(PluginRow.columns) FROM plugin ORDER BY id", [], PluginRow.decode)
     }
@@ -56,8 +62,10 @@ extension SQLiteReading {
         return Dictionary(entries, uniquingKeysWith: { _, last in last })
     }
 
-    func pluginStateVersion(pluginID: Int64) throws -> Int64? {
-        try fetchOne("SELECT state_version FROM plugin WHERE id = ?", [pluginID]) { try $0.decode(Int64.self, atIndex: 0) }
+    func pluginState(pluginID: Int64, key: String) throws -> JSONValue? {
+        try fetchOne("SELECT value FROM plugin_state WHERE plugin_id = ? AND key = ?", [pluginID, key]) { row in
+            try StoredJSON.value(row, 0, column: "plugin_state.value")
+        }
     }
 }
 
@@ -74,8 +82,8 @@ extension SQLiteWriter {
         ) {
             try execute(
                 """
-                INSERT INTO plugin (community, name, community_platform_id, config, state_version, created_at, updated_at)
-                VALUES (?, ?, ?, ?, 0, ?, ?)
+                INSERT INTO plugin (community, name, community_platform_id, config, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?)
                 """,
                 [community, name, communityPlatformID, StoredJSON.text(config), now, now])
         }
@@ -108,38 +116,30 @@ extension SQLiteWriter {
         try executeCountingChanges("DELETE FROM plugin WHERE id = ?", [id]) > 0
     }
 
-    /// Bumps the state version first (checking the expected one in the same statement), then applies the
-    /// changes; the plugin's `updated_at` tracks its config and is left alone.
-    @discardableResult
-    func updatePluginState(pluginID: Int64, changes: [String: JSONValue?], expectedVersion: Int64?) throws -> Int64 {
-        let newVersion: Int64?
-        if let expectedVersion {
-            newVersion = try fetchOne(
-                "UPDATE plugin SET state_version = state_version + 1 WHERE id = ? AND state_version = ? RETURNING state_version",
-                [pluginID, expectedVersion]) { try $0.decode(Int64.self, atIndex: 0) }
-        } else {
-            newVersion = try fetchOne(
-                "UPDATE plugin SET state_version = state_version + 1 WHERE id = ? RETURNING state_version",
-                [pluginID]) { try $0.decode(Int64.self, atIndex: 0) }
+    /// Checks what the unit of work read, then writes only the changed keys; the plugin's `updated_at` tracks
+    /// its config and is left alone. A missing instance is found by the foreign key of the keys written (or, when
+    /// the unit only removes keys, by a lookup).
+    func updatePluginState(pluginID: Int64, changes: [String: JSONValue?], expecting: StateExpectations) throws {
+        let notFound = StoreError.notFound(PluginRow.describe(id: pluginID))
+        if changes.values.allSatisfy({ $0 == nil }), try !exists("SELECT 1 FROM plugin WHERE id = ?", [pluginID]) {
+            throw notFound
         }
-        guard let newVersion else {
-            guard try pluginStateVersion(pluginID: pluginID) != nil else {
-                throw StoreError.notFound(PluginRow.describe(id: pluginID))
-            }
-            throw StoreError.conflict("state of \(PluginRow.describe(id: pluginID))")
-        }
-        for (key, value) in changes {
-            if let value {
-                try execute(
-                    """
-                    INSERT INTO plugin_state (plugin_id, key, value) VALUES (?, ?, ?)
-                    ON CONFLICT (plugin_id, key) DO UPDATE SET value = excluded.value
-                    """,
-                    [pluginID, key, StoredJSON.text(value)])
-            } else {
-                try execute("DELETE FROM plugin_state WHERE plugin_id = ? AND key = ?", [pluginID, key])
+        let holds = try expecting.hold(
+            value: { try pluginState(pluginID: pluginID, key: $0) }, whole: { try pluginState(pluginID: pluginID) })
+        guard holds else { throw StoreError.conflict("state of \(PluginRow.describe(id: pluginID))") }
+        try translatingConstraints(notFound: { PluginRow.describe(id: pluginID) }) {
+            for (key, value) in changes {
+                if let value {
+                    try execute(
+                        """
+                        INSERT INTO plugin_state (plugin_id, key, value) VALUES (?, ?, ?)
+                        ON CONFLICT (plugin_id, key) DO UPDATE SET value = excluded.value
+                        """,
+                        [pluginID, key, StoredJSON.text(value)])
+                } else {
+                    try execute("DELETE FROM plugin_state WHERE plugin_id = ? AND key = ?", [pluginID, key])
+                }
             }
         }
-        return newVersion
     }
 }

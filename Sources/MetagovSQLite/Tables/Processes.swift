@@ -5,10 +5,10 @@ import MetagovCore
 enum ProcessRow {
     static let columns = """
         id, plugin_id, community, plugin, name, status, outcome, errors, state, callback_url, created_at, \
-        updated_at, version
+        updated_at, version, url
         """
 
-    static func decode(_ row: Row) throws -> GovernanceProcess {
+    static func decode(_ row: StoredRow) throws -> GovernanceProcess {
         GovernanceProcess(
             id: try row.decode(atIndex: 0), pluginID: try row.decode(atIndex: 1), community: try row.decode(atIndex: 2),
             plugin: try row.decode(atIndex: 3), name: try row.decode(atIndex: 4),
@@ -17,7 +17,7 @@ enum ProcessRow {
             errors: try StoredJSON.optional(row, 7, column: "process.errors"),
             state: try StoredJSON.object(row, 8, column: "process.state"), callbackURL: try row.decode(atIndex: 9),
             createdAt: try StoredTime.date(row, 10), updatedAt: try StoredTime.date(row, 11),
-            version: try row.decode(atIndex: 12))
+            version: try row.decode(atIndex: 12), url: try row.decode(atIndex: 13))
     }
 
     static func describe(id: Int64) -> String { "process \(id)" }
@@ -26,6 +26,12 @@ enum ProcessRow {
 extension SQLiteReading {
     func process(id: Int64) throws -> GovernanceProcess? {
         try fetchOne("SELECT \(ProcessRow.columns) FROM process WHERE id = ?", [id], ProcessRow.decode)
+    }
+
+    func processEntry(processID: Int64, key: String) throws -> JSONValue? {
+        try fetchOne("SELECT value FROM process_entry WHERE process_id = ? AND key = ?", [processID, key]) { row in
+            try StoredJSON.value(row, 0, column: "process_entry.value")
+        }
     }
 
     func processes(matching filter: ProcessFilter, afterID: Int64?, limit: Int) throws -> [GovernanceProcess] {
@@ -64,19 +70,71 @@ extension SQLiteWriter {
         return inserted
     }
 
-    /// One statement checks the version and increments it, so two writers cannot both succeed from the same
-    /// version.
-    func updateProcess(_ process: GovernanceProcess) throws -> GovernanceProcess {
-        let updated = try fetchOne(
+    /// The stored process is `process` as given, stamped now, version 1 (built here rather than read back, so its
+    /// JSON is not parsed again). Its community and plugin name must be its instance's (foreign keys check that
+    /// the instance and the community exist).
+    func insertProcess(_ process: GovernanceProcess) throws -> GovernanceProcess {
+        let now = StoredTime.now()
+        try translatingConstraints(
+            alreadyExists: { ProcessRow.describe(id: process.id) }, notFound: { PluginRow.describe(id: process.pluginID) }
+        ) {
+            try execute(
+                """
+                INSERT INTO process (id, plugin_id, community, plugin, name, status, outcome, errors, state,
+                                     callback_url, created_at, updated_at, version, url)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+                """,
+                [process.id, process.pluginID, process.community, process.plugin, process.name, process.status.rawValue,
+                 StoredJSON.text(process.outcome), StoredJSON.text(process.errors), StoredJSON.text(process.state),
+                 process.callbackURL, now, now, process.url])
+        }
+        var inserted = process
+        (inserted.createdAt, inserted.updatedAt, inserted.version) = (StoredTime.date(now), StoredTime.date(now), 1)
+        return inserted
+    }
+
+    /// Moves AUTOINCREMENT's high-water mark of `process` past the reserved ids, so that neither an insert
+    /// without an id nor another reservation (of any process sharing the file) gets them.
+    func reserveProcessIDs(count: Int) throws -> ClosedRange<Int64> {
+        let count = Int64(max(1, count))
+        try execute(
             """
-            UPDATE process SET status = ?, outcome = ?, errors = ?, state = ?, updated_at = ?, version = version + 1
+            INSERT INTO sqlite_sequence (name, seq)
+            SELECT 'process', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'process')
+            """)
+        let last = try fetchOne(
+            """
+            UPDATE sqlite_sequence SET seq = max(seq, (SELECT ifnull(max(id), 0) FROM process)) + ?
+            WHERE name = 'process' RETURNING seq
+            """,
+            [count]) { try $0.decode(Int64.self, atIndex: 0) }
+        guard let last else { throw StoredValueError(description: "sqlite_sequence has no row for 'process'") }
+        return (last - count + 1)...last
+    }
+
+    /// One statement checks the version and increments it, so two writers cannot both succeed from the same
+    /// version. The returned process is the stored one, its JSON taken from `process` rather than parsed again.
+    func updateProcess(_ process: GovernanceProcess) throws -> GovernanceProcess {
+        let now = StoredTime.now()
+        let stored = try fetchOne(
+            """
+            UPDATE process SET status = ?, outcome = ?, errors = ?, state = ?, url = ?, updated_at = ?,
+                               version = version + 1
             WHERE id = ? AND version = ?
-            RETURNING \(ProcessRow.columns)
+            RETURNING plugin_id, community, plugin, name, callback_url, created_at, version
             """,
             [process.status.rawValue, StoredJSON.text(process.outcome), StoredJSON.text(process.errors),
-             StoredJSON.text(process.state), StoredTime.now(), process.id, process.version],
-            ProcessRow.decode)
-        if let updated { return updated }
+             StoredJSON.text(process.state), process.url, now, process.id, process.version]
+        ) { row in
+            var updated = process
+            updated.pluginID = try row.decode(atIndex: 0)
+            (updated.community, updated.plugin, updated.name) = (try row.decode(atIndex: 1), try row.decode(atIndex: 2), try row.decode(atIndex: 3))
+            updated.callbackURL = try row.decode(atIndex: 4)
+            (updated.createdAt, updated.updatedAt) = (try StoredTime.date(row, 5), StoredTime.date(now))
+            updated.version = try row.decode(atIndex: 6)
+            return updated
+        }
+        if let stored { return stored }
         guard try exists("SELECT 1 FROM process WHERE id = ?", [process.id]) else {
             throw StoreError.notFound(ProcessRow.describe(id: process.id))
         }
@@ -85,5 +143,30 @@ extension SQLiteWriter {
 
     func deleteProcess(id: Int64) throws -> Bool {
         try executeCountingChanges("DELETE FROM process WHERE id = ?", [id]) > 0
+    }
+
+    /// A missing process is found by the foreign key of the entries written (or, when the unit only removes or
+    /// reads entries, by a lookup).
+    func updateProcessEntries(processID: Int64, changes: [String: JSONValue?], expecting: [String: JSONValue?]) throws {
+        if changes.values.allSatisfy({ $0 == nil }), try !exists("SELECT 1 FROM process WHERE id = ?", [processID]) {
+            throw StoreError.notFound(ProcessRow.describe(id: processID))
+        }
+        for (key, expected) in expecting where try processEntry(processID: processID, key: key) != expected {
+            throw StoreError.conflict("entry '\(key)' of \(ProcessRow.describe(id: processID))")
+        }
+        try translatingConstraints(notFound: { ProcessRow.describe(id: processID) }) {
+            for (key, value) in changes {
+                if let value {
+                    try execute(
+                        """
+                        INSERT INTO process_entry (process_id, key, value) VALUES (?, ?, ?)
+                        ON CONFLICT (process_id, key) DO UPDATE SET value = excluded.value
+                        """,
+                        [processID, key, StoredJSON.text(value)])
+                } else {
+                    try execute("DELETE FROM process_entry WHERE process_id = ? AND key = ?", [processID, key])
+                }
+            }
+        }
     }
 }

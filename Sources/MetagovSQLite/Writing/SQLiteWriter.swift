@@ -7,12 +7,12 @@ struct SQLiteWriter: SQLiteReading, StoreWriter {
     let db: Database
 
     /// Runs a cached statement.
-    func execute(_ sql: String, _ arguments: StatementArguments = []) throws {
-        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    func execute(_ sql: String, _ arguments: SQLArguments = []) throws {
+        try db.run(sql, arguments)
     }
 
     /// Runs a cached statement and returns how many rows it changed (cascades not counted).
-    func executeCountingChanges(_ sql: String, _ arguments: StatementArguments) throws -> Int {
+    func executeCountingChanges(_ sql: String, _ arguments: SQLArguments) throws -> Int {
         try execute(sql, arguments)
         return db.changesCount
     }

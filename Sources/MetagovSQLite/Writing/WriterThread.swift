@@ -15,23 +15,30 @@ import MetagovCore
 /// nowhere else: the threads that serve the API only queue work and suspend. When the lock is not granted
 /// within the busy timeout, every unit of the batch fails with ``StoreError/unavailable(_:)``.
 final class WriterThread: @unchecked Sendable {
-    private let database: any DatabaseWriter
+    private let connection: DatabaseQueue
     private let busyTimeout: Double
+    private let checkpointer: Checkpointer?
     private let condition = NSCondition()
     // Guarded by `condition`.
     private var queue: [any WriteUnit] = []
     private var stopping = false
 
-    init(database: any DatabaseWriter, busyTimeout: Double) {
-        self.database = database
+    /// - Parameters:
+    ///   - connection: the one connection that writes (nothing else may write through it).
+    ///   - checkpointer: who checkpoints the log of a file database, for as long as this thread runs.
+    init(connection: DatabaseQueue, busyTimeout: Double, checkpointer: Checkpointer?) {
+        self.connection = connection
         self.busyTimeout = busyTimeout
+        self.checkpointer = checkpointer
+        if let checkpointer { connection.inDatabase { checkpointer.watch($0) } }
         let thread = Thread { [self] in run() }
         thread.name = "metagov-sqlite-writer"
         thread.start()
     }
 
-    /// Queues `unit`; it is performed and finished on the writer thread.
-    func submit(_ unit: any WriteUnit) {
+    /// Queues `unit`; it is performed and finished on the writer thread, after every unit queued before it.
+    /// `whenQueued` runs once the unit is queued, before any other unit can be.
+    func submit(_ unit: any WriteUnit, whenQueued: () -> Void) {
         condition.lock()
         guard !stopping else {
             condition.unlock()
@@ -39,6 +46,7 @@ final class WriterThread: @unchecked Sendable {
             return
         }
         queue.append(unit)
+        whenQueued()
         condition.signal()
         condition.unlock()
     }
@@ -53,6 +61,7 @@ final class WriterThread: @unchecked Sendable {
 
     private func run() {
         while let batch = nextBatch() { commit(batch) }
+        if let checkpointer { connection.inDatabase { checkpointer.unwatch($0) } }
     }
 
     /// Everything queued, waiting for work; nil once stopped with nothing left.
@@ -72,14 +81,12 @@ final class WriterThread: @unchecked Sendable {
     private func commit(_ batch: [any WriteUnit]) {
         var failures = [(any Error)?](repeating: nil, count: batch.count)
         do {
-            try database.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
+            try connection.inDatabase { db in
+                try db.run("BEGIN IMMEDIATE")
+                do {
                     for (index, unit) in batch.enumerated() {
                         do {
-                            try db.inSavepoint {
-                                try unit.perform(db)
-                                return .commit
-                            }
+                            try db.inUnitSavepoint { try unit.perform(db) }
                         } catch {
                             failures[index] = error
                             // SQLite ends the whole transaction on some errors (I/O, full disk): nothing of
@@ -87,7 +94,10 @@ final class WriterThread: @unchecked Sendable {
                             if !db.isInsideTransaction { throw BatchAborted(cause: error) }
                         }
                     }
-                    return .commit
+                    try db.run("COMMIT")
+                } catch {
+                    if db.isInsideTransaction { try? db.run("ROLLBACK") }
+                    throw error
                 }
             }
         } catch {
@@ -113,3 +123,4 @@ final class WriterThread: @unchecked Sendable {
 private struct BatchAborted: Error {
     let cause: any Error
 }
+

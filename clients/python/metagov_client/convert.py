@@ -78,7 +78,7 @@ def to_python(message: Message) -> Any:
     """A message as a dict keyed by .proto field names, every field included; Struct/Value/ListValue as plain
     JSON values, Timestamp as an RFC 3339 string, 64-bit integers as ints, enums by name."""
     if isinstance(message, struct_pb2.Struct):
-        return _plain({k: to_python(v) for k, v in message.fields.items()})
+        return {k: to_python(v) for k, v in message.fields.items()}  # the values are plain already
     if isinstance(message, struct_pb2.ListValue):
         return [to_python(v) for v in message.values]
     if isinstance(message, struct_pb2.Value):

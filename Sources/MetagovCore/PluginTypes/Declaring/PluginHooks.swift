@@ -12,18 +12,32 @@ public struct Initialize: PluginTypeComponent {
     public func apply(to type: inout PluginType) { type.initialize = body }
 }
 
-/// Runs for every instance on every scheduler pass (Metagov's `@Registry.event_producer_task`): polls the
-/// platform, sends events to drivers.
+/// Runs for every instance on scheduler passes (Metagov's `@Registry.event_producer_task`): polls the
+/// platform, sends events to drivers. A plugin type may have several, each with its own interval.
 public struct PeriodicTask: PluginTypeComponent {
+    /// Names the task in logs and in the scheduler's report; unique within the plugin type.
+    public var name: String
+    /// The least time between two runs for one instance; `.zero` runs it on every scheduler pass.
+    public var interval: Duration
     /// The task.
     public var body: @Sendable (PluginContext) async throws -> Void
 
-    /// Declares the periodic task.
-    public init(_ body: @escaping @Sendable (PluginContext) async throws -> Void) {
+    /// Declares a periodic task.
+    ///
+    /// - Parameters:
+    ///   - name: unique within the plugin type (default `periodic`).
+    ///   - interval: the least time between two runs for one instance (default: every scheduler pass).
+    ///   - body: the task; its state writes and events are saved when it returns.
+    public init(
+        _ name: String = "periodic", every interval: Duration = .zero,
+        _ body: @escaping @Sendable (PluginContext) async throws -> Void
+    ) {
+        self.name = name
+        self.interval = interval
         self.body = body
     }
 
-    public func apply(to type: inout PluginType) { type.periodicTask = body }
+    public func apply(to type: inout PluginType) { type.periodicTasks.append(self) }
 }
 
 /// Receives the platform's webhooks addressed to an instance (Metagov's `@Registry.webhook_receiver`).

@@ -62,6 +62,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
+    # A parent may have started this process with these signals blocked (a blocked mask is inherited): the
+    # host would then never drain on SIGTERM.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     threading.Thread(target=lambda: (host.finished.wait(), stop.set()), daemon=True).start()
     host.start()
     logger.info("serving %s to %s", ", ".join(sorted(plugin_types)), ", ".join(arguments.servers))

@@ -6,13 +6,13 @@ import logging
 import queue
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Iterator, Mapping, Optional, Sequence, Tuple
 
 import grpc
 
 from metagov.plugin_host.backoff import Backoff
 from metagov.plugin_host.results import answer
+from metagov.plugin_host.workers import WorkerPool
 from metagov.v1 import plugin_host_pb2 as pb
 from metagov.v1 import plugin_host_pb2_grpc
 
@@ -52,12 +52,11 @@ class GatewayConnection:
         self._backoff = backoff or Backoff()
         self._channel_options = list(channel_options)
         self._on_finished = on_finished
-        self._executor = ThreadPoolExecutor(max_workers=register.max_in_flight,
-                                            thread_name_prefix=f"metagov-plugin-host {target}")
+        self._workers = WorkerPool(register.max_in_flight, name=f"metagov-plugin-host {target}")
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._call: Optional[grpc.Call] = None
-        self._outbound: Optional["queue.Queue[Optional[pb.PluginHostMessage]]"] = None
+        self._outbound: Optional["queue.SimpleQueue[Optional[pb.PluginHostMessage]]"] = None
         self._draining_sent = False
         self._thread = threading.Thread(target=self._run, name=f"metagov-plugin-host {target}", daemon=True)
         self.registered = threading.Event()
@@ -109,11 +108,11 @@ class GatewayConnection:
                     if not self._stopping.is_set():
                         self._stopping.wait(self._backoff.next_delay())
         finally:
-            self._executor.shutdown(wait=True)
+            self._workers.shutdown()
             self._on_finished(self)
 
     def _serve_stream(self, stub: plugin_host_pb2_grpc.PluginHostStub) -> None:
-        outbound: "queue.Queue[Optional[pb.PluginHostMessage]]" = queue.Queue()
+        outbound: "queue.SimpleQueue[Optional[pb.PluginHostMessage]]" = queue.SimpleQueue()
         call = stub.Connect(self._requests(outbound), metadata=self._metadata)
         with self._lock:
             self._call, self._outbound, self._draining_sent = call, outbound, False
@@ -131,20 +130,20 @@ class GatewayConnection:
                 self.registered.clear()
 
     @staticmethod
-    def _requests(outbound: "queue.Queue[Optional[pb.PluginHostMessage]]") -> Iterator[pb.PluginHostMessage]:
+    def _requests(outbound: "queue.SimpleQueue[Optional[pb.PluginHostMessage]]") -> Iterator[pb.PluginHostMessage]:
         while True:
             message = outbound.get()
             if message is _END:
                 return
             yield message
 
-    def _read(self, call: grpc.Call, outbound: "queue.Queue[Optional[pb.PluginHostMessage]]") -> None:
+    def _read(self, call: grpc.Call, outbound: "queue.SimpleQueue[Optional[pb.PluginHostMessage]]") -> None:
         outbound.put(pb.PluginHostMessage(register=self._register))
         max_result_bytes = 0
         for message in call:
             kind = message.WhichOneof("message")
             if kind == "invocation":
-                self._executor.submit(self._serve, message.invocation, outbound, max_result_bytes, time.monotonic())
+                self._workers.submit(self._serve, message.invocation, outbound, max_result_bytes, time.monotonic())
             elif kind == "ping":
                 outbound.put(pb.PluginHostMessage(pong=pb.Pong(nonce=message.ping.nonce)))
             elif kind == "registered" and not self.registered.is_set():
@@ -163,7 +162,7 @@ class GatewayConnection:
         logger.info("registered with gateway %s as %s: %s", self.target, registered.host_id,
                     ", ".join(registered.plugin_types))
 
-    def _serve(self, invocation: pb.Invocation, outbound: "queue.Queue[Optional[pb.PluginHostMessage]]",
+    def _serve(self, invocation: pb.Invocation, outbound: "queue.SimpleQueue[Optional[pb.PluginHostMessage]]",
                max_result_bytes: int, received: float) -> None:
         waited_ms = (time.monotonic() - received) * 1000
         if invocation.deadline_ms and waited_ms >= invocation.deadline_ms:

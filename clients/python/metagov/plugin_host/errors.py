@@ -27,7 +27,8 @@ def plugin_error(error: BaseException) -> pb.PluginError:
     - ``PluginAuthError`` → PERMISSION_DENIED (the platform refused), its code as the reason;
     - Metagov's and Django REST framework's exceptions (an HTTP ``status_code`` and a ``detail``) by status:
       400 INVALID_ARGUMENT, 401 UNAUTHENTICATED, 403 PERMISSION_DENIED, 404 NOT_FOUND, 409 ALREADY_EXISTS,
-      412 FAILED_PRECONDITION, others (``PluginErrorInternal``) INTERNAL; message the detail, reason the code;
+      412 FAILED_PRECONDITION, others (``PluginErrorInternal``) INTERNAL; message the detail, reason the code
+      (none for the generic ``"error"``);
     - jsonschema's ValidationError → INVALID_ARGUMENT "Validation error at POINTER: ...";
     - anything else → INTERNAL "ExceptionType: message".
     """
@@ -57,6 +58,7 @@ def _detail(detail: Any) -> str:
 
 
 def _reason(error: Any) -> str:
+    """The error's code, unless it is Django REST framework's generic ``"error"`` (the plugin gave none)."""
     get_codes = getattr(error, "get_codes", None)
     codes = get_codes() if callable(get_codes) else None
-    return codes if isinstance(codes, str) else ""
+    return codes if isinstance(codes, str) and codes != "error" else ""

@@ -198,7 +198,7 @@ class Invocation(_message.Message):
     def __init__(self, id: _Optional[int] = ..., kind: _Optional[_Union[InvocationKind, str]] = ..., deadline_ms: _Optional[int] = ..., plugin: _Optional[_Union[PluginInstanceSnapshot, _Mapping]] = ..., process: _Optional[_Union[ProcessSnapshot, _Mapping]] = ..., action: _Optional[str] = ..., task: _Optional[str] = ..., parameters: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., webhook: _Optional[_Union[WebhookRequest, _Mapping]] = ..., attempt: _Optional[int] = ...) -> None: ...
 
 class PluginInstanceSnapshot(_message.Message):
-    __slots__ = ("instance", "state", "state_version")
+    __slots__ = ("instance", "state")
     class StateEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -208,11 +208,9 @@ class PluginInstanceSnapshot(_message.Message):
         def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
     INSTANCE_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
-    STATE_VERSION_FIELD_NUMBER: _ClassVar[int]
     instance: _common_pb2.PluginInstance
     state: _containers.MessageMap[str, _struct_pb2.Value]
-    state_version: int
-    def __init__(self, instance: _Optional[_Union[_common_pb2.PluginInstance, _Mapping]] = ..., state: _Optional[_Mapping[str, _struct_pb2.Value]] = ..., state_version: _Optional[int] = ...) -> None: ...
+    def __init__(self, instance: _Optional[_Union[_common_pb2.PluginInstance, _Mapping]] = ..., state: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
 
 class ProcessSnapshot(_message.Message):
     __slots__ = ("process", "state", "version")

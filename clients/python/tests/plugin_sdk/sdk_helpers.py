@@ -33,7 +33,7 @@ def plugin_snapshot(name: str, config: Mapping[str, Any], state: Optional[Mappin
     return pb.PluginInstanceSnapshot(
         instance=common_pb2.PluginInstance(id=instance_id, name=name, community="demo",
                                            community_platform_id=platform_id, config=to_struct(dict(config))),
-        state=_encoded(state), state_version=3)
+        state=_encoded(state))
 
 
 def process_snapshot(name: str, status: int = common_pb2.PROCESS_STATUS_CREATED,

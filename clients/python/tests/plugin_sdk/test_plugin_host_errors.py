@@ -12,7 +12,7 @@ LEDGER = {"book": "b", "currency": "EUR"}
 
 
 @pytest.mark.parametrize("how, code, message, reason", [
-    ("internal", pb.PLUGIN_ERROR_CODE_INTERNAL, "the ledger server is down", "error"),
+    ("internal", pb.PLUGIN_ERROR_CODE_INTERNAL, "the ledger server is down", ""),
     ("auth", pb.PLUGIN_ERROR_CODE_PERMISSION_DENIED, "This book is closed to new entries.", "ledger_book_closed"),
     ("validation", pb.PLUGIN_ERROR_CODE_INVALID_ARGUMENT, "Validation error at /amount: 12 is not of type 'string'",
      ""),
@@ -86,7 +86,7 @@ def test_error_details_and_codes():
         "title: required; when: bad"
     internal = plugin_error(PluginErrorInternal())
     assert (internal.code, internal.message, internal.reason) == \
-        (pb.PLUGIN_ERROR_CODE_INTERNAL, "A server error occurred.", "error")
+        (pb.PLUGIN_ERROR_CODE_INTERNAL, "A server error occurred.", "")
     auth = plugin_error(PluginAuthError(detail="Incorrect token_type", code="slack_bad_token"))
     assert (auth.code, auth.message, auth.reason) == \
         (pb.PLUGIN_ERROR_CODE_PERMISSION_DENIED, "Incorrect token_type", "slack_bad_token")

@@ -89,7 +89,8 @@ struct  Metagov__V1__GovernanceProcess
   Google__Protobuf__Struct *outcome;
   Google__Protobuf__Struct *errors;
   /*
-   * outcome.url when the plugin reports one (a link to the vote on its platform).
+   * Where people take part in the process on its platform (Metagov's GovernanceProcess.url), when the plugin
+   * gives one.
    */
   char *url;
   char *callback_url;

@@ -2056,7 +2056,7 @@ const ProtobufCMessageDescriptor metagov__v1__plugin_instance_snapshot__state_en
   (ProtobufCMessageInit) metagov__v1__plugin_instance_snapshot__state_entry__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor metagov__v1__plugin_instance_snapshot__field_descriptors[3] =
+static const ProtobufCFieldDescriptor metagov__v1__plugin_instance_snapshot__field_descriptors[2] =
 {
   {
     "instance",
@@ -2082,28 +2082,15 @@ static const ProtobufCFieldDescriptor metagov__v1__plugin_instance_snapshot__fie
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
-  {
-    "state_version",
-    3,
-    PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_INT64,
-    0,   /* quantifier_offset */
-    offsetof(Metagov__V1__PluginInstanceSnapshot, state_version),
-    NULL,
-    NULL,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
 };
 static const unsigned metagov__v1__plugin_instance_snapshot__field_indices_by_name[] = {
   0,   /* field[0] = instance */
   1,   /* field[1] = state */
-  2,   /* field[2] = state_version */
 };
 static const ProtobufCIntRange metagov__v1__plugin_instance_snapshot__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor metagov__v1__plugin_instance_snapshot__descriptor =
 {
@@ -2113,7 +2100,7 @@ const ProtobufCMessageDescriptor metagov__v1__plugin_instance_snapshot__descript
   "Metagov__V1__PluginInstanceSnapshot",
   "metagov.v1",
   sizeof(Metagov__V1__PluginInstanceSnapshot),
-  3,
+  2,
   metagov__v1__plugin_instance_snapshot__field_descriptors,
   metagov__v1__plugin_instance_snapshot__field_indices_by_name,
   1,  metagov__v1__plugin_instance_snapshot__number_ranges,

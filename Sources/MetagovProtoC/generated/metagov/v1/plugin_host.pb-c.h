@@ -482,15 +482,10 @@ struct  Metagov__V1__PluginInstanceSnapshot
    */
   size_t n_state;
   Metagov__V1__PluginInstanceSnapshot__StateEntry **state;
-  /*
-   * The version of that state. Informational: the gateway remembers what it sent and checks it when applying
-   * the effects; hosts need not echo it.
-   */
-  int64_t state_version;
 };
 #define METAGOV__V1__PLUGIN_INSTANCE_SNAPSHOT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&metagov__v1__plugin_instance_snapshot__descriptor) \
-    , NULL, 0,NULL, 0 }
+    , NULL, 0,NULL }
 
 
 struct  Metagov__V1__ProcessSnapshot__StateEntry
@@ -520,7 +515,8 @@ struct  Metagov__V1__ProcessSnapshot
   size_t n_state;
   Metagov__V1__ProcessSnapshot__StateEntry **state;
   /*
-   * The version of the process (its fields and state). Informational, like PluginInstanceSnapshot.state_version.
+   * The version of the process (its fields and state). Informational: the gateway checks it when it applies the
+   * effects; hosts need not echo it.
    */
   int64_t version;
 };

@@ -26,15 +26,16 @@ package enum StoredTables {
         Table(
             name: "plugin",
             columns: [("id", .integer), ("community", .text), ("name", .text), ("community_platform_id", .text), ("config", .text),
-                      ("state_version", .integer), ("created_at", .real), ("updated_at", .real)],
+                      ("created_at", .real), ("updated_at", .real)],
             identity: "id"),
         Table(name: "plugin_state", columns: [("plugin_id", .integer), ("key", .text), ("value", .text)], identity: nil),
         Table(
             name: "process",
             columns: [("id", .integer), ("plugin_id", .integer), ("community", .text), ("plugin", .text), ("name", .text),
                       ("status", .text), ("outcome", .text), ("errors", .text), ("state", .text), ("callback_url", .text),
-                      ("created_at", .real), ("updated_at", .real), ("version", .integer)],
+                      ("created_at", .real), ("updated_at", .real), ("version", .integer), ("url", .text)],
             identity: "id"),
+        Table(name: "process_entry", columns: [("process_id", .integer), ("key", .text), ("value", .text)], identity: nil),
         Table(
             name: "event",
             columns: [("cursor", .integer), ("community", .text), ("source", .text), ("plugin_id", .integer),
@@ -63,6 +64,7 @@ package enum StoredTables {
                       ("next_attempt_at", .real), ("last_error", .text), ("last_status_code", .integer), ("created_at", .real),
                       ("delivered_at", .real)],
             identity: "id"),
+        Table(name: "remote_plugin_type", columns: [("name", .text), ("definition", .text), ("updated_at", .real)], identity: nil),
     ]
 }
 
