@@ -70,7 +70,8 @@ import Testing
     }
 
     @Test(arguments: StoreBackend.available) func concurrentUnitsCommitTogetherAndAFailingOneLosesOnlyItsOwnWrites(_ backend: StoreBackend) async throws {
-        let store = try TestDatabase(backend).openStore()
+        let database = try TestDatabase(backend)
+        let store = try database.openStore()
         _ = try await Seed(store)
         let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
             for index in 0..<64 {
