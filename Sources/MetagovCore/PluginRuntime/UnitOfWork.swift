@@ -33,6 +33,7 @@ extension Metagov {
         var attempts = 0
         while attempts < maxHookAttempts {
             attempts += 1
+            if attempts > 1 { metrics.unitRetries.increment() }
             let turn = attempts > 1 || retryTurns.isLocked(instance.id) ? await Turn.take(retryTurns, instance.id) : nil
             defer { turn?.end() }
             let (value, plan) = try await runBody(instance, type, target, attempts, body)
@@ -62,9 +63,14 @@ extension Metagov {
             break
         }
         let value: T
+        let hookMetrics = metrics.hook(instance.name)
+        let started = ContinuousClock.now
         do {
             value = try await body(context, handle)
+            hookMetrics.duration.recordElapsed(since: started)
         } catch {
+            hookMetrics.duration.recordElapsed(since: started)
+            hookMetrics.errors.increment()
             throw MetagovError.fromPlugin(error, plugin: instance.name)
         }
         return (value, UnitPlan(context, now: clock.now()))
@@ -77,6 +83,8 @@ extension Metagov {
         let pending = pendingWrites
         let unit = plan.staged
         defer { if let ticket = staged.value { pending.settle(ticket, committed: false) } }
+        let started = ContinuousClock.now
+        defer { metrics.unitWrite.recordElapsed(since: started) }
         do {
             let summary = try await store.write({ writer in
                 guard staged.value != nil else { throw StoreError.conflict("a write queued before this unit") }
@@ -91,6 +99,7 @@ extension Metagov {
             publish(summary, published)
             return summary
         } catch StoreError.conflict(let what) {
+            metrics.unitConflicts.increment()
             logger.debug("unit of work conflicted on \(what); running the hook again")
             return nil
         } catch let error as StoreError {

@@ -122,6 +122,8 @@ public protocol StoreReader {
     func deliveries(webhookID: Int64?, community: String?, status: DeliveryStatus?, afterID: Int64?, limit: Int) throws -> [OutboundDelivery]
     /// Pending deliveries due at `now`, oldest first.
     func dueDeliveries(now: Date, limit: Int) throws -> [OutboundDelivery]
+    /// How many deliveries are pending (due or waiting for a retry): the outbox's depth.
+    func pendingDeliveryCount() throws -> Int
     /// The definitions of the plugin types plugin hosts registered, by name (JSON objects the core wrote).
     func remotePluginTypeDefinitions() throws -> [String: JSONValue]
 }

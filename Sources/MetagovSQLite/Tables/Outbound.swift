@@ -79,6 +79,10 @@ extension SQLiteReading {
             WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
             """, [now.timeIntervalSince1970, sqlLimit(limit)], DeliveryRow.decode)
     }
+
+    func pendingDeliveryCount() throws -> Int {
+        try fetchOne("SELECT count(*) FROM delivery WHERE status = 'pending'") { try $0.decode(Int.self, atIndex: 0) } ?? 0
+    }
 }
 
 extension SQLiteWriter {
