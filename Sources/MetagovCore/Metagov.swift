@@ -43,6 +43,8 @@ public final class Metagov: Sendable {
     let registrations = KeyedAsyncLock()
     /// When each periodic task last ran for each instance ("ID/TASK"), for tasks with an interval.
     let periodicRuns = Locked<[String: Date]>([:])
+    /// The core's metrics (no-ops without a metrics backend bootstrapped before the core was built).
+    let metrics = CoreMetricHandles()
 
     /// Builds the core from loaded extensions: resolves plugin types, actions and their chains, auth
     /// functions, validators and signal subscriptions, and calls every ``Configurable``.

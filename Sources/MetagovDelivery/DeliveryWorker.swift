@@ -36,9 +36,16 @@ public final class DeliveryWorker: Sendable {
         self.destinations = DestinationGuard(config: core.config)
     }
 
-    /// Sends due deliveries until the task is cancelled, then shuts the HTTP client down.
+    /// Sends due deliveries until the task is cancelled, then shuts the HTTP client down. The outbox's depth
+    /// (`metagov_outbox_pending`) is measured every few seconds meanwhile.
     public func run() async {
+        let depth = Gauge(label: "metagov_outbox_pending")
+        var measured: ContinuousClock.Instant?
         while !Task.isCancelled {
+            if measured.map({ ContinuousClock.now - $0 >= .seconds(5) }) ?? true {
+                measured = .now
+                if let pending = try? await self.core.outbox.pendingCount() { depth.record(pending) }
+            }
             let sent = await self.sendDue()
             if sent == 0 { try? await Task.sleep(for: self.pollInterval) }
         }
@@ -115,8 +122,18 @@ public final class DeliveryWorker: Sendable {
         Counter(label: failure == nil ? "metagov_deliveries_delivered_total" : "metagov_delivery_failures_total").increment()
         if let failure {
             self.logger.warning(
-                "delivery failed", metadata: ["delivery": "\(delivery.id)", "url": "\(delivery.url)", "error": "\(failure)",
+                "delivery failed", metadata: ["delivery": "\(delivery.id)", "destination": "\(Self.loggable(delivery.url))", "error": "\(failure)",
                                               "attempt": "\(delivery.attempts + 1)"])
         }
+    }
+}
+
+extension DeliveryWorker {
+    /// `url` as logs may show it: scheme, host, port and path, without credentials or query string (receivers
+    /// often take a token there).
+    static func loggable(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.host != nil else { return "(not a URL)" }
+        (components.user, components.password, components.query, components.fragment) = (nil, nil, nil, nil)
+        return components.string ?? "(not a URL)"
     }
 }

@@ -30,12 +30,10 @@ struct LineLogHandler: LogHandler {
         set { self.metadata[key] = newValue }
     }
 
-    func log(
-        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-        function: String, line: UInt
-    ) {
+    func log(event: LogEvent) {
+        let (level, message) = (event.level, event.message)
         var fields = self.metadata
-        if let metadata { fields.merge(metadata) { $1 } }
+        if let metadata = event.metadata { fields.merge(metadata) { $1 } }
         let time = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
         let text: String
         switch self.format {

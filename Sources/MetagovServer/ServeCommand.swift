@@ -70,12 +70,14 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in LineLogHandler(label: label, format: format, level: level) }
         let logger = Logger(label: "metagovd.serve")
         let signals = ShutdownSignal.install()
+        // Metrics first: the core and the store take their metric handles when they are built.
+        let metrics = observability.noMetrics ? nil : Self.startMetrics(isPublic: observability.metricsPublic)
         let (registry, config) = try CoreBootstrap.load(configPath: global.configPath)
         let location = try global.location(config: config)
         guard let store = try await Self.openStore(location, global: global, signals: signals, logger: logger) else { return }
         let core = try Metagov(store: store, registry: registry, config: config)
         try await core.pluginHosts.restore()
-        let metrics = observability.noMetrics ? nil : Self.startMetrics(core: core, isPublic: observability.metricsPublic)
+        if metrics != nil { Self.countAppendedEvents(core) }
         if noAuth {
             logger.warning("authentication is OFF (--no-auth): every caller is an administrator; never expose this server")
         } else {
@@ -143,14 +145,20 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 extension ServeCommand {
-    /// Sends swift-metrics to a Prometheus registry (and counts appended events); the exposition of
-    /// `GET /metrics`.
-    static func startMetrics(core: Metagov, isPublic: Bool) -> MetricsExposition {
+    /// Sends swift-metrics to a Prometheus registry; the exposition of `GET /metrics`.
+    static func startMetrics(isPublic: Bool) -> MetricsExposition {
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.valueHistogramBuckets[SubscriberLag.label] = SubscriberLag.buckets
+        factory.valueHistogramBuckets[StoreBatchMetrics.unitsLabel] = StoreBatchMetrics.unitsBuckets
+        MetricsSystem.bootstrap(factory)
+        return MetricsExposition(isPublic: isPublic) { registry.emitToString() }
+    }
+
+    /// Counts the events `core` appends (`metagov_events_appended_total`).
+    static func countAppendedEvents(_ core: Metagov) {
         let appended = Counter(label: "metagov_events_appended_total")
         core.signals.connect(SignalSubscription(signal: SignalName.eventCreated) { _ in appended.increment() })
-        return MetricsExposition(isPublic: isPublic) { registry.emitToString() }
     }
 
     /// Whether `host` is a loopback address or name (where cleartext does not leave the machine).

@@ -99,7 +99,7 @@ struct OutboundWebhookTests {
         #expect(attempts.count == 3)
         #expect(Set(attempts.compactMap { $0.headers["x-metagov-event-id"] }).count == 1)
         #expect(try await eventually { try await client.events.listDeliveries(.init(webhookId: webhook.id)).deliveries.first?.status == .delivered })
-        var listed = try await client.events.listDeliveries(.init(webhookId: webhook.id))
+        let listed = try await client.events.listDeliveries(.init(webhookId: webhook.id))
         #expect(listed.deliveries.first?.status == .delivered)
         #expect(listed.deliveries.first?.attempts == 3)
 

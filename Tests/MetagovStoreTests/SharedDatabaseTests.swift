@@ -107,12 +107,14 @@ import Testing
         let store = try file.openStore()
         let seed = try await Seed(store)
         let big = JSONValue.string(String(repeating: "x", count: 16 << 10))
-        // 32 MiB through the log, one unit after another: without checkpoints the log would hold all of it.
+        // 32 MiB through the log, one unit after another: without checkpoints the log would hold all of it. The
+        // checkpointer's thread may get little time on a busy machine, so the log may grow past one checkpoint's
+        // threshold (4 MiB) before it is reused; it must not hold everything.
         for _ in 0..<200 {
             _ = try await store.write { try $0.appendEvents(Array(repeating: seed.event(data: ["blob": big]), count: 10)) }
         }
         let log = try FileManager.default.attributesOfItem(atPath: file.path + "-wal")[.size] as? Int ?? 0
-        #expect(log > 0 && log < 16 << 20)
+        #expect(log > 0 && log < 24 << 20)
         #expect(try await store.read { try $0.events(matching: EventFilter(), afterCursor: 0, limit: 3000) }.count == 2000)
     }
 

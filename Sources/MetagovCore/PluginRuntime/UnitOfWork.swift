@@ -36,6 +36,7 @@ extension Metagov {
         var attempts = 0
         while attempts < maxHookAttempts {
             attempts += 1
+            if attempts > 1 { metrics.unitRetries.increment() }
             let retriedElsewhere = store.isTurnTaken(key: instance.id)
             let contended = attempts > 1 || retriedElsewhere || retryTurns.isLocked(instance.id)
             let turn = contended ? await Turn.take(retryTurns, instance.id) : nil
@@ -84,9 +85,14 @@ extension Metagov {
             break
         }
         let value: T
+        let hookMetrics = metrics.hook(instance.name)
+        let started = ContinuousClock.now
         do {
             value = try await body(context, handle)
+            hookMetrics.duration.recordElapsed(since: started)
         } catch {
+            hookMetrics.duration.recordElapsed(since: started)
+            hookMetrics.errors.increment()
             throw MetagovError.fromPlugin(error, plugin: instance.name)
         }
         return (value, UnitPlan(context, now: clock.now()))
@@ -99,6 +105,8 @@ extension Metagov {
         let pending = pendingWrites
         let unit = plan.staged
         defer { if let ticket = staged.value { pending.settle(ticket, committed: false) } }
+        let started = ContinuousClock.now
+        defer { metrics.unitWrite.recordElapsed(since: started) }
         do {
             let summary = try await store.write({ writer in
                 guard staged.value != nil else { throw StoreError.conflict("a write queued before this unit") }
@@ -113,6 +121,7 @@ extension Metagov {
             publish(summary, published)
             return summary
         } catch StoreError.conflict(let what) {
+            metrics.unitConflicts.increment()
             logger.debug("unit of work conflicted on \(what); running the hook again")
             return nil
         } catch let error as StoreError {

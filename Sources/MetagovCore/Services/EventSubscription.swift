@@ -1,3 +1,5 @@
+import CoreMetrics
+
 /// The events of ``Metagov/subscribe(_:afterCursor:)``: every stored event after the cursor, then live ones, as
 /// an `AsyncSequence` whose iterator hands out the events of the batch it read without suspending, and reads the
 /// next batch (from the in-memory tail, else the store) only when the consumer asks for it.
@@ -23,7 +25,9 @@ public struct EventSubscription: AsyncSequence, Sendable {
         // Commits by other gateways on the same database wake it too (see ``Store/observeChanges(_:)``).
         let watch = LogWatch(core.logWatchers, notifier)
         return Iterator(
-            reader: LogReader(events: core.events, tail: core.eventTail, filter: filter, cursor: afterCursor),
+            reader: LogReader(
+                events: core.events, tail: core.eventTail, filter: filter, cursor: afterCursor,
+                lag: core.metrics.subscriberLag),
             notifier: notifier, connection: connection, watch: watch)
     }
 
@@ -56,19 +60,21 @@ public struct EventSubscription: AsyncSequence, Sendable {
 ///
 /// A batch holds at most `streamBatchBytes` of events: what a stalled subscriber keeps is bounded in bytes.
 /// Store reads start small and grow while events are small (`limit`), so large events are not loaded by
-/// the hundred either.
+/// the hundred either. Each batch read records how far behind the newest committed event it was (`lag`).
 final class LogReader: Sendable {
     private let events: EventService
     private let tail: EventTail
     private let filter: EventFilter
+    private let lag: Recorder
     /// The cursor read through, the batch read and not yet handed out (from `next` on), and how many events
     /// the next store read asks for.
     private let state: Locked<(cursor: Int64, batch: [Event], next: Int, limit: Int)>
 
-    init(events: EventService, tail: EventTail, filter: EventFilter, cursor: Int64) {
+    init(events: EventService, tail: EventTail, filter: EventFilter, cursor: Int64, lag: Recorder) {
         self.events = events
         self.tail = tail
         self.filter = filter
+        self.lag = lag
         state = Locked((cursor, [], 0, 16))
     }
 
@@ -99,6 +105,7 @@ final class LogReader: Sendable {
             batch.removeSubrange(max(cut, 1)...)
             through = batch[batch.count - 1].cursor
         }
+        lag.record(max(0, tail.newestCursor - through))
         let read = batch
         let fits = bytes <= EventService.streamBatchBytes / 2
         return state.withLock { state -> Event? in

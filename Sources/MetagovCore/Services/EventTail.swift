@@ -25,6 +25,8 @@ final class EventTail: Sendable {
         var bytes = 0
         var pending: [Int64: Event] = [:]
         var pendingBytes = 0
+        /// The highest cursor appended so far (0 before any).
+        var newest: Int64 = 0
 
         var first: Int64? { run.indices.contains(start) ? run[start].cursor : nil }
         var last: Int64? { run.last?.cursor }
@@ -50,6 +52,7 @@ final class EventTail: Sendable {
         state.withLock { state in
             for event in events {
                 if state.pending.updateValue(event, forKey: event.cursor) == nil { state.pendingBytes += event.estimatedSize }
+                state.newest = max(state.newest, event.cursor)
             }
             Self.drain(&state)
             if state.pending.count > maxPending || state.pendingBytes > byteCapacity { Self.restart(&state) }
@@ -65,6 +68,9 @@ final class EventTail: Sendable {
             }
         }
     }
+
+    /// The highest cursor this server committed since it started (0 before any).
+    var newestCursor: Int64 { state.withLock { $0.newest } }
 
     /// The events after `cursor` matching `filter` (at most `limit`), when the tail covers `cursor`.
     func read(after cursor: Int64, matching filter: EventFilter, limit: Int) -> Answer {
@@ -87,7 +93,11 @@ final class EventTail: Sendable {
 
     /// Forgets everything (after events were deleted: retention, a deleted community).
     func clear() {
-        state.withLock { $0 = State() }
+        state.withLock { state in
+            let newest = state.newest
+            state = State()
+            state.newest = newest
+        }
     }
 
     /// Moves pending events that continue the run into it.

@@ -94,6 +94,11 @@ public struct OutboxService: Sendable {
         return try await core.write { try $0.claimDueDeliveries(now: now, limit: limit, leaseUntil: leaseUntil) }
     }
 
+    /// How many deliveries are pending (due now or waiting for a retry).
+    public func pendingCount() async throws -> Int {
+        try await core.read { try $0.pendingDeliveryCount() }
+    }
+
     /// Records the outcome of an attempt: delivered, or retried after an exponential backoff with jitter, or
     /// failed for good after `metagov.delivery.max_attempts` attempts.
     public func record(_ delivery: OutboundDelivery, delivered: Bool, error: String?, statusCode: Int?) async throws {

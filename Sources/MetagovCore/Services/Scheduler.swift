@@ -23,7 +23,13 @@ public struct Scheduler: Sendable {
 
     /// Runs one pass. A failing hook is logged and reported, and does not stop the pass.
     public func tick() async throws -> TickReport {
+        let started = ContinuousClock.now
         var report = TickReport()
+        defer {
+            core.metrics.schedulerRuns.increment()
+            core.metrics.schedulerDuration.recordElapsed(since: started)
+            core.metrics.schedulerFailures.increment(by: report.failures.count)
+        }
         report.eventsPruned = try await pruneEvents()
         let instances = try await core.read { try $0.allPlugins() }
         let now = core.now()

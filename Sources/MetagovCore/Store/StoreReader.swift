@@ -120,6 +120,8 @@ public protocol StoreReader {
     func delivery(id: Int64) throws -> OutboundDelivery?
     /// Deliveries by id after `afterID`, optionally of one subscription and/or status.
     func deliveries(webhookID: Int64?, community: String?, status: DeliveryStatus?, afterID: Int64?, limit: Int) throws -> [OutboundDelivery]
+    /// How many deliveries are pending (due or waiting for a retry): the outbox's depth.
+    func pendingDeliveryCount() throws -> Int
     /// The definitions of the plugin types plugin hosts registered, by name (JSON objects the core wrote).
     func remotePluginTypeDefinitions() throws -> [String: JSONValue]
 }

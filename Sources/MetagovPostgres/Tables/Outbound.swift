@@ -69,6 +69,10 @@ extension PostgresReading {
             "SELECT \(DeliveryRow.columns) FROM delivery WHERE \(conditions.sql) ORDER BY id LIMIT \(limitParameter)",
             conditions.binds, DeliveryRow.decode)
     }
+
+    func pendingDeliveryCount() throws -> Int {
+        Int(try fetchValue("SELECT count(*) FROM delivery WHERE status = 'pending'", as: Int64.self) ?? 0)
+    }
 }
 
 extension PostgresWriter {

@@ -20,6 +20,7 @@ final class WriterThread: @unchecked Sendable {
     private let connection: BlockingConnection
     private let busyTimeout: Double
     private let origin: String
+    private let metrics = StoreBatchMetrics()
     private let condition = NSCondition()
     // Guarded by `condition`.
     private var queue: [any WriteUnit] = []
@@ -79,6 +80,8 @@ final class WriterThread: @unchecked Sendable {
     private func commit(_ batch: [any WriteUnit]) {
         var failures = [(any Error)?](repeating: nil, count: batch.count)
         let effects = WriteEffects()
+        let started = ContinuousClock.now
+        metrics.unitsPerTransaction.record(batch.count)
         do {
             try connection.open()
             // Sent, not awaited: the first statement of the first unit waits for the lock too.
@@ -108,9 +111,11 @@ final class WriterThread: @unchecked Sendable {
                 throw lockTimeout()
             }
         } catch {
+            metrics.failedTransactions.increment()
             connection.finish()
             for index in failures.indices where failures[index] == nil { failures[index] = error }
         }
+        metrics.transaction.recordElapsed(since: started)
         for (unit, failure) in zip(batch, failures) { unit.finish(failure) }
     }
 

@@ -71,6 +71,10 @@ extension SQLiteReading {
             "SELECT \(DeliveryRow.columns) FROM delivery WHERE \(conditions.sql) ORDER BY id LIMIT ?",
             conditions.arguments + [sqlLimit(limit)], DeliveryRow.decode)
     }
+
+    func pendingDeliveryCount() throws -> Int {
+        try fetchOne("SELECT count(*) FROM delivery WHERE status = 'pending'") { try $0.decode(Int.self, atIndex: 0) } ?? 0
+    }
 }
 
 extension SQLiteWriter {

@@ -18,6 +18,7 @@ final class WriterThread: @unchecked Sendable {
     private let connection: DatabaseQueue
     private let busyTimeout: Double
     private let checkpointer: Checkpointer?
+    private let metrics = StoreBatchMetrics()
     private let condition = NSCondition()
     // Guarded by `condition`.
     private var queue: [any WriteUnit] = []
@@ -80,6 +81,8 @@ final class WriterThread: @unchecked Sendable {
     /// Commits `batch` in one transaction, a savepoint per unit, then answers every unit.
     private func commit(_ batch: [any WriteUnit]) {
         var failures = [(any Error)?](repeating: nil, count: batch.count)
+        let started = ContinuousClock.now
+        metrics.unitsPerTransaction.record(batch.count)
         do {
             try connection.inDatabase { db in
                 try db.run("BEGIN IMMEDIATE")
@@ -101,9 +104,11 @@ final class WriterThread: @unchecked Sendable {
                 }
             }
         } catch {
+            metrics.failedTransactions.increment()
             let failure = translate(error)
             for index in failures.indices where failures[index] == nil { failures[index] = failure }
         }
+        metrics.transaction.recordElapsed(since: started)
         for (unit, failure) in zip(batch, failures) { unit.finish(failure) }
     }
 

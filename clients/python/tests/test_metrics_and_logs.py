@@ -4,6 +4,7 @@ metrics scraped and moving, one JSON line per call and per connection event, nev
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.request
 
@@ -12,6 +13,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 import attacks
+from helpers import start_poll, vote
 from metagov_client import MetagovClient, MetagovError
 
 
@@ -67,6 +69,64 @@ def test_metrics_are_scraped_and_move(make_server):
     assert sample(after, "metagov_refused", "metagov_refused_total", bound="handshake_timeout") == 1
     assert sample(after, "metagov_events_appended", "metagov_events_appended_total") == 2
     assert sample(after, "metagov_event_subscribers", "metagov_event_subscribers") == 0
+
+
+def eventually_scraped(server, token, condition, seconds=60):
+    """Scrapes until `condition(families)` holds (the outbox depth is measured every few seconds)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        families = scrape(server, token)
+        if condition(families) or time.monotonic() > deadline:
+            return families
+        time.sleep(0.2)
+
+
+def test_core_metrics_move(make_server):
+    """Subscriber lag, outbox depth and attempts, scheduler runs, store transactions, units of work, and plugin
+    hook durations and errors per plugin type."""
+    server = make_server(arguments=["--scheduler-interval", "1"], config={"metagov.delivery.max_attempts": 50})
+    token = server.admin_token()
+    with server.client() as client:
+        client.create_community("C", slug="c")
+        client.enable_plugin("c", "randomness", {"default_low": 0, "default_high": 10})
+        client.perform_action("c", "randomness", "set-lucky-number", {"lucky_number": 7})
+        with pytest.raises(MetagovError):
+            client.perform_action("c", "randomness", "random-int", {"low": 5, "high": 1})
+        # A loopback destination is refused at send time: its delivery stays pending, retried.
+        client.create_webhook("c", "http://127.0.0.1:9/hook")
+        process = start_poll(client)
+        with client.subscribe(community="c") as stream:
+            vote(client, process["id"], "ann")
+            assert next(stream)["event_type"] == "vote_cast"
+            stream.cancel()
+    families = eventually_scraped(server, token, lambda f: sample(
+        f, "metagov_outbox_pending", "metagov_outbox_pending") >= 1 and sample(
+        f, "metagov_scheduler_runs", "metagov_scheduler_runs_total") >= 2)
+    assert sample(families, "metagov_outbox_pending", "metagov_outbox_pending") == 1
+    assert sample(families, "metagov_delivery_attempts", "metagov_delivery_attempts_total") >= 1
+    assert sample(families, "metagov_delivery_failures", "metagov_delivery_failures_total") >= 1
+    assert sample(families, "metagov_scheduler_runs", "metagov_scheduler_runs_total") >= 2
+    assert sample(families, "metagov_scheduler_run_duration_seconds", "metagov_scheduler_run_duration_seconds_count") >= 2
+    assert families["metagov_subscriber_lag_events"].type == "histogram"
+    assert sample(families, "metagov_subscriber_lag_events", "metagov_subscriber_lag_events_count") >= 1
+    # The vote's batch was read when it was the newest event: it was 0 behind.
+    assert sample(families, "metagov_subscriber_lag_events", "metagov_subscriber_lag_events_bucket", le="0.0") >= 1
+    randomness = sample(families, "metagov_plugin_hook_duration_seconds", "metagov_plugin_hook_duration_seconds_count",
+                        plugin="randomness")
+    assert randomness >= 3  # initialize, the action that set the number, the one that failed
+    assert sample(families, "metagov_plugin_hook_errors", "metagov_plugin_hook_errors_total", plugin="randomness") == 1
+    assert sample(families, "metagov_plugin_hook_errors", "metagov_plugin_hook_errors_total", plugin="poll") == 0
+    assert sample(families, "metagov_plugin_hook_duration_seconds", "metagov_plugin_hook_duration_seconds_count",
+                  plugin="poll") >= 2  # the start and the vote
+    transactions = sample(families, "metagov_store_transaction_duration_seconds",
+                          "metagov_store_transaction_duration_seconds_count")
+    assert transactions >= 5
+    assert sample(families, "metagov_store_units_per_transaction", "metagov_store_units_per_transaction_sum") >= transactions
+    assert sample(families, "metagov_store_write_duration_seconds", "metagov_store_write_duration_seconds_count") >= 3
+    # Nothing conflicted here; the counters are exported from the start.
+    assert families["metagov_store_conflicts"].type == "counter"
+    assert sample(families, "metagov_store_conflicts", "metagov_store_conflicts_total") == 0
+    assert sample(families, "metagov_store_retries", "metagov_store_retries_total") == 0
 
 
 def test_metrics_public_and_off(make_server):
