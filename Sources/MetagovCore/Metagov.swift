@@ -102,8 +102,11 @@ public final class Metagov: Sendable {
             instanceCache.invalidate()
         case .tokensChanged:
             break  // Tokens are read from the store on every call: nothing cached to drop.
+        case .stateChanged:
+            pendingWrites.forgetCommitted()
         case .unknown:
             instanceCache.invalidate()
+            pendingWrites.forgetCommitted()
             eventTail.clear()
             logWatchers.notifyAll()
         }

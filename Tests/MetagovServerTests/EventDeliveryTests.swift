@@ -82,7 +82,9 @@ struct EventDeliveryTests {
             _ = try await stalled.next()  // then never read again
             let readers = (0..<3).map { _ in
                 Task {
-                    let reader = try await server.client()
+                    // A stream's deadline covers the whole stream: the 300 durable votes it waits for may take
+                    // longer than one call's 20 s on a busy machine.
+                    let reader = try await server.client(timeout: .seconds(300))
                     var count = 0
                     for try await _ in reader.events.subscribe(.init()) {
                         count += 1

@@ -107,12 +107,14 @@ struct PostgresCoordinationTests {
         for round in 0..<100 where !seen {
             let cursor = try await writer.write { writer in
                 _ = try writer.insertPlugin(community: "c", name: "p\(round)", communityPlatformID: nil, config: [:])
+                try writer.updatePluginState(pluginID: seed.plugin.id, changes: ["round": .integer(round)], expecting: StateExpectations())
                 return try writer.appendEvents([seed.event()])[0].cursor
             }
             for _ in 0..<10 where !seen {
                 try await Task.sleep(for: .milliseconds(20))
                 seen = changes.events.contains("\(StoreChange.eventsAppended(through: cursor))")
                     && changes.events.contains("\(StoreChange.pluginInstancesChanged)")
+                    && changes.events.contains("\(StoreChange.stateChanged)")
             }
         }
         #expect(seen)

@@ -13,7 +13,8 @@
 /// (``Store/write(_:whenQueued:)``), so a unit builds only on units queued before it. When a unit fails, everything
 /// held for the records it read or wrote is forgotten (units built on it fail their check too), so a retry reads
 /// the store's data; this is also how a value changed by another process is noticed, at the latest after
-/// ``committedLifetime`` for a unit that writes nothing.
+/// ``committedLifetime`` for a unit that writes nothing, or as soon as the store reports the change
+/// (``forgetCommitted()``, for gateways sharing a PostgreSQL database).
 final class PendingWrites: Sendable {
     /// How long a committed write is read from memory by units of work.
     static let committedLifetime = Duration.seconds(1)
@@ -144,6 +145,12 @@ final class PendingWrites: Sendable {
             }
             if state.committed > Self.maxCommitted { Self.dropCommitted(&state) }
         }
+    }
+
+    /// Forgets every committed write (queued ones stay): another process changed the store, so what this one
+    /// committed may have been overwritten.
+    func forgetCommitted() {
+        state.withLock { Self.dropCommitted(&$0) }
     }
 
     /// Forgets every committed write (queued ones stay).

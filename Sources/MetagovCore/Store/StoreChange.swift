@@ -9,6 +9,9 @@ public enum StoreChange: Sendable, Hashable {
     case pluginInstancesChanged
     /// API tokens were created or revoked.
     case tokensChanged
+    /// Plugin state, processes or process entries were changed or deleted: the recent writes this process keeps
+    /// in memory for its units of work may be stale.
+    case stateChanged
     /// Changes may have been missed (the store lost its notification channel for a while): treat everything as
     /// changed.
     case unknown

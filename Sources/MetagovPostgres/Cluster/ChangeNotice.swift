@@ -2,7 +2,8 @@ import MetagovCore
 
 /// The notification a write transaction sends with its commit (`NOTIFY`) so that the other gateways on the
 /// database wake their event subscribers and drop what they cached: `ORIGIN|CHANGE,CHANGE...` where a change
-/// is `e:CURSOR` (events appended through CURSOR), `d` (events deleted), `p` (plugin instances) or `t` (tokens).
+/// is `e:CURSOR` (events appended through CURSOR), `d` (events deleted), `p` (plugin instances), `t` (tokens) or
+/// `s` (plugin state, processes or process entries).
 struct ChangeNotice: Equatable {
     /// The channel every store listens on.
     static let channel = "metagov_changes"
@@ -29,6 +30,7 @@ struct ChangeNotice: Equatable {
             case "d": changes.append(.eventsDeleted)
             case "p": changes.append(.pluginInstancesChanged)
             case "t": changes.append(.tokensChanged)
+            case "s": changes.append(.stateChanged)
             default: return nil
             }
         }
@@ -42,6 +44,7 @@ struct ChangeNotice: Equatable {
             case .eventsDeleted: "d"
             case .pluginInstancesChanged: "p"
             case .tokensChanged: "t"
+            case .stateChanged: "s"
             case .unknown: nil
             }
         }.joined(separator: ",")

@@ -58,6 +58,7 @@ extension PostgresWriter {
         if deleted {
             effects.eventsDeleted = true
             effects.pluginInstancesChanged = true
+            effects.stateChanged = true
         }
         return deleted
     }

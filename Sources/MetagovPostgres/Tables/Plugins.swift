@@ -114,7 +114,7 @@ extension PostgresWriter {
     func deletePlugin(id: Int64) throws -> Bool {
         // Foreign keys cascade to the state and the processes; events stay in the log.
         let deleted = try execute("DELETE FROM plugin WHERE id = $1", binds(id)) > 0
-        if deleted { effects.pluginInstancesChanged = true }
+        if deleted { (effects.pluginInstancesChanged, effects.stateChanged) = (true, true) }
         return deleted
     }
 
@@ -135,5 +135,6 @@ extension PostgresWriter {
         try translatingConstraints(notFound: { PluginRow.describe(id: pluginID) }) {
             try writeKeyedValues(changes, owner: pluginID, table: "plugin_state", ownerColumn: "plugin_id")
         }
+        if !changes.isEmpty { effects.stateChanged = true }
     }
 }

@@ -122,7 +122,10 @@ extension PostgresWriter {
             updated.version = try row.value(6)
             return updated
         }
-        if let updated { return updated }
+        if let updated {
+            effects.stateChanged = true
+            return updated
+        }
         guard try exists("SELECT 1 FROM process WHERE id = $1", binds(process.id)) else {
             throw StoreError.notFound(ProcessRow.describe(id: process.id))
         }
@@ -130,7 +133,9 @@ extension PostgresWriter {
     }
 
     func deleteProcess(id: Int64) throws -> Bool {
-        try execute("DELETE FROM process WHERE id = $1", binds(id)) > 0
+        let deleted = try execute("DELETE FROM process WHERE id = $1", binds(id)) > 0
+        if deleted { effects.stateChanged = true }
+        return deleted
     }
 
     /// Checks the entries the unit of work read (one statement reads them all), then writes the changed ones. A
@@ -149,5 +154,6 @@ extension PostgresWriter {
         try translatingConstraints(notFound: { ProcessRow.describe(id: processID) }) {
             try writeKeyedValues(changes, owner: processID, table: "process_entry", ownerColumn: "process_id")
         }
+        if !changes.isEmpty { effects.stateChanged = true }
     }
 }

@@ -48,14 +48,14 @@ final class WriteEffects {
     var eventsDeleted = false
     var pluginInstancesChanged = false
     var tokensChanged = false
-
-    var isEmpty: Bool { lastCursor == nil && !eventsDeleted && !pluginInstancesChanged && !tokensChanged }
+    var stateChanged = false
 
     func merge(_ other: WriteEffects) {
         if let cursor = other.lastCursor { lastCursor = max(lastCursor ?? 0, cursor) }
         eventsDeleted = eventsDeleted || other.eventsDeleted
         pluginInstancesChanged = pluginInstancesChanged || other.pluginInstancesChanged
         tokensChanged = tokensChanged || other.tokensChanged
+        stateChanged = stateChanged || other.stateChanged
     }
 
     /// The changes, as the core names them.
@@ -65,6 +65,7 @@ final class WriteEffects {
         if let lastCursor { changes.append(.eventsAppended(through: lastCursor)) }
         if pluginInstancesChanged { changes.append(.pluginInstancesChanged) }
         if tokensChanged { changes.append(.tokensChanged) }
+        if stateChanged { changes.append(.stateChanged) }
         return changes
     }
 }

@@ -36,6 +36,9 @@ final class WidgetExtension: PluginTypeProvider {
                     try context.emit("bumped", data: ["count": .integer(count)], initiator: ["user_id": "tester"])
                     return ["count": .integer(count)]
                 }
+                Action("count", "Reads the counter bump increments, writing nothing") { context, _ in
+                    ["count": .integer(try await context.state("count")?.intValue ?? 0)]
+                }
                 Action(
                     "bad-output", "Returns a result its schema rejects",
                     output: ["type": "object", "properties": ["value": ["type": "integer"]], "required": ["value"]]
