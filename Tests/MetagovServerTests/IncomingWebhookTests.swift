@@ -28,9 +28,13 @@ private func post1(_ url: String, _ body: String, headers: [(String, String)] = 
 
 /// POSTs over HTTP/2 (prior knowledge, cleartext) with curl; returns (status, body).
 private func post2(_ url: String, _ body: String, headers: [(String, String)] = []) throws -> (Int, String) {
+    // The body goes through a file: a command-line argument could not hold a large one.
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("metagov-post2-\(UUID().uuidString)")
+    try Data(body.utf8).write(to: file)
+    defer { try? FileManager.default.removeItem(at: file) }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["curl", "-s", "--http2-prior-knowledge", "-X", "POST", "--data-binary", body, "-w", "\n%{http_code} %{http_version}"]
+    process.arguments = ["curl", "-s", "--http2-prior-knowledge", "-X", "POST", "--data-binary", "@\(file.path)", "-w", "\n%{http_code} %{http_version}"]
         + headers.flatMap { ["-H", "\($0.0): \($0.1)"] } + [url]
     let out = Pipe()
     process.standardOutput = out
@@ -86,6 +90,8 @@ struct IncomingWebhookTests {
         }
         (code, _) = try await post1("\(base)/api/hooks/c/inbound", String(repeating: "x", count: 5 << 20))
         #expect(code == 413)
+        (code, text) = try post2("\(base)/api/hooks/c/inbound", String(repeating: "x", count: 5 << 20))
+        #expect(code == 413 && text.contains("request body larger than"))
 
         var events: [Metagov_V1_Event] = []
         for try await event in client.events.subscribe(.init(community: "c")) {

@@ -139,11 +139,15 @@ final class ServerProcess: @unchecked Sendable {
     }
 }
 
-/// Runs `body` against a fresh server, then stops it and checks it exited 0.
-func withServer(_ body: (ServerProcess, MetagovClient) async throws -> Void) async throws {
+/// Runs `body` against a fresh server (with `environment`) and a client of it whose calls may take `timeout`,
+/// then stops both and checks the server exited 0.
+func withServer(
+    environment: [String: String] = [:], timeout: Duration = .seconds(20),
+    _ body: (ServerProcess, MetagovClient) async throws -> Void
+) async throws {
     let server = try ServerProcess()
-    try server.start()
-    let client = try await server.client()
+    try server.start(environment: environment)
+    let client = try await server.client(timeout: timeout)
     do {
         try await body(server, client)
     } catch {

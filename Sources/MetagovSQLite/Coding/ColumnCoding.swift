@@ -30,10 +30,10 @@ enum StoredJSON {
     /// The JSON document in column `index` (`nil` for NULL), parsed through ``cache`` unless `cached` is false
     /// (documents read once, such as events, would only crowd the cache).
     static func optional(_ row: StoredRow, _ index: Int, column: String, cached: Bool = true) throws -> JSONValue? {
-        try row.withBytes(atIndex: index) { text in
+        try row.withText(atIndex: index) { text in
             guard let text else { return nil }
             do {
-                return cached ? try cache.value(of: text) : try JSONValue(parsing: Array(text))
+                return cached ? try cache.value(of: text) : try JSONValue(parsing: text.copy())
             } catch {
                 throw StoredValueError(description: "column \(column) holds invalid JSON: \(error)")
             }

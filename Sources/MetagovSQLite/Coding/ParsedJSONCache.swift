@@ -31,23 +31,16 @@ final class ParsedJSONCache: Sendable {
         self.maxTotalBytes = maxTotalBytes
     }
 
-    /// The document `text` (UTF-8 bytes, valid only during the call) parsed.
-    func value(of text: UnsafeRawBufferPointer) throws -> JSONValue {
-        guard text.count <= maxDocumentBytes else { return try JSONValue(parsing: Array(text)) }
-        var hasher = Hasher()
-        hasher.combine(bytes: text)
-        let key = hasher.finalize()
+    /// The document `text` (a column's UTF-8 bytes, valid only during the call) parsed.
+    func value(of text: StoredText) throws -> JSONValue {
+        guard text.count <= maxDocumentBytes else { return try JSONValue(parsing: text.copy()) }
+        let key = text.hashValue
         let cached = contents.withLock { contents -> JSONValue? in
-            guard let entry = contents.entries[key], entry.bytes.count == text.count,
-                entry.bytes.withUnsafeBytes({ stored in
-                    guard let stored = stored.baseAddress, let text = text.baseAddress else { return true }
-                    return memcmp(stored, text, entry.bytes.count) == 0
-                })
-            else { return nil }
+            guard let entry = contents.entries[key], text.equals(entry.bytes) else { return nil }
             return entry.value
         }
         if let cached { return cached }
-        let bytes = Array(text)
+        let bytes = text.copy()
         let value = try JSONValue(parsing: bytes)
         contents.withLock { contents in
             if contents.bytes + bytes.count > maxTotalBytes { contents = Contents() }

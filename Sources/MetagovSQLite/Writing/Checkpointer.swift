@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 
 /// Copies the write-ahead log back into the database file on its own thread and connection, so that the writer
 /// thread never stops committing to do it.
@@ -32,19 +31,12 @@ final class Checkpointer: @unchecked Sendable {
     /// Makes the writer's connection `db` report its commits here instead of checkpointing itself, until
     /// ``unwatch(_:)``; the caller keeps this object alive meanwhile.
     func watch(_ db: Database) {
-        guard let handle = db.sqliteConnection else { return }
-        // Replaces the automatic checkpoint, which is itself a log hook.
-        sqlite3_wal_hook(handle, { context, _, _, pages in
-            if let context, pages >= Checkpointer.threshold {
-                Unmanaged<Checkpointer>.fromOpaque(context).takeUnretainedValue().logGrew(to: pages)
-            }
-            return SQLITE_OK
-        }, Unmanaged.passUnretained(self).toOpaque())
+        db.reportLogGrowth(to: self)
     }
 
     /// Stops reports from `db` (the automatic checkpoint comes back) and ends the thread.
     func unwatch(_ db: Database) {
-        if let handle = db.sqliteConnection { sqlite3_wal_autocheckpoint(handle, Self.threshold) }
+        db.restoreAutomaticCheckpoints(threshold: Self.threshold)
         stop()
     }
 

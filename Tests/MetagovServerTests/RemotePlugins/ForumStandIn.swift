@@ -1,8 +1,5 @@
 import Foundation
 import MetagovJSON
-import NIOCore
-import NIOHTTP1
-import NIOPosix
 
 /// A stand-in for the forum platform the `townhall` test plugin calls (the platform a plugin host talks to):
 /// a local HTTP/1.1 server that records every call and answers like the forum's API — `POST /messages`,
@@ -23,30 +20,26 @@ final class ForumStandIn: @unchecked Sendable {
     private var polls = 0
     private var holding = false
     private var held: [@Sendable () -> Void] = []
-    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    private var channel: (any Channel)?
+    private var server: LocalHTTPServer?
     private(set) var port = 0
 
     var url: String { "http://127.0.0.1:\(port)" }
 
     func start() throws {
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(Handler(forum: self))
-                }
+        let server = try LocalHTTPServer { [weak self] request, reply in
+            guard let self else { return reply(503, [], nil) }
+            answer(method: request.method, uri: request.uri, headers: request.headers, body: request.body) { status, json in
+                reply(status, Array(json.serialized(sortedKeys: true).utf8), "application/json")
             }
-        let channel = try bootstrap.bind(host: "127.0.0.1", port: 0).wait()
-        self.channel = channel
-        self.port = channel.localAddress?.port ?? 0
+        }
+        self.server = server
+        port = server.port
     }
 
     func stop() {
         release()
-        try? channel?.close().wait()
-        try? group.syncShutdownGracefully()
+        server?.stop()
+        server = nil
     }
 
     /// Every call received, in order.
@@ -76,12 +69,12 @@ final class ForumStandIn: @unchecked Sendable {
     }
 
     /// The answer to a call (status and JSON), or `nil` to hold it.
-    fileprivate func answer(method: String, uri: String, headers: HTTPHeaders, body: [UInt8], reply: @escaping @Sendable (Int, JSONValue) -> Void) {
+    private func answer(method: String, uri: String, headers: [String: String], body: [UInt8], reply: @escaping @Sendable (Int, JSONValue) -> Void) {
         let parts = uri.split(separator: "?", maxSplits: 1).map(String.init)
         let path = parts.first ?? uri
         let json = (try? JSONValue(parsing: body)) ?? .null
         lock.withLock { calls.append(Call(method: method, path: path, body: json)) }
-        guard headers.first(name: "authorization") == "Token \(Self.apiKey)" else { return reply(401, ["error": "bad key"]) }
+        guard headers["authorization"] == "Token \(Self.apiKey)" else { return reply(401, ["error": "bad key"]) }
         switch (method, path) {
         case ("POST", "/messages"):
             let post: @Sendable () -> Void = { [self] in
@@ -114,47 +107,6 @@ final class ForumStandIn: @unchecked Sendable {
             reply(200, [:])
         default:
             reply(404, ["error": "not found"])
-        }
-    }
-
-    private final class Handler: ChannelInboundHandler, @unchecked Sendable {
-        typealias InboundIn = HTTPServerRequestPart
-        typealias OutboundOut = HTTPServerResponsePart
-        weak var forum: ForumStandIn?
-        var head: HTTPRequestHead?
-        var body: [UInt8] = []
-
-        init(forum: ForumStandIn) { self.forum = forum }
-
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            switch unwrapInboundIn(data) {
-            case .head(let head):
-                self.head = head
-                body = []
-            case .body(var chunk):
-                body += chunk.readBytes(length: chunk.readableBytes) ?? []
-            case .end:
-                guard let head, let forum else { return }
-                let loop = context.eventLoop
-                let bound = NIOLoopBound((self, context), eventLoop: loop)
-                forum.answer(method: head.method.rawValue, uri: head.uri, headers: head.headers, body: body) { status, json in
-                    loop.execute {
-                        let (handler, context) = bound.value
-                        handler.respond(context, version: head.version, status: status, json: json)
-                    }
-                }
-            }
-        }
-
-        private func respond(_ context: ChannelHandlerContext, version: HTTPVersion, status: Int, json: JSONValue) {
-            let data = Array(json.serialized(sortedKeys: true).utf8)
-            var headers = HTTPHeaders()
-            headers.add(name: "content-type", value: "application/json")
-            headers.add(name: "content-length", value: String(data.count))
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(
-                version: version, status: HTTPResponseStatus(statusCode: status), headers: headers))), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: data)))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
     }
 }

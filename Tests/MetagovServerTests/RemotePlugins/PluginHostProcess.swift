@@ -99,22 +99,10 @@ final class PluginHostProcess: @unchecked Sendable {
 /// next to the server (the tests assert outcomes, never durations).
 let remoteCallTimeout: Duration = .seconds(180)
 
-/// Runs `body` against a fresh `metagovd serve --no-auth` (with `environment`) and a client of it, then stops
-/// both; the server must exit 0.
+/// Runs `body` against a fresh `metagovd serve --no-auth` (with `environment`) and a client whose calls may
+/// take ``remoteCallTimeout``, then stops both; the server must exit 0.
 func withRemoteServer(
     environment: [String: String] = [:], _ body: (ServerProcess, MetagovClient) async throws -> Void
 ) async throws {
-    let server = try ServerProcess()
-    try server.start(environment: environment)
-    let client = try await server.client(timeout: remoteCallTimeout)
-    do {
-        try await body(server, client)
-    } catch {
-        await client.close()
-        server.stop()
-        throw error
-    }
-    await client.close()
-    let status = server.stop()
-    if status != 0 { throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "metagovd exited \(status)"]) }
+    try await withServer(environment: environment, timeout: remoteCallTimeout, body)
 }

@@ -123,8 +123,7 @@ struct RemotePluginLifecycleTests {
         while let next = try await watch.next() { last = next }
         #expect(last.status == .completed && last.outcome?.json["winner"] == "pizza")
         #expect(forum.received.contains { $0.path == "/polls/poll-1/close" })
-        // A callback goes out for every change of the outcome (ann's vote), then for the completion: the first one
-        // to arrive may be the earlier, so wait for the completed one.
+        // One callback per outcome change (the first vote's may come first), then the one of the completion.
         #expect(await eventually(timeout: remoteCallTimeout) {
             receiver.received.contains { (try? JSONValue(parsing: $0.body))?["status"] == "completed" }
         })

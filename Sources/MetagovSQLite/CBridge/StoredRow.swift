@@ -14,13 +14,13 @@ struct StoredRow {
     func isNull(_ index: Int32) -> Bool { sqlite3_column_type(statement, index) == SQLITE_NULL }
 
     /// The bytes of a TEXT or BLOB column (`nil` for NULL), valid only during `body`.
-    func withBytes<T>(atIndex index: Int, _ body: (UnsafeRawBufferPointer?) throws -> T) rethrows -> T {
+    func withText<T>(atIndex index: Int, _ body: (StoredText?) throws -> T) rethrows -> T {
         let column = Int32(index)
         guard !isNull(column) else { return try body(nil) }
         // Ask for the text first, then its length, as SQLite documents.
         let text = sqlite3_column_text(statement, column)
         let count = Int(sqlite3_column_bytes(statement, column))
-        return try body(UnsafeRawBufferPointer(start: text, count: count))
+        return try body(StoredText(bytes: UnsafeRawBufferPointer(start: text, count: count)))
     }
 }
 
@@ -68,9 +68,7 @@ extension Bool: StoredColumn {
 extension String: StoredColumn {
     init(_ row: StoredRow, _ index: Int32) throws {
         try Self.nonNull(row, index)
-        self = row.withBytes(atIndex: Int(index)) { bytes in
-            String(decoding: bytes ?? UnsafeRawBufferPointer(start: nil, count: 0), as: UTF8.self)
-        }
+        self = row.withText(atIndex: Int(index)) { text in text?.string ?? "" }
     }
 }
 
