@@ -2,8 +2,9 @@
 /// `double precision` seconds since 1970, JSON documents as compact text, enums as their raw values), so data
 /// moves between the two unchanged. Migrations are append-only: never edit one that has shipped, add a new one.
 ///
-/// Where the SQLite schema relies on AUTOINCREMENT, ids here are identity columns (never reused either), and
-/// event cursors come from the counter `event_log_state.last_cursor` (see ``EventRow``).
+/// Where the SQLite schema relies on AUTOINCREMENT, ids here are identity columns (never reused either; process
+/// ids reserved for starts are taken from the `process` identity's sequence), and event cursors come from the
+/// counter `event_log_state.last_cursor` (see ``EventRow``).
 enum Schema {
     /// The migrations in the order they run, each in a transaction of its own.
     static let migrations: [(name: String, sql: String)] = [("v1", v1), ("v2", v2), ("v3", v3)]
