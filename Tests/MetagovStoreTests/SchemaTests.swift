@@ -56,6 +56,41 @@ import Testing
         }
     }
 
+    @Test(.enabled(if: StoreBackend.postgresServerURL != nil, StoreBackend.whyNoPostgres))
+    func aPostgresDatabaseOfTheFirstSchemaIsUpgradedKeepingItsData() async throws {
+        let database = try TestDatabase(.postgres)
+        let process = try await { () async throws -> GovernanceProcess in
+            let store = try database.openStore()
+            let seed = try await Seed(store)
+            return try await store.write { writer in
+                try writer.updatePluginState(pluginID: seed.plugin.id, changes: ["k": 1], expecting: StateExpectations())
+                return try writer.insertProcess(pluginID: seed.plugin.id)
+            }
+        }()
+        // Back to what v1 left, as a deployment of the first PostgreSQL release has it.
+        for statement in [
+            "DROP TABLE process_entry", "DROP TABLE remote_plugin_type", "DROP INDEX plugin_community",
+            "ALTER TABLE process DROP COLUMN url", "ALTER TABLE plugin ADD COLUMN state_version bigint NOT NULL DEFAULT 3",
+            "DELETE FROM metagov_migration WHERE name IN ('v2', 'v3')",
+        ] {
+            try database.executeRawSQL(statement)
+        }
+        let upgraded = try database.openStore()
+        try await upgraded.read { reader throws in
+            #expect(try reader.process(id: process.id) == process)
+            #expect(try reader.pluginState(pluginID: process.pluginID) == ["k": 1])
+            #expect(try reader.remotePluginTypeDefinitions().isEmpty)
+        }
+        try await upgraded.write { writer in
+            try writer.updateProcessEntries(processID: process.id, changes: ["ballot:ann": "a"], expecting: ["ballot:ann": nil])
+            try writer.updatePluginState(pluginID: process.pluginID, changes: ["k": 2], expecting: StateExpectations(values: ["k": 1]))
+            var changed = process
+            changed.url = "https://forum.example/p/1"
+            _ = try writer.updateProcess(changed)
+        }
+        #expect(try await upgraded.read { try $0.process(id: process.id) }?.url == "https://forum.example/p/1")
+    }
+
     @Test func sqliteFilesUseWAL() async throws {
         let database = try TestDatabase(.sqlite)
         let store = try SQLiteStore(path: database.path)
