@@ -48,8 +48,18 @@ final class RawFrameClient: Sendable {
         typealias InboundIn = ByteBuffer
         var buffer = ByteBuffer()
         let sink: @Sendable (Frame?) -> Void
+        /// Written as soon as the connection is up, from the event loop.
+        let greeting: [UInt8]
 
-        init(sink: @escaping @Sendable (Frame?) -> Void) { self.sink = sink }
+        init(sink: @escaping @Sendable (Frame?) -> Void, greeting: [UInt8]) {
+            self.sink = sink
+            self.greeting = greeting
+        }
+
+        func channelActive(context: ChannelHandlerContext) {
+            if !greeting.isEmpty { context.writeAndFlush(NIOAny(ByteBuffer(bytes: greeting)), promise: nil) }
+            context.fireChannelActive()
+        }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             var incoming = self.unwrapInboundIn(data)
@@ -69,7 +79,9 @@ final class RawFrameClient: Sendable {
     }
 
     /// Connects and, unless `preface` is false, sends the client preface and an empty SETTINGS frame, then
-    /// `initial` in the same write (so frames can arrive with the preface, in one read).
+    /// `initial` in the same write (so frames can arrive with the preface, in one read). They are written by the
+    /// event loop the moment the connection is up: a test whose tasks wait for a busy machine's threads does not
+    /// send its preface late (servers with short timeouts would close the connection first).
     static func connect(port: Int, preface: Bool = true, initial: [UInt8] = []) async throws -> RawFrameClient {
         let log = FrameLog()
         let sink: @Sendable (Frame?) -> Void = { frame in
@@ -77,17 +89,16 @@ final class RawFrameClient: Sendable {
                 if let frame { state.received.append(frame) } else { state.closed = true }
             }
         }
+        let greeting = preface
+            ? Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8) + Self.frame(Self.settings, flags: 0, stream: 0, []) + initial : []
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Reader(sink: sink)) }
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Reader(sink: sink, greeting: greeting))
+                }
             }
             .connect(host: "127.0.0.1", port: port).get()
-        let client = RawFrameClient(channel: channel, log: log)
-        if preface {
-            try await client.send(
-                Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8) + Self.frame(Self.settings, flags: 0, stream: 0, []) + initial)
-        }
-        return client
+        return RawFrameClient(channel: channel, log: log)
     }
 
     static func frame(_ type: UInt8, flags: UInt8, stream: UInt32, _ payload: [UInt8]) -> [UInt8] {
