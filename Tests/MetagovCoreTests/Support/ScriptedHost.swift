@@ -94,6 +94,9 @@ func remoteDefinition(
 /// A core with the widget extension, a community `c`, and the given raw configuration (on a store opened on
 /// `database`, when given).
 func remoteCore(_ raw: [String: String] = [:], database: TestDatabase? = nil) async throws -> Metagov {
+    // A generous invocation timeout unless the test sets one: on a busy machine the test's own tasks may wait
+    // long for a thread (tests about deadlines set theirs).
+    let raw = [CoreConfig.pluginHostInvocationTimeout: "300"].merging(raw) { _, given in given }
     let core = try makeCore(database: database, raw: raw)
     if try await core.communities.list().items.isEmpty {
         _ = try await core.communities.create(slug: "c", readableName: "C")
