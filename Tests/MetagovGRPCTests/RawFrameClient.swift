@@ -153,7 +153,7 @@ final class RawFrameClient: Sendable {
     }
 
     /// Waits (at most `limit`, then fails by returning nil) for a frame matching `predicate`.
-    func waitForFrame(timeLimit: Duration = .seconds(30), _ predicate: @escaping @Sendable (Frame) -> Bool) async -> Frame? {
+    func waitForFrame(timeLimit: Duration = .seconds(120), _ predicate: @escaping @Sendable (Frame) -> Bool) async -> Frame? {
         let deadline = ContinuousClock.now + timeLimit
         while ContinuousClock.now < deadline {
             if let frame = self.log.state.withLock({ $0.received.first(where: predicate) }) { return frame }
@@ -164,7 +164,7 @@ final class RawFrameClient: Sendable {
     }
 
     /// Waits (at most `timeLimit`) until the server has closed the connection; returns whether it did.
-    func waitForClose(timeLimit: Duration = .seconds(30)) async -> Bool {
+    func waitForClose(timeLimit: Duration = .seconds(120)) async -> Bool {
         let deadline = ContinuousClock.now + timeLimit
         while ContinuousClock.now < deadline {
             if self.isClosed { return true }

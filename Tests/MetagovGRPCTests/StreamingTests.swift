@@ -121,7 +121,7 @@ struct StreamingTests {
             _ = await task.result
             #expect(await server.probe.wait(for: "infinite.cancelled"))
             // The buffered response bytes of the cancelled call are released.
-            let deadline = ContinuousClock.now + .seconds(5)
+            let deadline = ContinuousClock.now + .seconds(60)
             while server.server.bufferedResponseBytes > 0 && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(10))
             }

@@ -19,7 +19,7 @@ final class Probe: Sendable {
     }
 
     /// Polls until `name` was hit at least `count` times.
-    func wait(for name: String, count: Int = 1, timeout: Duration = .seconds(10)) async -> Bool {
+    func wait(for name: String, count: Int = 1, timeout: Duration = .seconds(120)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if self.count(name) >= count { return true }
@@ -317,7 +317,7 @@ final class RawHTTP2Client: HTTP2ConnectionDelegate, @unchecked Sendable {
     }
 
     /// Sends a request and waits until its stream closes.
-    func request(headers: [HTTP2Header], body: [UInt8]?, timeout: Duration = .seconds(10)) async throws -> Response {
+    func request(headers: [HTTP2Header], body: [UInt8]?, timeout: Duration = .seconds(60)) async throws -> Response {
         guard let handle = self.handleBox.withLock({ $0 }) else { throw HTTP2Error.connectionClosed }
         let outbound = HTTP2OutboundStream()
         if let body, !body.isEmpty {
@@ -343,7 +343,7 @@ final class RawHTTP2Client: HTTP2ConnectionDelegate, @unchecked Sendable {
 
     /// Sends a PING; returns true when its acknowledgement (with the same payload) arrives within
     /// `timeLimit`, false otherwise (so a test fails instead of hanging).
-    func ping(payload: UInt64, timeLimit: Duration = .seconds(30)) async -> Bool {
+    func ping(payload: UInt64, timeLimit: Duration = .seconds(120)) async -> Bool {
         guard let handle = self.handleBox.withLock({ $0 }) else { return false }
         return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
             self.state.withLock { $0.pingWaiters[payload] = continuation }

@@ -3,7 +3,7 @@ import Foundation
 
 /// Polls `condition` until it holds or `timeout` passes (generous: a busy machine is slow, a hang is a failure
 /// either way); returns whether it held.
-func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async rethrows -> Bool {
+func eventually(timeout: Duration = .seconds(120), _ condition: () async throws -> Bool) async rethrows -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return true }

@@ -130,7 +130,7 @@ final class ServerProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
-    func client(token: String? = nil, timeout: Duration? = .seconds(20)) async throws -> MetagovClient {
+    func client(token: String? = nil, timeout: Duration? = .seconds(60)) async throws -> MetagovClient {
         try await MetagovClient.connect(host: "127.0.0.1", port: self.port, token: token, timeout: timeout)
     }
 
@@ -142,7 +142,7 @@ final class ServerProcess: @unchecked Sendable {
 /// Runs `body` against a fresh server (with `environment`) and a client of it whose calls may take `timeout`,
 /// then stops both and checks the server exited 0.
 func withServer(
-    environment: [String: String] = [:], timeout: Duration = .seconds(20),
+    environment: [String: String] = [:], timeout: Duration = .seconds(60),
     _ body: (ServerProcess, MetagovClient) async throws -> Void
 ) async throws {
     let server = try ServerProcess()

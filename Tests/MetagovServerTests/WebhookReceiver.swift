@@ -39,7 +39,7 @@ final class WebhookReceiver: @unchecked Sendable {
     var received: [Received] { lock.withLock { requests } }
 
     /// Waits until at least `count` requests arrived (at most `timeout`).
-    func waitFor(_ count: Int, timeout: Duration = .seconds(15)) async throws -> [Received] {
+    func waitFor(_ count: Int, timeout: Duration = .seconds(120)) async throws -> [Received] {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let current = received
