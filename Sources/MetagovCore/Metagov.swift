@@ -34,7 +34,7 @@ public final class Metagov: Sendable {
     /// Event streams waiting for the log to grow, woken by other processes' commits.
     let logWatchers = WatcherSet()
     /// Writes of units of work queued for the store and not committed yet.
-    let pendingWrites = PendingWrites()
+    let pendingWrites: PendingWrites
     /// Process ids reserved in the store for processes being started.
     let processIDs = ProcessIDReservations()
     /// The connected plugin hosts and the invocations in flight to them.
@@ -68,6 +68,8 @@ public final class Metagov: Sendable {
         self.maxHookAttempts = max(1, config.int(CoreConfig.hookAttempts) ?? 10)
         let cacheSeconds = config.double(CoreConfig.instanceCacheSeconds) ?? 2
         self.instanceCache = InstanceCache(ttl: cacheSeconds > 0 ? cacheSeconds : nil, clock: clock)
+        let committedSeconds = config.double(CoreConfig.committedWritesSeconds) ?? 1
+        self.pendingWrites = PendingWrites(committedLifetime: .milliseconds(Int64(committedSeconds * 1000)))
         var formats: [String: NamedValidator] = [:]
         for provider in registry.implementations(of: (any ValidatorProvider).self) {
             formats.merge(provider.validators()) { _, later in later }

@@ -9,19 +9,21 @@ import Testing
 struct SharedPendingWritesTests {
     @Test func anotherGatewaysWriteIsReadLongBeforeTheOwnWriteWouldExpire() async throws {
         let database = try TestDatabase(.postgres)
-        let gateway = try makeCore(database: database)
+        // The gateway keeps its committed writes for an hour: only the notification can make it read past them.
+        let gateway = try makeCore(database: database, raw: [CoreConfig.committedWritesSeconds: "3600"])
         let other = try makeCore(database: database)
         _ = try await gateway.communities.create(slug: "c", readableName: "C")
         _ = try await gateway.plugins.enable(community: "c", name: "widget", config: ["token": "t"])
-        // The gateway starts listening in the background: go on until it read the other gateway's count while
-        // its own write, committed less than 0.8 s before, would still be held in memory without the notification.
+        // The gateway starts listening in the background: go on until it reads the other gateway's count after
+        // its own write (a change committed before it listened is only seen through the next one).
         var seen = false
-        for _ in 0..<50 where !seen {
-            let before = ContinuousClock.now
+        let deadline = ContinuousClock.now + .seconds(120)
+        while !seen && ContinuousClock.now < deadline {
             let mine = try await gateway.actions.perform(community: "c", plugin: "widget", action: "bump")
             let theirs = try await other.actions.perform(community: "c", plugin: "widget", action: "bump")
             #expect(theirs["count"]?.intValue == (mine["count"]?.intValue ?? 0) + 1)
-            while !seen && ContinuousClock.now - before < .milliseconds(800) {
+            let waitUntil = ContinuousClock.now + .seconds(5)
+            while !seen && ContinuousClock.now < waitUntil {
                 seen = try await gateway.actions.perform(community: "c", plugin: "widget", action: "count") == theirs
                 if !seen { try await Task.sleep(for: .milliseconds(10)) }
             }

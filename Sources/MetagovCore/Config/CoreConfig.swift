@@ -11,6 +11,10 @@ public enum CoreConfig {
     /// store (0: always read). Changes through this server apply at once; changes by another process (the admin
     /// CLI on the same database) within this time.
     public static let instanceCacheSeconds = "metagov.plugins.instance_cache_seconds"
+    /// Seconds a unit of work's committed writes stay readable in memory for the next units of work (0: not at
+    /// all). Another process's change to those records is seen within this time, or at once when notified
+    /// (gateways sharing PostgreSQL).
+    public static let committedWritesSeconds = "metagov.hooks.committed_writes_seconds"
     /// Events older than this many days are deleted by the scheduler (0: kept forever).
     public static let eventRetentionDays = "metagov.events.retention_days"
     /// At most this many events are kept, the newest (0: no limit).
@@ -66,6 +70,12 @@ public enum CoreConfig {
             ConfigOption(
                 key: instanceCacheSeconds, type: .double, defaultValue: "2",
                 description: "Seconds a looked-up plugin instance is reused without reading the database (0: always read). Changes made by another process, such as the admin CLI on the same database, are seen within this time.",
+                validator: { Double($0.trimmed).map { $0 >= 0 && $0.isFinite ? nil : "must be ≥ 0" } ?? nil }),
+            section: "Core")
+        declaration.declare(
+            ConfigOption(
+                key: committedWritesSeconds, type: .double, defaultValue: "1",
+                description: "Seconds a unit of work's committed writes stay readable in memory for the next units of work, so that a busy process is not read back from the database (0: never kept). Another process's change to those records is seen within this time; another gateway's on the same PostgreSQL at once (notified).",
                 validator: { Double($0.trimmed).map { $0 >= 0 && $0.isFinite ? nil : "must be ≥ 0" } ?? nil }),
             section: "Core")
         for (key, description) in [

@@ -5,7 +5,7 @@
 /// same process or key (the next vote on a busy poll) builds on the writes queued before it instead of reading
 /// the committed value and conflicting at its commit: concurrent units of work on one process pipeline through
 /// the store's group commit instead of waiting for one commit each. A committed write stays readable for
-/// ``committedLifetime``, so units touching a busy process do not read it back from the store either. Only units
+/// `committedLifetime` (``CoreConfig/committedWritesSeconds``), so units touching a busy process do not read it back from the store either. Only units
 /// of work read the overlay; every read outside them (`GetProcess`, listings) reads the store.
 ///
 /// It is an optimisation, never the judge: the store checks every unit's reads when it commits (process versions,
@@ -13,11 +13,11 @@
 /// (``Store/write(_:whenQueued:)``), so a unit builds only on units queued before it. When a unit fails, everything
 /// held for the records it read or wrote is forgotten (units built on it fail their check too), so a retry reads
 /// the store's data; this is also how a value changed by another process is noticed, at the latest after
-/// ``committedLifetime`` for a unit that writes nothing, or as soon as the store reports the change
+/// `committedLifetime` for a unit that writes nothing, or as soon as the store reports the change
 /// (``forgetCommitted()``, for gateways sharing a PostgreSQL database).
 final class PendingWrites: Sendable {
     /// How long a committed write is read from memory by units of work.
-    static let committedLifetime = Duration.seconds(1)
+    let committedLifetime: Duration
     /// Committed writes kept at most; past that, they are all dropped.
     static let maxCommitted = 4096
 
@@ -55,8 +55,8 @@ final class PendingWrites: Sendable {
         let value: Value
         var committedAt: ContinuousClock.Instant?
 
-        func isCurrent(at now: ContinuousClock.Instant) -> Bool {
-            committedAt.map { now - $0 < PendingWrites.committedLifetime } ?? true
+        func isCurrent(at now: ContinuousClock.Instant, lifetime: Duration) -> Bool {
+            committedAt.map { now - $0 < lifetime } ?? true
         }
     }
 
@@ -69,10 +69,14 @@ final class PendingWrites: Sendable {
 
     private let state = Locked(State())
 
+    init(committedLifetime: Duration) {
+        self.committedLifetime = committedLifetime
+    }
+
     /// The process as the newest queued (or recently committed) write leaves it, if there is one.
     func process(_ id: Int64) -> GovernanceProcess? {
         let now = ContinuousClock.now
-        return state.withLock { state in state.processes[id].flatMap { $0.isCurrent(at: now) ? $0.value : nil } }
+        return state.withLock { state in state.processes[id].flatMap { $0.isCurrent(at: now, lifetime: committedLifetime) ? $0.value : nil } }
     }
 
     /// The value the newest queued (or recently committed) write gives `key` (`.some(nil)`: it removes it), if
@@ -81,7 +85,7 @@ final class PendingWrites: Sendable {
         let now = ContinuousClock.now
         // `map`, not `?.`: optional chaining would flatten "nothing held" into "a write removing it".
         return state.withLock { state in
-            state.values[key].flatMap { $0.isCurrent(at: now) ? .some($0.value) : nil }
+            state.values[key].flatMap { $0.isCurrent(at: now, lifetime: committedLifetime) ? .some($0.value) : nil }
         }
     }
 
@@ -90,7 +94,7 @@ final class PendingWrites: Sendable {
         let now = ContinuousClock.now
         return state.withLock { state in
             var values: [String: JSONValue?] = [:]
-            for (key, held) in state.values where held.isCurrent(at: now) {
+            for (key, held) in state.values where held.isCurrent(at: now, lifetime: committedLifetime) {
                 if case .pluginState(pluginID, let name) = key { values[name] = held.value }
             }
             return values
@@ -103,15 +107,15 @@ final class PendingWrites: Sendable {
         let now = ContinuousClock.now
         return state.withLock { state -> Ticket? in
             for (read, _) in unit.processes {
-                if let held = state.processes[read.id], held.isCurrent(at: now), held.value.version != read.version {
+                if let held = state.processes[read.id], held.isCurrent(at: now, lifetime: committedLifetime), held.value.version != read.version {
                     return nil
                 }
             }
             for (key, value) in unit.reads {
-                if let held = state.values[key], held.isCurrent(at: now), held.value != value { return nil }
+                if let held = state.values[key], held.isCurrent(at: now, lifetime: committedLifetime), held.value != value { return nil }
             }
             for (pluginID, whole) in unit.wholeStates {
-                for (key, held) in state.values where held.isCurrent(at: now) {
+                for (key, held) in state.values where held.isCurrent(at: now, lifetime: committedLifetime) {
                     if case .pluginState(pluginID, let name) = key, held.value != whole[name] { return nil }
                 }
             }
@@ -125,7 +129,7 @@ final class PendingWrites: Sendable {
         }
     }
 
-    /// Settles a staged unit once its commit succeeded (what it wrote stays readable for ``committedLifetime``,
+    /// Settles a staged unit once its commit succeeded (what it wrote stays readable for `committedLifetime`,
     /// unless written again since) or failed (everything held for the records it read or wrote goes).
     func settle(_ ticket: Ticket, committed: Bool) {
         let now = ContinuousClock.now
