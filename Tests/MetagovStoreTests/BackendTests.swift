@@ -104,7 +104,11 @@ struct PostgresCoordinationTests {
         let seed = try await Seed(writer)
         // The observer starts listening in the background: write until it reports what was written.
         var seen = false
-        for round in 0..<100 where !seen {
+        var round = 0
+        let deadline = ContinuousClock.now + .seconds(120)
+        while !seen && ContinuousClock.now < deadline {
+            round += 1
+            let round = round
             let cursor = try await writer.write { writer in
                 _ = try writer.insertPlugin(community: "c", name: "p\(round)", communityPlatformID: nil, config: [:])
                 try writer.updatePluginState(pluginID: seed.plugin.id, changes: ["round": .integer(round)], expecting: StateExpectations())
@@ -117,7 +121,7 @@ struct PostgresCoordinationTests {
                     && changes.events.contains("\(StoreChange.stateChanged)")
             }
         }
-        #expect(seen)
+        #expect(seen, "after \(round) rounds the observer reported: \(changes.events.suffix(12))")
     }
 }
 
