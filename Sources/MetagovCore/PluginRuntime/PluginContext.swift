@@ -42,6 +42,12 @@ public final class PluginContext: Sendable {
         var linkedAccounts: [RemoteEffects.LinkedAccountRequest] = []
         /// What a webhook receiver returned, for the platform's HTTP response.
         var webhookResponse: JSONValue?
+
+        /// Whether the hook asked for no write at all (what it read then needs no check).
+        var writesNothing: Bool {
+            stateChanges.isEmpty && events.isEmpty && processes.isEmpty && communityPlatformID == nil
+                && linkedAccounts.isEmpty
+        }
     }
 
     init(

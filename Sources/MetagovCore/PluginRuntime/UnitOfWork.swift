@@ -62,17 +62,17 @@ extension Metagov {
         _ attempt: Int, turn: Turn?, _ body: (PluginContext, ProcessHandle?) async throws -> T
     ) async throws -> (T, CommitSummary)? {
         let (value, plan) = try await runBody(instance, type, target, attempt, body)
-        if plan.isEmpty { return (value, CommitSummary()) }
+        guard let plan, !plan.isEmpty else { return (value, CommitSummary()) }
         let published = Published(newProcessID: target?.newProcessID, newInstance: newInstance)
         guard let summary = try await commit(plan, published, turn: turn) else { return nil }
         return (value, summary)
     }
 
-    /// Runs the body on a fresh context; returns its result and what it wants written.
+    /// Runs the body on a fresh context; returns its result and what it wants written (`nil`: nothing).
     private func runBody<T: Sendable>(
         _ instance: PluginInstance, _ type: RegisteredPluginType, _ target: ProcessTarget?, _ attempt: Int,
         _ body: (PluginContext, ProcessHandle?) async throws -> T
-    ) async throws -> (T, UnitPlan) {
+    ) async throws -> (T, UnitPlan?) {
         let context = makeContext(instance, type, attempt: attempt)
         var handle: ProcessHandle?
         switch target {
@@ -95,7 +95,10 @@ extension Metagov {
             hookMetrics.errors.increment()
             throw MetagovError.fromPlugin(error, plugin: instance.name)
         }
-        return (value, UnitPlan(context, now: clock.now()))
+        let work = context.pendingWork
+        // Most calls write nothing (reads, public actions): no plan to build then.
+        guard !work.writesNothing else { return (value, nil) }
+        return (value, UnitPlan(work, instance: context.instance, now: clock.now()))
     }
 
     /// Queues the unit's writes (staging them as pending while they are queued, then ending the turn) and waits

@@ -31,9 +31,8 @@ struct UnitPlan: Sendable {
     private var pluginID: Int64 { instance.id }
     private var community: String { instance.community }
 
-    init(_ context: PluginContext, now: Date) {
-        let work = context.pendingWork
-        instance = context.instance
+    init(_ work: PluginContext.Work, instance: PluginInstance, now: Date) {
+        self.instance = instance
         stateChanges = work.stateChanges
         stateExpectations = StateExpectations(values: work.stateReads, whole: work.wholeState)
         var newProcess: (GovernanceProcess, GovernanceProcess)?
