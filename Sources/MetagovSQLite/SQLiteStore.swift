@@ -128,7 +128,7 @@ public final class SQLiteStore: Store {
     ) async throws -> T {
         try await withoutActuallyEscaping(body) { body in
             try await withUnsafeThrowingContinuation { continuation in
-                writer.submit(PendingWrite(body, continuation), whenQueued: whenQueued)
+                writer.submit(QueuedWrite(body, continuation), whenQueued: whenQueued)
             }
         }
     }

@@ -89,7 +89,7 @@ final class WriterThread: @unchecked Sendable {
                 do {
                     for (index, unit) in batch.enumerated() {
                         do {
-                            try db.inUnitSavepoint { try unit.perform(db) }
+                            try db.inUnitSavepoint { try unit.perform(SQLiteWriter(db: db)) }
                         } catch {
                             failures[index] = error
                             // SQLite ends the whole transaction on some errors (I/O, full disk): nothing of

@@ -1,10 +1,8 @@
-import MetagovCore
-
-/// One caller's unit of work waiting for the writer thread: its body, and the continuation of the suspended
-/// caller. Only the writer thread touches it after submission.
-protocol WriteUnit: AnyObject {
-    /// Runs the body inside the open transaction; throws what the body throws. Called at most once.
-    func perform(_ writer: PostgresWriter) throws
+/// One caller's unit of work waiting for a store's writer thread (SQLite's, PostgreSQL's): its body, and the
+/// continuation of the suspended caller. Only the writer thread touches it after submission.
+package protocol WriteUnit: AnyObject {
+    /// Runs the body inside the open transaction with `writer`; throws what the body throws. Called at most once.
+    func perform(_ writer: any StoreWriter) throws
     /// Answers the caller: the body's result when `error` is nil (the transaction committed), else `error`.
     func finish(_ error: (any Error)?)
 }
@@ -13,23 +11,23 @@ protocol WriteUnit: AnyObject {
 ///
 /// The body is the caller's non-escaping closure (made escapable for the time the caller is suspended): it is
 /// released after it ran and before the caller is resumed, so it never outlives the caller's `write` call.
-final class PendingWrite<T: Sendable>: WriteUnit {
+package final class QueuedWrite<T: Sendable>: WriteUnit {
     private var body: (@Sendable (any StoreWriter) throws -> T)?
     private var result: T?
     private let continuation: UnsafeContinuation<T, any Error>
 
-    init(_ body: @escaping @Sendable (any StoreWriter) throws -> T, _ continuation: UnsafeContinuation<T, any Error>) {
+    package init(_ body: @escaping @Sendable (any StoreWriter) throws -> T, _ continuation: UnsafeContinuation<T, any Error>) {
         self.body = body
         self.continuation = continuation
     }
 
-    func perform(_ writer: PostgresWriter) throws {
+    package func perform(_ writer: any StoreWriter) throws {
         guard let body else { return }
         self.body = nil
         result = try body(writer)
     }
 
-    func finish(_ error: (any Error)?) {
+    package func finish(_ error: (any Error)?) {
         body = nil
         if let error {
             continuation.resume(throwing: error)
