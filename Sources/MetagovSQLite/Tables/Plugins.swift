@@ -128,18 +128,7 @@ extension SQLiteWriter {
             value: { try pluginState(pluginID: pluginID, key: $0) }, whole: { try pluginState(pluginID: pluginID) })
         guard holds else { throw StoreError.conflict("state of \(PluginRow.describe(id: pluginID))") }
         try translatingConstraints(notFound: { PluginRow.describe(id: pluginID) }) {
-            for (key, value) in changes {
-                if let value {
-                    try execute(
-                        """
-                        INSERT INTO plugin_state (plugin_id, key, value) VALUES (?, ?, ?)
-                        ON CONFLICT (plugin_id, key) DO UPDATE SET value = excluded.value
-                        """,
-                        [pluginID, key, StoredJSON.text(value)])
-                } else {
-                    try execute("DELETE FROM plugin_state WHERE plugin_id = ? AND key = ?", [pluginID, key])
-                }
-            }
+            try writeKeyed(changes, table: "plugin_state", owner: "plugin_id", pluginID)
         }
     }
 }

@@ -155,18 +155,7 @@ extension SQLiteWriter {
             throw StoreError.conflict("entry '\(key)' of \(ProcessRow.describe(id: processID))")
         }
         try translatingConstraints(notFound: { ProcessRow.describe(id: processID) }) {
-            for (key, value) in changes {
-                if let value {
-                    try execute(
-                        """
-                        INSERT INTO process_entry (process_id, key, value) VALUES (?, ?, ?)
-                        ON CONFLICT (process_id, key) DO UPDATE SET value = excluded.value
-                        """,
-                        [processID, key, StoredJSON.text(value)])
-                } else {
-                    try execute("DELETE FROM process_entry WHERE process_id = ? AND key = ?", [processID, key])
-                }
-            }
+            try writeKeyed(changes, table: "process_entry", owner: "process_id", processID)
         }
     }
 }
