@@ -62,7 +62,7 @@ public final class PostgresStore: Store {
             connection: try BlockingConnection(url: url, options: options, startup: session, logger: logger), origin: origin)
         self.turns = turns
         listener = ChangeListener(
-            configuration: try url.configuration(connectTimeout: options.connectTimeout, startup: [("application_name", "metagovd")]),
+            configuration: try url.configuration(connectTimeout: options.connectTimeout, startup: [("application_name", ChangeListener.applicationName)]),
             origin: origin, options: options, turns: turns.remote, logger: logger)
     }
 

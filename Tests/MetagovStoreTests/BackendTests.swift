@@ -103,25 +103,52 @@ struct PostgresCoordinationTests {
         observer.observeChanges { changes.append("\($0)") }
         let seed = try await Seed(writer)
         // The observer starts listening in the background: write until it reports what was written.
+        let rounds = try await writeUntilReported(writer, seed, to: changes)
+        #expect(rounds.seen, "after \(rounds.count) rounds the observer reported: \(changes.events.suffix(12))")
+    }
+
+    @Test func aListenerWhosePollHangsIsReplaced() async throws {
+        let database = try TestDatabase(.postgres)
+        let observer = try PostgresStore(
+            url: database.location, options: PostgresStoreOptions(poolSize: 1, connectTimeout: 2, queryTimeout: 1, pollInterval: 0.2))
+        let writer = try database.openStore()
+        let changes = Trace()
+        observer.observeChanges { changes.append("\($0)") }
+        let seed = try await Seed(writer)
+        #expect(try await writeUntilReported(writer, seed, to: changes).seen)
+        // The listener's poll waits on a lock for several of its stall limits (3.6 s), as on a server that stopped
+        // answering: the observer must give up on that connection, reconnect and report again.
+        let before = changes.events.count
+        try await database.withTableLocked("event_log_state") { try await Task.sleep(for: .seconds(10)) }
+        let rounds = try await writeUntilReported(writer, seed, to: changes)
+        #expect(rounds.seen, "after \(rounds.count) rounds the observer reported: \(changes.events.suffix(12))")
+        #expect(changes.events.dropFirst(before).contains("\(StoreChange.unknown)"))
+    }
+
+    /// Writes a plugin, plugin state and an event per round until `changes` holds, after what it held before, the
+    /// reports of all three (for up to two minutes).
+    private func writeUntilReported(_ writer: any Store, _ seed: Seed, to changes: Trace) async throws -> (seen: Bool, count: Int) {
+        let before = changes.events.count
         var seen = false
         var round = 0
         let deadline = ContinuousClock.now + .seconds(120)
         while !seen && ContinuousClock.now < deadline {
             round += 1
-            let round = round
-            let cursor = try await writer.write { writer in
-                _ = try writer.insertPlugin(community: "c", name: "p\(round)", communityPlatformID: nil, config: [:])
+            let name = "p\(UUID().uuidString.prefix(8))"
+            let cursor = try await writer.write { [round] writer in
+                _ = try writer.insertPlugin(community: "c", name: name, communityPlatformID: nil, config: [:])
                 try writer.updatePluginState(pluginID: seed.plugin.id, changes: ["round": .integer(round)], expecting: StateExpectations())
                 return try writer.appendEvents([seed.event()])[0].cursor
             }
             for _ in 0..<10 where !seen {
                 try await Task.sleep(for: .milliseconds(20))
-                seen = changes.events.contains("\(StoreChange.eventsAppended(through: cursor))")
-                    && changes.events.contains("\(StoreChange.pluginInstancesChanged)")
-                    && changes.events.contains("\(StoreChange.stateChanged)")
+                let recent = changes.events.dropFirst(before)
+                seen = recent.contains("\(StoreChange.eventsAppended(through: cursor))")
+                    && recent.contains("\(StoreChange.pluginInstancesChanged)")
+                    && recent.contains("\(StoreChange.stateChanged)")
             }
         }
-        #expect(seen, "after \(round) rounds the observer reported: \(changes.events.suffix(12))")
+        return (seen, round)
     }
 }
 

@@ -93,19 +93,43 @@ public final class TestDatabase: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` while a transaction of another connection holds `table` locked in `ACCESS EXCLUSIVE` mode
+    /// (PostgreSQL only): every statement on the table waits, as on a server that stopped answering.
+    public func withTableLocked<T>(_ table: String, _ body: () async throws -> T) async throws -> T {
+        let url = try PostgresURL(location)
+        let logger = Logger(label: "metagov.test.postgres")
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: Self.configuration(url), id: 0, logger: logger)
+        do {
+            try await connection.query("BEGIN", logger: logger)
+            try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(table) IN ACCESS EXCLUSIVE MODE"), logger: logger)
+            let result = try await body()
+            try await connection.query("COMMIT", logger: logger)
+            try await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
     /// Pool of two, a quick poll for missed notifications.
     public static let postgresOptions = PostgresStoreOptions(poolSize: 2, pollInterval: 0.2)
 
     /// Runs one statement on its own connection to `url`, blocking.
     private static func execute(_ sql: String, on url: PostgresURL) throws {
+        let logger = Logger(label: "metagov.test.postgres")
+        let connection = try PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration(url), id: 0, logger: logger).wait()
+        defer { try? connection.close().wait() }
+        _ = try connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).wait()
+    }
+
+    private static func configuration(_ url: PostgresURL) -> PostgresConnection.Configuration {
         var configuration = PostgresConnection.Configuration(
             host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable)
         configuration.options.connectTimeout = .seconds(10)
-        let logger = Logger(label: "metagov.test.postgres")
-        let connection = try PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 0, logger: logger).wait()
-        defer { try? connection.close().wait() }
-        _ = try connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).wait()
+        return configuration
     }
 }
 
