@@ -27,8 +27,11 @@ public final class Metagov: Sendable {
     let maxHookAttempts: Int
     /// Serializes repeated attempts of conflicting units of work per plugin instance.
     let retryTurns = KeyedAsyncLock()
-    /// Recently addressed plugin instances (see ``CoreConfig/instanceCacheSeconds``).
-    let instanceCache: InstanceCache
+    /// Recently addressed plugin instances by (community, type) (see ``CoreConfig/instanceCacheSeconds``).
+    let instanceCache: ReadCache<InstanceKey, [PluginInstance]>
+    /// Recently read communities with their plugins: single ones and pages (see
+    /// ``CoreConfig/instanceCacheSeconds``).
+    let communityCache: ReadCache<CommunityQuery, [CommunityDetails]>
     /// The newest committed events, for subscribers that keep up.
     let eventTail = EventTail()
     /// Event streams waiting for the log to grow, woken by other processes' commits.
@@ -67,7 +70,13 @@ public final class Metagov: Sendable {
         self.logger = logger
         self.maxHookAttempts = max(1, config.int(CoreConfig.hookAttempts) ?? 10)
         let cacheSeconds = config.double(CoreConfig.instanceCacheSeconds) ?? 2
-        self.instanceCache = InstanceCache(ttl: cacheSeconds > 0 ? cacheSeconds : nil, clock: clock)
+        let ttl = cacheSeconds > 0 ? cacheSeconds : nil
+        self.instanceCache = ReadCache(ttl: ttl, maxBytes: Self.readCacheBytes, clock: clock) {
+            $0.reduce(64) { $0 + $1.estimatedSize }
+        }
+        self.communityCache = ReadCache(ttl: ttl, maxBytes: Self.readCacheBytes, clock: clock) {
+            $0.reduce(64) { $0 + $1.estimatedSize }
+        }
         let committedSeconds = config.double(CoreConfig.committedWritesSeconds) ?? 1
         self.pendingWrites = PendingWrites(committedLifetime: .milliseconds(Int64(committedSeconds * 1000)))
         var formats: [String: NamedValidator] = [:]
@@ -92,6 +101,15 @@ public final class Metagov: Sendable {
         store.observeChanges { [weak self] change in self?.apply(change) }
     }
 
+    /// The most each read cache holds, in estimated bytes.
+    static let readCacheBytes = 16 << 20
+
+    /// Drops the read caches of communities and plugin instances: called after any change to either.
+    func directoryChanged() {
+        instanceCache.invalidate()
+        communityCache.invalidate()
+    }
+
     /// Catches up with a change another process committed: wakes event streams, drops stale caches.
     func apply(_ change: StoreChange) {
         switch change {
@@ -101,13 +119,13 @@ public final class Metagov: Sendable {
             eventTail.clear()
             logWatchers.notifyAll()
         case .pluginInstancesChanged:
-            instanceCache.invalidate()
+            directoryChanged()
         case .tokensChanged:
             break  // Tokens are read from the store on every call: nothing cached to drop.
         case .stateChanged:
             pendingWrites.forgetCommitted()
         case .unknown:
-            instanceCache.invalidate()
+            directoryChanged()
             pendingWrites.forgetCommitted()
             eventTail.clear()
             logWatchers.notifyAll()

@@ -136,7 +136,7 @@ extension Metagov {
     private func publish(_ summary: CommitSummary, _ published: Published) {
         var modifications: [Modification] = []
         if let plugin = summary.plugin {
-            instanceCache.invalidate()
+            directoryChanged()
             if !published.newInstance { modifications.append(Modification(kind: .changed, object: .plugin(plugin))) }
         }
         for (before, after) in summary.processes {

@@ -14,6 +14,7 @@ public struct CommunityService: Sendable {
         }
         try Self.checkName(readableName)
         let community = try await core.write { try $0.insertCommunity(slug: slug, readableName: readableName) }
+        core.directoryChanged()
         core.notify([Modification(kind: .new, object: .community(community))])
         return community
     }
@@ -36,28 +37,38 @@ public struct CommunityService: Sendable {
         return Page(items: page, nextPageToken: next)
     }
 
-    /// The community `slug` with its plugin instances, in one read; NOT_FOUND when it does not exist.
+    /// The community `slug` with its plugin instances, in one read (or from the core's read cache); NOT_FOUND
+    /// when it does not exist.
     public func details(_ slug: String) async throws -> CommunityDetails {
-        try await core.read { reader in
-            guard let community = try reader.community(slug: slug) else { throw MetagovError.notFound("community '\(slug)'") }
-            return CommunityDetails(community: community, plugins: try reader.plugins(community: slug))
+        let found = try await core.communityCache.value(.one(slug), keep: { !$0.isEmpty }) {
+            try await core.read { reader -> [CommunityDetails] in
+                guard let community = try reader.community(slug: slug) else { return [] }
+                return [CommunityDetails(community: community, plugins: try reader.plugins(community: slug))]
+            }
         }
+        guard let details = found.first else { throw MetagovError.notFound("community '\(slug)'") }
+        return details
     }
 
     /// One page of communities ordered by slug, each with its plugin instances, in one read (one query for the
-    /// page, one for the plugins of all its communities).
+    /// page, one for the plugins of all its communities), or from the core's read cache.
     public func listDetails(pageSize: Int = 0, pageToken: String? = nil) async throws -> Page<CommunityDetails> {
         let limit = try Paging.pageSize(pageSize)
         let after = try Paging.key(from: pageToken)
-        let (communities, plugins) = try await core.read { reader -> ([Community], [PluginInstance]) in
-            let communities = try reader.communities(afterSlug: after, limit: limit + 1)
-            let page = communities.prefix(limit)
-            guard let first = page.first?.slug, let last = page.last?.slug else { return (communities, []) }
-            return (communities, try reader.plugins(communities: first...last))
+        // One more than the page, to tell whether another page follows.
+        let read = try await core.communityCache.value(.page(afterSlug: after, limit: limit + 1)) {
+            try await core.read { reader -> [CommunityDetails] in
+                let communities = try reader.communities(afterSlug: after, limit: limit + 1)
+                let page = communities.prefix(limit)
+                guard let first = page.first?.slug, let last = page.last?.slug else {
+                    return communities.map { CommunityDetails(community: $0, plugins: []) }
+                }
+                let byCommunity = Dictionary(grouping: try reader.plugins(communities: first...last), by: \.community)
+                return communities.map { CommunityDetails(community: $0, plugins: byCommunity[$0.slug] ?? []) }
+            }
         }
-        let byCommunity = Dictionary(grouping: plugins, by: \.community)
-        let page = communities.prefix(limit).map { CommunityDetails(community: $0, plugins: byCommunity[$0.slug] ?? []) }
-        let next = communities.count > limit ? page.last.map { Paging.token(after: $0.community.slug) } : nil
+        let page = Array(read.prefix(limit))
+        let next = read.count > limit ? page.last.map { Paging.token(after: $0.community.slug) } : nil
         return Page(items: page, nextPageToken: next)
     }
 
@@ -65,6 +76,7 @@ public struct CommunityService: Sendable {
     public func update(_ slug: String, readableName: String) async throws -> Community {
         try Self.checkName(readableName)
         let community = try await core.write { try $0.updateCommunity(slug: slug, readableName: readableName) }
+        core.directoryChanged()
         core.notify([Modification(kind: .changed, object: .community(community))])
         return community
     }
@@ -79,7 +91,7 @@ public struct CommunityService: Sendable {
             _ = try writer.deleteCommunity(slug: slug)
             return community
         }
-        core.instanceCache.invalidate()
+        core.directoryChanged()
         core.eventTail.clear()
         core.notify([Modification(kind: .deleted, object: .community(community))])
         return community

@@ -9,7 +9,7 @@ extension Metagov {
         community: String, name: String, communityPlatformID: String? = nil, id: Int64? = nil,
         notEnabledCode: MetagovError.Code = .failedPrecondition
     ) async throws -> PluginInstance {
-        let all = try await instanceCache.instances(community: community, name: name) {
+        let all = try await instanceCache.value(InstanceKey(community: community, name: name), keep: { !$0.isEmpty }) {
             try await read { try $0.plugins(community: community, name: name) }
         }
         var found: PluginInstance?

@@ -28,7 +28,7 @@ public struct PluginService: Sendable {
             }
             return (try writer.insertPlugin(community: community, name: name, communityPlatformID: platformID, config: config), true)
         }
-        core.instanceCache.invalidate()
+        core.directoryChanged()
         guard created else {
             core.notify([Modification(kind: .changed, object: .plugin(instance))])
             return instance
@@ -44,7 +44,7 @@ public struct PluginService: Sendable {
             } catch {
                 let id = instance.id
                 _ = try? await core.write { try $0.deletePlugin(id: id) }
-                core.instanceCache.invalidate()
+                core.directoryChanged()
                 throw error
             }
         }
@@ -62,7 +62,7 @@ public struct PluginService: Sendable {
             community: community, name: name, communityPlatformID: communityPlatformID, id: id, notEnabledCode: .notFound)
         let instanceID = instance.id
         _ = try await core.write { try $0.deletePlugin(id: instanceID) }
-        core.instanceCache.invalidate()
+        core.directoryChanged()
         core.notify([Modification(kind: .deleted, object: .plugin(instance))])
         return instance
     }

@@ -5,7 +5,7 @@ public enum StoreChange: Sendable, Hashable {
     case eventsAppended(through: Int64)
     /// Events were deleted (retention, a deleted community): what is held in memory about the log is stale.
     case eventsDeleted
-    /// Plugin instances (or the communities owning them) were created, changed or deleted.
+    /// Communities or plugin instances were created, changed or deleted (what ``Metagov``'s read caches hold).
     case pluginInstancesChanged
     /// API tokens were created or revoked.
     case tokensChanged

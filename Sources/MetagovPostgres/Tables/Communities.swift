@@ -39,6 +39,7 @@ extension PostgresWriter {
             """,
             binds(slug, readableName, now))
         guard inserted > 0 else { throw StoreError.alreadyExists(CommunityRow.describe(slug)) }
+        effects.pluginInstancesChanged = true
         return Community(
             slug: slug, readableName: readableName, createdAt: StoredTime.date(now), updatedAt: StoredTime.date(now))
     }
@@ -48,6 +49,7 @@ extension PostgresWriter {
             "UPDATE community SET readable_name = $1, updated_at = $2 WHERE slug = $3 RETURNING \(CommunityRow.columns)",
             binds(readableName, StoredTime.now(), slug), CommunityRow.decode)
         guard let updated else { throw StoreError.notFound(CommunityRow.describe(slug)) }
+        effects.pluginInstancesChanged = true
         return updated
     }
 

@@ -3,9 +3,9 @@ import MetagovCore
 import MetagovTestSupport
 import Testing
 
-/// Plugin instances are cached for the hot path; these check that nobody sees a stale instance longer than
-/// the rules say: changes through the same core at once, changes by another process within the TTL.
-@Suite struct InstanceCacheTests {
+/// Plugin instances and communities are cached for the hot paths; these check that nobody sees a stale value
+/// longer than the rules say: changes through the same core at once, changes by another process within the TTL.
+@Suite struct ReadCacheTests {
     @Test func changesThroughTheSameCoreApplyAtOnce() async throws {
         let core = try makeCore()
         _ = try await core.communities.create(slug: "c", readableName: "C")
@@ -52,6 +52,76 @@ import Testing
         clock.advance(31)
         let disabled = await metagovError { _ = try await server.actions.perform(community: "c", plugin: "widget", action: "bump") }
         #expect(disabled?.code == .failedPrecondition)
+    }
+
+    @Test func communityChangesThroughTheSameCoreApplyAtOnce() async throws {
+        let core = try makeCore()
+        func names() async throws -> [String] { try await core.communities.listDetails(pageSize: 10).items.map(\.community.readableName) }
+        _ = try await core.communities.create(slug: "a", readableName: "A")
+        #expect(try await names() == ["A"])
+        #expect(try await core.communities.details("a").plugins.isEmpty)
+        _ = try await core.communities.create(slug: "b", readableName: "B")
+        #expect(try await names() == ["A", "B"])
+        _ = try await core.communities.update("a", readableName: "A2")
+        #expect(try await names() == ["A2", "B"])
+        #expect(try await core.communities.details("a").community.readableName == "A2")
+        _ = try await core.plugins.enable(community: "a", name: "widget", config: ["token": "one"])
+        #expect(try await core.communities.details("a").plugins.map { $0.config["token"] } == ["one"])
+        #expect(try await core.communities.listDetails(pageSize: 1).items.first?.plugins.map(\.name) == ["widget"])
+        _ = try await core.plugins.enable(community: "a", name: "widget", config: ["token": "two"])
+        #expect(try await core.communities.details("a").plugins.map { $0.config["token"] } == ["two"])
+        try await core.plugins.disable(community: "a", name: "widget")
+        #expect(try await core.communities.details("a").plugins.isEmpty)
+        try await core.communities.delete("a")
+        #expect(try await names() == ["B"])
+        let gone = await metagovError { _ = try await core.communities.details("a") }
+        #expect(gone?.code == .notFound)
+        // A community created after a miss was looked up is found (misses are not cached).
+        _ = try await core.communities.create(slug: "a", readableName: "A3")
+        #expect(try await core.communities.details("a").community.readableName == "A3")
+    }
+
+    @Test func anotherProcessesCommunityChangesAreSeenWithinTheTTL() async throws {
+        let clock = ManualClock()
+        let database = try TestDatabase()
+        let server = try makeCore(database: database, clock: clock, raw: ["metagov.plugins.instance_cache_seconds": "30"])
+        let admin = try makeCore(database: database)
+        _ = try await admin.communities.create(slug: "c", readableName: "old")
+        #expect(try await server.communities.details("c").community.readableName == "old")
+        #expect(try await server.communities.listDetails().items.map(\.community.readableName) == ["old"])
+        _ = try await admin.communities.update("c", readableName: "new")
+        clock.advance(29)
+        #expect(try await server.communities.details("c").community.readableName == "old")
+        #expect(try await server.communities.listDetails().items.map(\.community.readableName) == ["old"])
+        clock.advance(2)
+        #expect(try await server.communities.details("c").community.readableName == "new")
+        #expect(try await server.communities.listDetails().items.map(\.community.readableName) == ["new"])
+    }
+
+    @Test func theCacheStaysWithinItsBytesDroppingTheOldestEntries() async throws {
+        let cache = ReadCache<Int, [UInt8]>(ttl: 60, maxBytes: 250, clock: ManualClock()) { $0.count }
+        let loads = LoadCounter()
+        func value(_ key: Int) async throws -> [UInt8] {
+            try await cache.value(key) {
+                loads.add(key)
+                return [UInt8](repeating: UInt8(key), count: 100)
+            }
+        }
+        for key in 1...3 { _ = try await value(key) }
+        #expect(cache.bytes == 200)
+        // 2 and 3 are still cached; 1, the oldest, was dropped to make room for 3.
+        _ = try await value(3)
+        _ = try await value(2)
+        #expect(loads.keys == [1, 2, 3])
+        _ = try await value(1)
+        #expect(loads.keys == [1, 2, 3, 1])
+        #expect(cache.bytes <= 250)
+        // A value larger than the whole budget is returned, not cached.
+        let big = try await cache.value(9) { [UInt8](repeating: 9, count: 300) }
+        #expect(big.count == 300)
+        #expect(cache.bytes <= 250)
+        cache.invalidate()
+        #expect(cache.bytes == 0)
     }
 
     @Test func zeroSecondsReadsTheStoreEveryTime() async throws {
@@ -103,4 +173,37 @@ struct SharedInstanceCacheTests {
         }
         #expect(disabled)
     }
+
+    @Test func anotherGatewaysCommunityChangesAreSeenLongBeforeTheTTL() async throws {
+        let database = try TestDatabase(.postgres)
+        let server = try makeCore(database: database, raw: ["metagov.plugins.instance_cache_seconds": "3600"])
+        let other = try makeCore(database: database)
+        _ = try await other.communities.create(slug: "c", readableName: "old")
+        #expect(try await server.communities.details("c").community.readableName == "old")
+        #expect(try await server.communities.listDetails().items.count == 1)
+        var seen = false
+        let deadline = ContinuousClock.now + .seconds(120)
+        var round = 0
+        while !seen && ContinuousClock.now < deadline {
+            round += 1
+            _ = try await other.communities.update("c", readableName: "new\(round)")
+            _ = try await other.communities.create(slug: "c\(round)", readableName: "more")
+            for _ in 0..<10 where !seen {
+                try await Task.sleep(for: .milliseconds(20))
+                let renamed = try await server.communities.details("c").community.readableName != "old"
+                let listed = try await server.communities.listDetails().items.count > 1
+                seen = renamed && listed
+            }
+        }
+        #expect(seen)
+    }
+}
+
+/// The keys a cache loaded, in order.
+private final class LoadCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var loaded: [Int] = []
+
+    func add(_ key: Int) { lock.withLock { loaded.append(key) } }
+    var keys: [Int] { lock.withLock { loaded } }
 }
