@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// An IPv4 or IPv6 address range in CIDR notation (`10.0.0.0/8`, `::1/128`; a bare address is a range of
 /// one), and the address classes an outbound request must not reach by default.
 public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
@@ -32,12 +26,7 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        var buffer = [CChar](repeating: 0, count: 64)
-        let family = self.bytes.count == 4 ? AF_INET : AF_INET6
-        let text = self.bytes.withUnsafeBytes { raw in
-            inet_ntop(family, raw.baseAddress, &buffer, socklen_t(buffer.count)).map { _ in String(cString: buffer) }
-        }
-        return "\(text ?? "?")/\(self.prefixLength)"
+        "\(AddressText.text(of: self.bytes) ?? "?")/\(self.prefixLength)"
     }
 
     /// Whether the address `bytes` (4 or 16 of them) is inside this range.
@@ -53,17 +42,7 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The bytes of an IPv4 or IPv6 address literal, nil when `text` is not one.
-    public static func parseAddress(_ text: String) -> [UInt8]? {
-        var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 {
-            return withUnsafeBytes(of: &v4) { Array($0) }
-        }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, text, &v6) == 1 {
-            return withUnsafeBytes(of: &v6) { Array($0) }
-        }
-        return nil
-    }
+    public static func parseAddress(_ text: String) -> [UInt8]? { AddressText.bytes(of: text) }
 
     /// Loopback, private (RFC 1918, unique local), link-local (cloud metadata services live there),
     /// carrier-grade NAT, unspecified and multicast ranges: what a server must not be made to call on its own
