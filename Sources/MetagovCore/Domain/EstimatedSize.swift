@@ -4,27 +4,41 @@ import MetagovJSON
 // only by count: strings and numbers, plus a little per value.
 
 extension JSONValue {
-    /// Roughly how many bytes the value takes.
+    /// Roughly how many bytes the value takes. Iterative (no recursion on deep values); nested containers
+    /// wait on a stack, so a flat object (most event data) costs no allocation.
     var estimatedSize: Int {
         var total = 0
-        var pending: [JSONValue] = [self]
-        while let value = pending.popLast() {
+        var nested: [JSONValue] = []
+        var next: JSONValue? = self
+        while let value = next ?? nested.popLast() {
+            next = nil
             switch value {
-            case .null, .bool: total += 8
-            case .integer, .number: total += 16
-            case .string(let text): total += 16 + text.utf8.count
             case .array(let items):
                 total += 16
-                pending.append(contentsOf: items)
+                for item in items {
+                    if let size = item.scalarSize { total += size } else { nested.append(item) }
+                }
             case .object(let members):
                 total += 16
                 for (key, member) in members {
                     total += 16 + key.utf8.count
-                    pending.append(member)
+                    if let size = member.scalarSize { total += size } else { nested.append(member) }
                 }
+            default:
+                total += value.scalarSize ?? 0
             }
         }
         return total
+    }
+
+    /// The estimated size of a scalar; nil for an array or object.
+    private var scalarSize: Int? {
+        switch self {
+        case .null, .bool: 8
+        case .integer, .number: 16
+        case .string(let text): 16 + text.utf8.count
+        case .array, .object: nil
+        }
     }
 }
 
