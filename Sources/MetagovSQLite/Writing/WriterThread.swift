@@ -19,10 +19,7 @@ final class WriterThread: @unchecked Sendable {
     private let busyTimeout: Double
     private let checkpointer: Checkpointer?
     private let metrics = StoreBatchMetrics()
-    private let condition = NSCondition()
-    // Guarded by `condition`.
-    private var queue: [any WriteUnit] = []
-    private var stopping = false
+    private let queue = WriteQueue()
 
     /// - Parameters:
     ///   - connection: the one connection that writes (nothing else may write through it).
@@ -39,43 +36,14 @@ final class WriterThread: @unchecked Sendable {
 
     /// Queues `unit`; it is performed and finished on the writer thread, after every unit queued before it.
     /// `whenQueued` runs once the unit is queued, before any other unit can be.
-    func submit(_ unit: any WriteUnit, whenQueued: () -> Void) {
-        condition.lock()
-        guard !stopping else {
-            condition.unlock()
-            unit.finish(StoreError.unavailable("the database is closed"))
-            return
-        }
-        queue.append(unit)
-        whenQueued()
-        condition.signal()
-        condition.unlock()
-    }
+    func submit(_ unit: any WriteUnit, whenQueued: () -> Void) { queue.submit(unit, whenQueued: whenQueued) }
 
     /// Lets the thread finish what is queued, then end.
-    func stop() {
-        condition.lock()
-        stopping = true
-        condition.signal()
-        condition.unlock()
-    }
+    func stop() { queue.stop() }
 
     private func run() {
-        while let batch = nextBatch() { commit(batch) }
+        while let batch = queue.nextBatch() { commit(batch) }
         if let checkpointer { connection.inDatabase { checkpointer.unwatch($0) } }
-    }
-
-    /// Everything queued, waiting for work; nil once stopped with nothing left.
-    private func nextBatch() -> [any WriteUnit]? {
-        condition.lock()
-        defer { condition.unlock() }
-        while queue.isEmpty {
-            if stopping { return nil }
-            condition.wait()
-        }
-        let batch = queue
-        queue.removeAll(keepingCapacity: true)
-        return batch
     }
 
     /// Commits `batch` in one transaction, a savepoint per unit, then answers every unit.

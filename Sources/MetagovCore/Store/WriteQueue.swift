@@ -1,0 +1,48 @@
+import Foundation
+
+/// The queue between the callers of a store's `write` and its one writer thread (SQLite's, PostgreSQL's): callers
+/// add units and suspend; the thread takes everything queued so far as one batch (group commit), in order.
+package final class WriteQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    // Guarded by `condition`.
+    private var queue: [any WriteUnit] = []
+    private var stopping = false
+
+    package init() {}
+
+    /// Queues `unit`, to be performed after every unit queued before it; a stopped queue answers it at once with
+    /// ``StoreError/unavailable(_:)``. `whenQueued` runs once the unit is queued, before any other unit can be.
+    package func submit(_ unit: any WriteUnit, whenQueued: () -> Void) {
+        condition.lock()
+        guard !stopping else {
+            condition.unlock()
+            unit.finish(StoreError.unavailable("the database is closed"))
+            return
+        }
+        queue.append(unit)
+        whenQueued()
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Accepts nothing more; ``nextBatch()`` still hands out what is queued, then nil.
+    package func stop() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Everything queued, waiting for work when there is none; nil once stopped with nothing left.
+    package func nextBatch() -> [any WriteUnit]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty {
+            if stopping { return nil }
+            condition.wait()
+        }
+        let batch = queue
+        queue.removeAll(keepingCapacity: true)
+        return batch
+    }
+}
