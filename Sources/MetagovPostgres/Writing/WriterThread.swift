@@ -87,17 +87,25 @@ final class WriterThread: @unchecked Sendable {
             // Sent, not awaited: the first statement of the first unit waits for the lock too.
             connection.send("BEGIN")
             connection.send("SELECT pg_advisory_xact_lock($1)", binds(AdvisoryLock.write))
+            let knowledge = BatchKnowledge()
             for (index, unit) in batch.enumerated() {
-                let writer = PostgresWriter(connection: connection, effects: WriteEffects())
+                let writer = PostgresWriter(connection: connection, effects: WriteEffects(), batch: knowledge)
+                knowledge.unitBegins()
                 connection.send("SAVEPOINT unit")
                 do {
                     try unit.perform(writer)
+                    // The unit's sent statements settled (and their checks held) before its savepoint is released.
+                    try connection.sync()
                     connection.send("RELEASE SAVEPOINT unit")
                     effects.merge(writer.effects)
                 } catch {
+                    // A statement the unit sent before the body threw failed first: that is the unit's failure.
+                    var failure = error
+                    do { try connection.sync() } catch let earlier { failure = earlier }
                     // Not getting the lock aborts the transaction: the whole batch fails.
-                    if PostgresFailure.sqlState(error) == "55P03" { throw lockTimeout() }
-                    failures[index] = error
+                    if PostgresFailure.sqlState(failure) == "55P03" { throw lockTimeout() }
+                    failures[index] = failure
+                    knowledge.unitFailed()
                     connection.send("ROLLBACK TO SAVEPOINT unit")
                     connection.send("RELEASE SAVEPOINT unit")
                 }

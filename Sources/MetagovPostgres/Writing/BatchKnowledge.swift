@@ -1,0 +1,87 @@
+import Foundation
+import MetagovCore
+
+/// What the writer thread knows of the database during one write batch, so that units need not ask it again.
+///
+/// A batch holds the cluster-wide write lock from its first statement to its commit (see ``WriterThread``):
+/// nothing but the batch itself changes what is written meanwhile, so what the batch read once after taking the
+/// lock, updated by what its own units write, stays true until the commit. A unit that fails is rolled back to
+/// its savepoint, and what it taught the batch with it (``unitBegins()`` / ``unitFailed()``).
+final class BatchKnowledge {
+    /// The columns of a process that an update leaves as they are.
+    struct ProcessColumns {
+        let pluginID: Int64
+        let community: String
+        let plugin: String
+        let name: String
+        let callbackURL: String?
+        let createdAt: Date
+    }
+
+    /// The event log's counter (`event_log_state.last_cursor`) as the batch's units have left it; nil until a
+    /// unit needed it.
+    var lastCursor: Int64? {
+        didSet { undo.append(.lastCursor(oldValue)) }
+    }
+    /// Webhook subscriptions as read in this batch, by community filter (nil: all communities).
+    var webhookSubscriptions: [String?: [WebhookSubscription]] = [:] {
+        didSet { undo.append(.webhookSubscriptions(oldValue)) }
+    }
+    /// The stored columns an update leaves alone, of processes the batch inserted or updated.
+    private var processes: [Int64: ProcessColumns] = [:]
+    /// How to undo what the current unit taught, latest last.
+    private var undo: [Undo] = []
+
+    private enum Undo {
+        case lastCursor(Int64?)
+        case webhookSubscriptions([String?: [WebhookSubscription]])
+        case process(Int64, ProcessColumns?)
+        case processes([Int64: ProcessColumns])
+    }
+
+    func columns(ofProcess id: Int64) -> ProcessColumns? { processes[id] }
+
+    func learn(_ columns: ProcessColumns, ofProcess id: Int64) {
+        undo.append(.process(id, processes[id]))
+        processes[id] = columns
+    }
+
+    /// Forgets every process (some were deleted).
+    func forgetProcesses() {
+        guard !processes.isEmpty else { return }
+        undo.append(.processes(processes))
+        processes.removeAll()
+    }
+
+    /// A unit starts: what it teaches from now on can be undone.
+    func unitBegins() { undo.removeAll(keepingCapacity: true) }
+
+    /// The unit was rolled back: forgets what it taught.
+    func unitFailed() {
+        let steps = undo
+        for step in steps.reversed() {
+            switch step {
+            case .lastCursor(let value): lastCursor = value
+            case .webhookSubscriptions(let value): webhookSubscriptions = value
+            case .process(let id, let value): processes[id] = value
+            case .processes(let value): processes = value
+            }
+        }
+        undo.removeAll(keepingCapacity: true)
+    }
+}
+
+extension BatchKnowledge.ProcessColumns {
+    init(_ process: GovernanceProcess) {
+        (pluginID, community, plugin, name) = (process.pluginID, process.community, process.plugin, process.name)
+        (callbackURL, createdAt) = (process.callbackURL, process.createdAt)
+    }
+
+    /// `process` with these columns.
+    func applied(to process: GovernanceProcess) -> GovernanceProcess {
+        var process = process
+        (process.pluginID, process.community, process.plugin, process.name) = (pluginID, community, plugin, name)
+        (process.callbackURL, process.createdAt) = (callbackURL, createdAt)
+        return process
+    }
+}
