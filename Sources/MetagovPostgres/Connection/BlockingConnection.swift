@@ -31,6 +31,14 @@ final class BlockingConnection: @unchecked Sendable {
     // Touched by the owning thread only.
     private var connection: PostgresConnection?
     private var sent: [PendingStatement] = []
+    /// The unit of work (of a write batch) the statements sent from now on belong to: a failure of a statement
+    /// of another unit is reported as ``EarlierUnitFailure``. Nil outside units (and on read connections).
+    var unit: Int?
+    /// The first ``EarlierUnitFailure`` reported since the transaction began, even if the body that got it
+    /// swallowed it: the transaction is unusable for the current unit then.
+    private(set) var earlierFailure: EarlierUnitFailure?
+    /// How many statements were sent or run on this connection: whether a unit of work ran any.
+    private(set) var statements = 0
     /// The last statement sent or run: answers come in order, so once it is answered all are.
     private var lastSent: EventLoopFuture<PostgresQueryResult>?
 
@@ -76,6 +84,7 @@ final class BlockingConnection: @unchecked Sendable {
         _ sql: String, _ binds: PostgresBindings = PostgresBindings(), checked: Bool = true,
         check: DeferredCheck? = nil, translate: ((any Error) -> (any Error)?)? = nil
     ) {
+        statements += 1
         let outcome = SentStatement()
         if let connection, !connection.isClosed {
             let future = connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
@@ -84,7 +93,7 @@ final class BlockingConnection: @unchecked Sendable {
         } else {
             outcome.complete(.failure(StoreError.unavailable("the connection to PostgreSQL at \(url.endpoint) was lost; try again")))
         }
-        if checked { sent.append(PendingStatement(outcome: outcome, check: check, translate: translate)) }
+        if checked { sent.append(PendingStatement(outcome: outcome, unit: unit, check: check, translate: translate)) }
     }
 
     /// Waits for the statements sent since the last awaited one and reports the first failure among them, or
@@ -105,6 +114,7 @@ final class BlockingConnection: @unchecked Sendable {
     func finish(_ sql: String = "ROLLBACK") {
         send(sql, checked: false)
         sent.removeAll(keepingCapacity: true)
+        earlierFailure = nil
     }
 
     /// Runs `sql` with `binds` and returns its rows and command tag, after every statement sent before it.
@@ -114,6 +124,7 @@ final class BlockingConnection: @unchecked Sendable {
             drop()
             throw StoreError.unavailable("the connection to PostgreSQL at \(url.endpoint) was lost; try again")
         }
+        statements += 1
         let future = connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
         lastSent = future
         let earlier = sent
@@ -131,17 +142,26 @@ final class BlockingConnection: @unchecked Sendable {
     }
 
     /// Reports the first failure among `statements` (answered, in the order they were sent), or the first of
-    /// their checks that does not hold.
+    /// their checks that does not hold; as an ``EarlierUnitFailure`` when it is another unit's.
     private func settle(_ statements: [PendingStatement]) throws {
         for statement in statements {
-            switch statement.outcome.result {
-            case .failure(let error):
-                throw failure(error, translate: statement.translate)
-            case .success(let result):
-                try statement.check?(result)
-            case nil:
-                // Not answered: the connection was closed while waiting (a timeout), which the caller reports.
-                throw StoreError.unavailable("PostgreSQL at \(url.endpoint) did not answer; try again")
+            do {
+                switch statement.outcome.result {
+                case .failure(let error):
+                    throw failure(error, translate: statement.translate)
+                case .success(let result):
+                    try statement.check?(result)
+                case nil:
+                    // Not answered: the connection was closed while waiting (a timeout), which the caller reports.
+                    throw StoreError.unavailable("PostgreSQL at \(url.endpoint) did not answer; try again")
+                }
+            } catch {
+                guard statement.unit == unit else {
+                    let earlier = earlierFailure ?? EarlierUnitFailure(unit: statement.unit, error: error)
+                    earlierFailure = earlier
+                    throw earlier
+                }
+                throw error
             }
         }
     }
@@ -155,6 +175,7 @@ final class BlockingConnection: @unchecked Sendable {
     private func drop() {
         connection = nil
         lastSent = nil
+        earlierFailure = nil
         sent.removeAll()
     }
 
@@ -192,9 +213,17 @@ final class BlockingConnection: @unchecked Sendable {
 /// assumed when it went on without waiting for it.
 typealias DeferredCheck = (PostgresQueryResult) throws -> Void
 
+/// The failure of a statement sent earlier for another unit of work (``BlockingConnection/unit``) than the
+/// current one, or outside units (`unit` nil: the batch's own statements).
+struct EarlierUnitFailure: Error {
+    let unit: Int?
+    let error: any Error
+}
+
 /// A statement sent without waiting, with what is to be done with its answer.
 private struct PendingStatement {
     let outcome: SentStatement
+    let unit: Int?
     let check: DeferredCheck?
     let translate: ((any Error) -> (any Error)?)?
 }

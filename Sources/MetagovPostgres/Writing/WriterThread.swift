@@ -9,6 +9,14 @@ import MetagovCore
 /// gets the error, while the others commit together (group commit: one commit, one flush of the WAL, for the
 /// batch). Every caller is answered after the commit returned, so success means durable.
 ///
+/// The units' statements are pipelined: what a body does not need the answer of is sent without waiting, also
+/// across units, and units get no savepoint of their own, so a batch costs a few round trips (and a unit a
+/// statement or a few) rather than several round trips per unit. A unit that fails after it ran statements, or
+/// whose failure shows only after later units were performed (a write sent without waiting that a constraint
+/// or a check refused), rolls the transaction back: the batch is then performed again without the failed unit,
+/// each unit in a savepoint and settled before the next starts, so that the failed unit is the only one to fail
+/// for it.
+///
 /// Every batch first takes the cluster-wide write lock (a transaction-level advisory lock): write transactions
 /// of all gateways on the database commit one after another. That is what keeps the event log in one order
 /// everywhere (cursors are assigned in commit order, see ``EventRow``) and what makes a batch free of
@@ -79,52 +87,109 @@ final class WriterThread: @unchecked Sendable {
     /// Commits `batch` in one transaction, a savepoint per unit, then answers every unit.
     private func commit(_ batch: [any WriteUnit]) {
         var failures = [(any Error)?](repeating: nil, count: batch.count)
-        let effects = WriteEffects()
         let started = ContinuousClock.now
         metrics.unitsPerTransaction.record(batch.count)
         do {
-            try connection.open()
-            // Sent, not awaited: the first statement of the first unit waits for the lock too.
-            connection.send("BEGIN")
-            connection.send("SELECT pg_advisory_xact_lock($1)", binds(AdvisoryLock.write))
-            let knowledge = BatchKnowledge()
-            for (index, unit) in batch.enumerated() {
-                let writer = PostgresWriter(connection: connection, effects: WriteEffects(), batch: knowledge)
-                knowledge.unitBegins()
-                connection.send("SAVEPOINT unit")
-                do {
-                    try unit.perform(writer)
-                    // The unit's sent statements settled (and their checks held) before its savepoint is released.
-                    try connection.sync()
-                    connection.send("RELEASE SAVEPOINT unit")
-                    effects.merge(writer.effects)
-                } catch {
-                    // A statement the unit sent before the body threw failed first: that is the unit's failure.
-                    var failure = error
-                    do { try connection.sync() } catch let earlier { failure = earlier }
-                    // Not getting the lock aborts the transaction: the whole batch fails.
-                    if PostgresFailure.sqlState(failure) == "55P03" { throw lockTimeout() }
-                    failures[index] = failure
-                    knowledge.unitFailed()
-                    connection.send("ROLLBACK TO SAVEPOINT unit")
-                    connection.send("RELEASE SAVEPOINT unit")
-                }
-            }
-            if let notice = ChangeNotice(origin: origin, changes: effects.changes) {
-                connection.send("SELECT pg_notify($1, $2)", binds(ChangeNotice.channel, notice.payload))
-            }
-            do {
-                try connection.run("COMMIT")
-            } catch where PostgresFailure.sqlState(error) == "55P03" {
-                throw lockTimeout()
+            var failedLate: [Int: any Error] = [:]
+            while case .unitFailed(let index, let error) = try attempt(
+                batch, failures: &failures, settlingEachUnit: !failedLate.isEmpty)
+            {
+                // The transaction cannot be rolled back to the unit's start: it is rolled back whole and the batch
+                // performed again without that unit, each unit in a savepoint and settled at its end this time.
+                connection.finish()
+                failedLate[index] = error
+                failures = failures.indices.map { failedLate[$0] }
             }
         } catch {
             metrics.failedTransactions.increment()
             connection.finish()
             for index in failures.indices where failures[index] == nil { failures[index] = error }
         }
+        connection.unit = nil
         metrics.transaction.recordElapsed(since: started)
         for (unit, failure) in zip(batch, failures) { unit.finish(failure) }
+    }
+
+    /// How an attempt at committing a batch ended.
+    private enum Attempt {
+        case committed
+        /// The unit at `index` failed with `error` where its writes cannot be undone alone: it had no savepoint,
+        /// or units queued after it were performed (their statements were refused, or built on its writes).
+        case unitFailed(index: Int, error: any Error)
+    }
+
+    /// Performs the units of `batch` that did not fail in an earlier attempt (`failures`) and commits. A unit's
+    /// statements are sent without waiting as far as its body allows (see ``PostgresWriter``): they settle at the
+    /// next awaited statement, of this unit or a later one, or before the commit. A failure found after later
+    /// units were performed, or one of a unit that ran statements, ends the attempt (the transaction cannot be
+    /// rolled back to the unit's start). With `settlingEachUnit`, each unit runs in a savepoint and its
+    /// statements settle at its end: a failing unit is rolled back alone and the others go on.
+    private func attempt(_ batch: [any WriteUnit], failures: inout [(any Error)?], settlingEachUnit: Bool) throws -> Attempt {
+        try connection.open()
+        connection.unit = nil
+        // Sent, not awaited: the first awaited statement waits for the lock too.
+        connection.send("BEGIN")
+        connection.send("SELECT pg_advisory_xact_lock($1)", binds(AdvisoryLock.write))
+        let knowledge = BatchKnowledge()
+        var unitEffects: [WriteEffects] = []
+        for (index, unit) in batch.enumerated() where failures[index] == nil {
+            let writer = PostgresWriter(connection: connection, effects: WriteEffects(), batch: knowledge)
+            knowledge.unitBegins()
+            connection.unit = index
+            let statementsBefore = connection.statements
+            if settlingEachUnit { connection.send("SAVEPOINT unit") }
+            do {
+                try unit.perform(writer)
+                if settlingEachUnit { try connection.sync() }
+                // A body may have swallowed an earlier unit's failure.
+                if let earlier = connection.earlierFailure { return try unitFailed(earlier) }
+                if settlingEachUnit { connection.send("RELEASE SAVEPOINT unit") }
+                unitEffects.append(writer.effects)
+            } catch {
+                // What the unit sent before the body threw settles first: an earlier unit's failure ends the
+                // attempt, the unit's own is its failure (before what the body threw after it).
+                var failure = error
+                do { try connection.sync() } catch { failure = error }
+                if let earlier = connection.earlierFailure { return try unitFailed(earlier) }
+                // Not getting the lock aborts the transaction: the whole batch fails.
+                if PostgresFailure.sqlState(failure) == "55P03" { throw lockTimeout() }
+                knowledge.unitFailed()
+                if settlingEachUnit {
+                    connection.send("ROLLBACK TO SAVEPOINT unit")
+                    connection.send("RELEASE SAVEPOINT unit")
+                } else if connection.statements != statementsBefore {
+                    return .unitFailed(index: index, error: failure)
+                }
+                failures[index] = failure
+            }
+        }
+        connection.unit = nil
+        let effects = WriteEffects()
+        for unit in unitEffects { effects.merge(unit) }
+        if let notice = ChangeNotice(origin: origin, changes: effects.changes) {
+            connection.send("SELECT pg_notify($1, $2)", binds(ChangeNotice.channel, notice.payload))
+        }
+        // Every unit's statements settle (and their checks hold) before the commit, so that no failed unit is
+        // committed.
+        do {
+            try connection.sync()
+            try connection.run("COMMIT")
+        } catch {
+            if let earlier = connection.earlierFailure { return try unitFailed(earlier) }
+            if PostgresFailure.sqlState(error) == "55P03" { throw lockTimeout() }
+            throw error
+        }
+        return .committed
+    }
+
+    /// The attempt's end for a failure found after its unit: the whole batch fails when it is the batch's own
+    /// statements' (the lock not granted).
+    private func unitFailed(_ earlier: EarlierUnitFailure) throws -> Attempt {
+        guard let index = earlier.unit else {
+            if PostgresFailure.sqlState(earlier.error) == "55P03" { throw lockTimeout() }
+            throw earlier.error
+        }
+        return .unitFailed(index: index, error: earlier.error)
     }
 
     /// What the units of a batch are told when the cluster-wide write lock was not granted within the busy
