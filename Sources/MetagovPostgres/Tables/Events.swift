@@ -4,8 +4,8 @@ import PostgresNIO
 
 /// Reading and appending to the `event` log.
 ///
-/// Cursors come from the counter `event_log_state.last_cursor`, moved on in the statement that inserts the
-/// events (the writer's batch keeps track of it, see ``BatchKnowledge``). Every write transaction holds the cluster-wide write lock (see ``WriterThread``), so cursors are
+/// Cursors come from the counter `event_log_state.last_cursor`, which the writer's batch reads once, moves on
+/// for the events its units insert and stores before it commits (see ``BatchKnowledge``). Every write transaction holds the cluster-wide write lock (see ``WriterThread``), so cursors are
 /// assigned in commit order: whoever reads cursor 12 will never later find a cursor-11 event committing after
 /// it, cursors are dense (a rolled-back unit gives its numbers back) and never reused.
 enum EventRow {
@@ -42,45 +42,40 @@ extension PostgresReading {
 }
 
 extension PostgresWriter {
-    /// One statement checks that every community exists, moves the counter on and inserts the events with the
-    /// cursors after it; with a missing community it changes nothing. The batch knows the counter (read once,
-    /// under the write lock), so the cursors are known here and the statement is sent without waiting; a missing
-    /// community fails the unit when it settles.
+    /// The largest cursor ever issued, as this batch has left it (see ``BatchKnowledge/lastCursor``).
+    func lastEventCursor() throws -> Int64 {
+        if let known = batch.lastCursor { return known }
+        let stored: Int64 = try fetchValue("SELECT last_cursor FROM event_log_state WHERE id = 1") ?? 0
+        batch.lastCursor = stored
+        return stored
+    }
+
+    /// One statement inserts the events with the cursors after the batch's counter, sent without waiting; the
+    /// batch stores the counter before it commits (see ``BatchKnowledge/lastCursor``). A missing community fails
+    /// the unit (through the foreign key) when the statement settles.
     func appendEvents(_ events: [NewEvent]) throws -> [Event] {
         guard !events.isEmpty else { return [] }
-        let previous = try batch.lastCursor ?? lastEventCursor()
-        let last = previous + Int64(events.count)
+        let previous = try lastEventCursor()
         let appendedAt = StoredTime.now()
         let times = events.map { $0.timestamp?.timeIntervalSince1970 ?? appendedAt }
+        let communities = events.map(\.community)
         send(
             """
-            WITH missing AS (
-                SELECT c FROM unnest($2::text[]) AS m(c) WHERE NOT EXISTS (SELECT 1 FROM community WHERE slug = m.c) LIMIT 1
-            ), counter AS (
-                UPDATE event_log_state SET last_cursor = $9
-                WHERE id = 1 AND last_cursor = $1 AND NOT EXISTS (SELECT 1 FROM missing) RETURNING last_cursor
-            ), inserted AS (
-                INSERT INTO event (cursor, community, source, plugin_id, event_type, timestamp, data, initiator)
-                SELECT $1 + e.n, e.community, e.source, e.plugin_id, e.event_type, e.ts, e.data, e.initiator
-                FROM counter, unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::float8[], $7::text[], $8::text[])
-                    WITH ORDINALITY AS e(community, source, plugin_id, event_type, ts, data, initiator, n)
-                RETURNING cursor
-            )
-            SELECT (SELECT c FROM missing), (SELECT last_cursor FROM counter), (SELECT count(*) FROM inserted)
+            INSERT INTO event (cursor, community, source, plugin_id, event_type, timestamp, data, initiator)
+            SELECT $1 + e.n, e.community, e.source, e.plugin_id, e.event_type, e.ts, e.data, e.initiator
+            FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::float8[], $7::text[], $8::text[])
+                WITH ORDINALITY AS e(community, source, plugin_id, event_type, ts, data, initiator, n)
             """,
-            binds(previous, events.map(\.community), events.map(\.source), events.map(\.pluginID),
-                  events.map(\.eventType), times, events.map { StoredJSON.text($0.data) },
-                  events.map { StoredJSON.text($0.initiator) }, last)
-        ) { result in
-            guard let row = result.rows.first?.makeRandomAccess() else {
-                throw PostgresStoreError.storedValue("an event append returned no row")
-            }
-            if let missing = try row.value(0, as: String?.self) { throw StoreError.notFound(CommunityRow.describe(missing)) }
-            guard try row.value(1, as: Int64?.self) == last, try row.value(2, as: Int64.self) == Int64(events.count) else {
-                throw PostgresStoreError.storedValue("the event log's counter is not at \(previous) under the write lock")
-            }
-        }
+            binds(previous, communities, events.map(\.source), events.map(\.pluginID), events.map(\.eventType), times,
+                  events.map { StoredJSON.text($0.data) }, events.map { StoredJSON.text($0.initiator) }),
+            notFound: { failure in
+                // The foreign key names the missing community in its detail: "Key (community)=(x) is not present…".
+                let detail = PostgresFailure.detail(failure) ?? ""
+                return communities.first { detail.contains("=(\($0))") }.map(CommunityRow.describe)
+            })
+        let last = previous + Int64(events.count)
         batch.lastCursor = last
+        batch.cursorMoved = true
         effects.lastCursor = last
         return events.enumerated().map { index, event in
             Event(

@@ -102,8 +102,8 @@ extension PostgresWriter {
 
     /// One statement checks the version and increments it, so two writers cannot both succeed from the same
     /// version. The returned process is the stored one, its JSON taken from `process` rather than parsed again.
-    /// When the batch already wrote the process (and so knows the columns an update leaves alone), the statement
-    /// is sent without waiting: a version that moved on (or a missing process) fails the unit when it settles.
+    /// When the batch already wrote the process (and so knows the columns an update leaves alone, and that it
+    /// exists), the statement is sent without waiting: a version that moved on fails the unit when it settles.
     func updateProcess(_ process: GovernanceProcess) throws -> GovernanceProcess {
         let now = StoredTime.now()
         var updated = process
@@ -118,16 +118,9 @@ extension PostgresWriter {
             WHERE id = $7 AND version = $8
             """
         if let known = batch.columns(ofProcess: process.id) {
-            send(
-                "WITH updated AS (\(update) RETURNING 1) SELECT (SELECT count(*) FROM updated), EXISTS (SELECT 1 FROM process WHERE id = $7)",
-                values
-            ) { result in
-                guard let row = result.rows.first?.makeRandomAccess() else {
-                    throw PostgresStoreError.storedValue("a process update returned no row")
-                }
-                guard try row.value(0, as: Int64.self) == 0 else { return }
-                guard try row.value(1, as: Bool.self) else { throw StoreError.notFound(ProcessRow.describe(id: process.id)) }
-                throw StoreError.conflict(ProcessRow.describe(id: process.id))
+            // The batch wrote the process and deleted none since: no row updated means another version.
+            send(update, values) { result in
+                guard result.metadata.rows == 1 else { throw StoreError.conflict(ProcessRow.describe(id: process.id)) }
             }
             effects.stateChanged = true
             return known.applied(to: updated)

@@ -19,9 +19,13 @@ final class BatchKnowledge {
     }
 
     /// The event log's counter (`event_log_state.last_cursor`) as the batch's units have left it; nil until a
-    /// unit needed it.
+    /// unit needed it. The batch stores it before its commit when a unit moved it (``cursorMoved``).
     var lastCursor: Int64? {
         didSet { undo.append(.lastCursor(oldValue)) }
+    }
+    /// Whether a unit appended events (and so moved ``lastCursor`` past the stored counter).
+    var cursorMoved = false {
+        didSet { undo.append(.cursorMoved(oldValue)) }
     }
     /// Webhook subscriptions as read in this batch, by community filter (nil: all communities).
     var webhookSubscriptions: [String?: [WebhookSubscription]] = [:] {
@@ -34,6 +38,7 @@ final class BatchKnowledge {
 
     private enum Undo {
         case lastCursor(Int64?)
+        case cursorMoved(Bool)
         case webhookSubscriptions([String?: [WebhookSubscription]])
         case process(Int64, ProcessColumns?)
         case processes([Int64: ProcessColumns])
@@ -62,6 +67,7 @@ final class BatchKnowledge {
         for step in steps.reversed() {
             switch step {
             case .lastCursor(let value): lastCursor = value
+            case .cursorMoved(let value): cursorMoved = value
             case .webhookSubscriptions(let value): webhookSubscriptions = value
             case .process(let id, let value): processes[id] = value
             case .processes(let value): processes = value

@@ -27,10 +27,18 @@ struct PostgresWriter: PostgresReading, StoreWriter {
         _ sql: String, _ binds: PostgresBindings, alreadyExists: String? = nil, notFound: String? = nil,
         check: DeferredCheck? = nil
     ) {
+        send(sql, binds, alreadyExists: alreadyExists, notFound: { _ in notFound }, check: check)
+    }
+
+    /// ``send(_:_:alreadyExists:notFound:check:)`` naming what is not found from the foreign key violation.
+    func send(
+        _ sql: String, _ binds: PostgresBindings, alreadyExists: String? = nil, notFound: @escaping (any Error) -> String?,
+        check: DeferredCheck? = nil
+    ) {
         connection.send(sql, binds, check: check) { error in
             switch PostgresFailure.sqlState(error) {
             case "23505": alreadyExists.map { StoreError.alreadyExists($0) }
-            case "23503": notFound.map { StoreError.notFound($0) }
+            case "23503": notFound(error).map { StoreError.notFound($0) }
             default: nil
             }
         }

@@ -164,6 +164,9 @@ final class WriterThread: @unchecked Sendable {
             }
         }
         connection.unit = nil
+        if knowledge.cursorMoved, let last = knowledge.lastCursor {
+            connection.send("UPDATE event_log_state SET last_cursor = $1 WHERE id = 1", binds(last))
+        }
         let effects = WriteEffects()
         for unit in unitEffects { effects.merge(unit) }
         if let notice = ChangeNotice(origin: origin, changes: effects.changes) {
