@@ -37,8 +37,13 @@ final class BlockingConnection: @unchecked Sendable {
     /// The first ``EarlierUnitFailure`` reported since the transaction began, even if the body that got it
     /// swallowed it: the transaction is unusable for the current unit then.
     private(set) var earlierFailure: EarlierUnitFailure?
-    /// How many statements were sent or run on this connection: whether a unit of work ran any.
+    /// How many statements were sent or run on this connection (or held back to be sent, see
+    /// ``countHeldBack()``): whether a unit of work ran any.
     private(set) var statements = 0
+    /// Called before any statement is sent or run and before ``sync()`` waits: a writer that holds rows back to
+    /// send them as one statement sends them then, so that statements keep their order.
+    var beforeStatement: ((BlockingConnection) -> Void)?
+    private var flushing = false
     /// The last statement sent or run: answers come in order, so once it is answered all are.
     private var lastSent: EventLoopFuture<PostgresQueryResult>?
 
@@ -81,9 +86,10 @@ final class BlockingConnection: @unchecked Sendable {
     /// there (it throws when the result is not what the caller assumed), and `translate` turns the statement's
     /// own failure into the error the caller reports (nil: the usual translation).
     func send(
-        _ sql: String, _ binds: PostgresBindings = PostgresBindings(), checked: Bool = true,
+        _ sql: String, _ binds: PostgresBindings = PostgresBindings(), checked: Bool = true, owners: [Int]? = nil,
         check: DeferredCheck? = nil, translate: ((any Error) -> (any Error)?)? = nil
     ) {
+        sendHeldBack()
         statements += 1
         let outcome = SentStatement()
         if let connection, !connection.isClosed {
@@ -93,12 +99,15 @@ final class BlockingConnection: @unchecked Sendable {
         } else {
             outcome.complete(.failure(StoreError.unavailable("the connection to PostgreSQL at \(url.endpoint) was lost; try again")))
         }
-        if checked { sent.append(PendingStatement(outcome: outcome, unit: unit, check: check, translate: translate)) }
+        if checked {
+            sent.append(PendingStatement(outcome: outcome, owners: owners ?? currentOwners, check: check, translate: translate))
+        }
     }
 
     /// Waits for the statements sent since the last awaited one and reports the first failure among them, or
     /// the first check that does not hold; returns at once when none is pending.
     func sync() throws {
+        sendHeldBack()
         guard !sent.isEmpty else { return }
         let earlier = sent
         sent.removeAll(keepingCapacity: true)
@@ -124,6 +133,7 @@ final class BlockingConnection: @unchecked Sendable {
             drop()
             throw StoreError.unavailable("the connection to PostgreSQL at \(url.endpoint) was lost; try again")
         }
+        sendHeldBack()
         statements += 1
         let future = connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
         lastSent = future
@@ -141,6 +151,19 @@ final class BlockingConnection: @unchecked Sendable {
         return result
     }
 
+    /// Counts a statement a writer holds back (to send it with others as one, through ``beforeStatement``).
+    func countHeldBack() { statements += 1 }
+
+    private func sendHeldBack() {
+        guard let beforeStatement, !flushing else { return }
+        flushing = true
+        defer { flushing = false }
+        beforeStatement(self)
+    }
+
+    /// The units the statements sent now belong to: the current one, or none (the batch's own statements).
+    private var currentOwners: [Int] { unit.map { [$0] } ?? [] }
+
     /// Reports the first failure among `statements` (answered, in the order they were sent), or the first of
     /// their checks that does not hold; as an ``EarlierUnitFailure`` when it is another unit's.
     private func settle(_ statements: [PendingStatement]) throws {
@@ -156,8 +179,8 @@ final class BlockingConnection: @unchecked Sendable {
                     throw StoreError.unavailable("PostgreSQL at \(url.endpoint) did not answer; try again")
                 }
             } catch {
-                guard statement.unit == unit else {
-                    let earlier = earlierFailure ?? EarlierUnitFailure(unit: statement.unit, error: error)
+                guard statement.owners == currentOwners else {
+                    let earlier = earlierFailure ?? EarlierUnitFailure(units: statement.owners, error: error)
                     earlierFailure = earlier
                     throw earlier
                 }
@@ -213,17 +236,19 @@ final class BlockingConnection: @unchecked Sendable {
 /// assumed when it went on without waiting for it.
 typealias DeferredCheck = (PostgresQueryResult) throws -> Void
 
-/// The failure of a statement sent earlier for another unit of work (``BlockingConnection/unit``) than the
-/// current one, or outside units (`unit` nil: the batch's own statements).
+/// The failure of a statement sent earlier for other units of work (``BlockingConnection/unit``) than the
+/// current one: one unit's, several units' (rows of each sent as one statement), or none (`units` empty: the
+/// batch's own statements).
 struct EarlierUnitFailure: Error {
-    let unit: Int?
+    let units: [Int]
     let error: any Error
 }
 
 /// A statement sent without waiting, with what is to be done with its answer.
 private struct PendingStatement {
     let outcome: SentStatement
-    let unit: Int?
+    /// The units it was sent for (empty: the batch's own).
+    let owners: [Int]
     let check: DeferredCheck?
     let translate: ((any Error) -> (any Error)?)?
 }

@@ -67,20 +67,11 @@ extension PostgresWriter {
 
     /// The stored process is `process` as given, stamped now, version 1 (built here rather than read back, so its
     /// JSON is not parsed again). Its community and plugin name must be its instance's (foreign keys check that
-    /// the instance and the community exist). Sent without waiting: a taken id or a missing instance fails the
-    /// unit when the statement settles.
+    /// the instance and the community exist). Held back and sent with the inserts of the next units (see
+    /// ``HeldBackProcessInserts``): a taken id or a missing instance fails the unit when the statement settles.
     func insertProcess(_ process: GovernanceProcess) throws -> GovernanceProcess {
         let now = StoredTime.now()
-        send(
-            """
-            INSERT INTO process (id, plugin_id, community, plugin, name, status, outcome, errors, state,
-                                 callback_url, created_at, updated_at, version, url)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, 1, $12)
-            """,
-            binds(process.id, process.pluginID, process.community, process.plugin, process.name, process.status.rawValue,
-                  StoredJSON.text(process.outcome), StoredJSON.text(process.errors), StoredJSON.text(process.state),
-                  process.callbackURL, now, process.url),
-            alreadyExists: ProcessRow.describe(id: process.id), notFound: PluginRow.describe(id: process.pluginID))
+        heldBack.add(process, stamped: now, unit: connection.unit, on: connection)
         var inserted = process
         (inserted.createdAt, inserted.updatedAt, inserted.version) = (StoredTime.date(now), StoredTime.date(now), 1)
         batch.learn(BatchKnowledge.ProcessColumns(inserted), ofProcess: inserted.id)

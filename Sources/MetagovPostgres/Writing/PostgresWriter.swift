@@ -14,6 +14,8 @@ struct PostgresWriter: PostgresReading, StoreWriter {
     let effects: WriteEffects
     /// What the batch knows of the database, shared by its units.
     let batch: BatchKnowledge
+    /// Process inserts of the batch's units, sent together.
+    let heldBack: HeldBackProcessInserts
 
     /// Runs a statement; returns how many rows it changed.
     @discardableResult

@@ -91,14 +91,22 @@ final class WriterThread: @unchecked Sendable {
         metrics.unitsPerTransaction.record(batch.count)
         do {
             var failedLate: [Int: any Error] = [:]
-            while case .unitFailed(let index, let error) = try attempt(
-                batch, failures: &failures, settlingEachUnit: !failedLate.isEmpty)
-            {
-                // The transaction cannot be rolled back to the unit's start: it is rolled back whole and the batch
-                // performed again without that unit, each unit in a savepoint and settled at its end this time.
+            var settling = false
+            attempts: while true {
+                // The transaction cannot be rolled back to a failed unit's start: it is rolled back whole and the
+                // batch performed again (without that unit, when it is known), each unit in a savepoint and
+                // settled at its end this time.
+                switch try attempt(batch, failures: &failures, settlingEachUnit: settling) {
+                case .committed:
+                    break attempts
+                case .unitFailed(let index, let error):
+                    failedLate[index] = error
+                case .severalUnitsFailed:
+                    break
+                }
                 connection.finish()
-                failedLate[index] = error
                 failures = failures.indices.map { failedLate[$0] }
+                settling = true
             }
         } catch {
             metrics.failedTransactions.increment()
@@ -116,6 +124,9 @@ final class WriterThread: @unchecked Sendable {
         /// The unit at `index` failed with `error` where its writes cannot be undone alone: it had no savepoint,
         /// or units queued after it were performed (their statements were refused, or built on its writes).
         case unitFailed(index: Int, error: any Error)
+        /// A statement sent for several units failed (``HeldBackProcessInserts``): which one's row it refused
+        /// shows when each unit is settled alone.
+        case severalUnitsFailed
     }
 
     /// Performs the units of `batch` that did not fail in an earlier attempt (`failures`) and commits. A unit's
@@ -131,9 +142,12 @@ final class WriterThread: @unchecked Sendable {
         connection.send("BEGIN")
         connection.send("SELECT pg_advisory_xact_lock($1)", binds(AdvisoryLock.write))
         let knowledge = BatchKnowledge()
+        let heldBack = HeldBackProcessInserts()
+        connection.beforeStatement = { heldBack.send(on: $0) }
+        defer { connection.beforeStatement = nil }
         var unitEffects: [WriteEffects] = []
         for (index, unit) in batch.enumerated() where failures[index] == nil {
-            let writer = PostgresWriter(connection: connection, effects: WriteEffects(), batch: knowledge)
+            let writer = PostgresWriter(connection: connection, effects: WriteEffects(), batch: knowledge, heldBack: heldBack)
             knowledge.unitBegins()
             connection.unit = index
             let statementsBefore = connection.statements
@@ -188,11 +202,15 @@ final class WriterThread: @unchecked Sendable {
     /// The attempt's end for a failure found after its unit: the whole batch fails when it is the batch's own
     /// statements' (the lock not granted).
     private func unitFailed(_ earlier: EarlierUnitFailure) throws -> Attempt {
-        guard let index = earlier.unit else {
+        switch earlier.units.count {
+        case 0:
             if PostgresFailure.sqlState(earlier.error) == "55P03" { throw lockTimeout() }
             throw earlier.error
+        case 1:
+            return .unitFailed(index: earlier.units[0], error: earlier.error)
+        default:
+            return .severalUnitsFailed
         }
-        return .unitFailed(index: index, error: earlier.error)
     }
 
     /// What the units of a batch are told when the cluster-wide write lock was not granted within the busy
