@@ -40,9 +40,10 @@ final class BlockingConnection: @unchecked Sendable {
     /// How many statements were sent or run on this connection (or held back to be sent, see
     /// ``countHeldBack()``): whether a unit of work ran any.
     private(set) var statements = 0
-    /// Called before any statement is sent or run and before ``sync()`` waits: a writer that holds rows back to
-    /// send them as one statement sends them then, so that statements keep their order.
-    var beforeStatement: ((BlockingConnection) -> Void)?
+    /// Called before any statement is sent or run and before ``sync()`` waits, with the kinds of held-back
+    /// writes the statement does not depend on: a writer that holds writes back to send several as one statement
+    /// sends the others then, so that every statement sees what was written before it.
+    var beforeStatement: ((BlockingConnection, HeldBackKinds) -> Void)?
     private var flushing = false
     /// The last statement sent or run: answers come in order, so once it is answered all are.
     private var lastSent: EventLoopFuture<PostgresQueryResult>?
@@ -86,10 +87,11 @@ final class BlockingConnection: @unchecked Sendable {
     /// there (it throws when the result is not what the caller assumed), and `translate` turns the statement's
     /// own failure into the error the caller reports (nil: the usual translation).
     func send(
-        _ sql: String, _ binds: PostgresBindings = PostgresBindings(), checked: Bool = true, owners: [Int]? = nil,
-        check: DeferredCheck? = nil, translate: ((any Error) -> (any Error)?)? = nil
+        _ sql: String, _ binds: PostgresBindings = PostgresBindings(), checked: Bool = true,
+        independentOf: HeldBackKinds = [], heldBackFor owners: [Int]? = nil, check: DeferredCheck? = nil,
+        translate: ((any Error) -> (any Error)?)? = nil
     ) {
-        sendHeldBack()
+        sendHeldBack(independentOf: independentOf)
         statements += 1
         let outcome = SentStatement()
         if let connection, !connection.isClosed {
@@ -100,7 +102,8 @@ final class BlockingConnection: @unchecked Sendable {
             outcome.complete(.failure(StoreError.unavailable("the connection to PostgreSQL at \(url.endpoint) was lost; try again")))
         }
         if checked {
-            sent.append(PendingStatement(outcome: outcome, owners: owners ?? currentOwners, check: check, translate: translate))
+            sent.append(PendingStatement(
+                outcome: outcome, owners: owners ?? currentOwners, heldBack: owners != nil, check: check, translate: translate))
         }
     }
 
@@ -151,14 +154,14 @@ final class BlockingConnection: @unchecked Sendable {
         return result
     }
 
-    /// Counts a statement a writer holds back (to send it with others as one, through ``beforeStatement``).
+    /// Counts a write a writer holds back (to send it with others as one, through ``beforeStatement``).
     func countHeldBack() { statements += 1 }
 
-    private func sendHeldBack() {
+    private func sendHeldBack(independentOf kinds: HeldBackKinds = []) {
         guard let beforeStatement, !flushing else { return }
         flushing = true
         defer { flushing = false }
-        beforeStatement(self)
+        beforeStatement(self, kinds)
     }
 
     /// The units the statements sent now belong to: the current one, or none (the batch's own statements).
@@ -180,7 +183,8 @@ final class BlockingConnection: @unchecked Sendable {
                 }
             } catch {
                 guard statement.owners == currentOwners else {
-                    let earlier = earlierFailure ?? EarlierUnitFailure(units: statement.owners, error: error)
+                    let earlier = earlierFailure
+                        ?? EarlierUnitFailure(units: statement.owners, heldBack: statement.heldBack, error: error)
                     earlierFailure = earlier
                     throw earlier
                 }
@@ -241,6 +245,8 @@ typealias DeferredCheck = (PostgresQueryResult) throws -> Void
 /// batch's own statements).
 struct EarlierUnitFailure: Error {
     let units: [Int]
+    /// Whether the statement was held back, and so sent after statements of later units.
+    let heldBack: Bool
     let error: any Error
 }
 
@@ -249,6 +255,7 @@ private struct PendingStatement {
     let outcome: SentStatement
     /// The units it was sent for (empty: the batch's own).
     let owners: [Int]
+    let heldBack: Bool
     let check: DeferredCheck?
     let translate: ((any Error) -> (any Error)?)?
 }

@@ -50,29 +50,15 @@ extension PostgresWriter {
         return stored
     }
 
-    /// One statement inserts the events with the cursors after the batch's counter, sent without waiting; the
-    /// batch stores the counter before it commits (see ``BatchKnowledge/lastCursor``). A missing community fails
-    /// the unit (through the foreign key) when the statement settles.
+    /// The events get the cursors after the batch's counter; their insert is held back and sent with the next
+    /// units' (see ``HeldBackWrites``), and the batch stores the counter before it commits (see
+    /// ``BatchKnowledge/lastCursor``). A missing community fails the insert (through the foreign key).
     func appendEvents(_ events: [NewEvent]) throws -> [Event] {
         guard !events.isEmpty else { return [] }
         let previous = try lastEventCursor()
         let appendedAt = StoredTime.now()
         let times = events.map { $0.timestamp?.timeIntervalSince1970 ?? appendedAt }
-        let communities = events.map(\.community)
-        send(
-            """
-            INSERT INTO event (cursor, community, source, plugin_id, event_type, timestamp, data, initiator)
-            SELECT $1 + e.n, e.community, e.source, e.plugin_id, e.event_type, e.ts, e.data, e.initiator
-            FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::float8[], $7::text[], $8::text[])
-                WITH ORDINALITY AS e(community, source, plugin_id, event_type, ts, data, initiator, n)
-            """,
-            binds(previous, communities, events.map(\.source), events.map(\.pluginID), events.map(\.eventType), times,
-                  events.map { StoredJSON.text($0.data) }, events.map { StoredJSON.text($0.initiator) }),
-            notFound: { failure in
-                // The foreign key names the missing community in its detail: "Key (community)=(x) is not present…".
-                let detail = PostgresFailure.detail(failure) ?? ""
-                return communities.first { detail.contains("=(\($0))") }.map(CommunityRow.describe)
-            })
+        heldBack.insert(events, first: previous + 1, times: times, on: connection)
         let last = previous + Int64(events.count)
         batch.lastCursor = last
         batch.cursorMoved = true

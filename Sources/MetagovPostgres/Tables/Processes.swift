@@ -68,10 +68,10 @@ extension PostgresWriter {
     /// The stored process is `process` as given, stamped now, version 1 (built here rather than read back, so its
     /// JSON is not parsed again). Its community and plugin name must be its instance's (foreign keys check that
     /// the instance and the community exist). Held back and sent with the inserts of the next units (see
-    /// ``HeldBackProcessInserts``): a taken id or a missing instance fails the unit when the statement settles.
+    /// ``HeldBackWrites``): a taken id or a missing instance fails the unit when the statement settles.
     func insertProcess(_ process: GovernanceProcess) throws -> GovernanceProcess {
         let now = StoredTime.now()
-        heldBack.add(process, stamped: now, unit: connection.unit, on: connection)
+        heldBack.insert(process, stamped: now, on: connection)
         var inserted = process
         (inserted.createdAt, inserted.updatedAt, inserted.version) = (StoredTime.date(now), StoredTime.date(now), 1)
         batch.learn(BatchKnowledge.ProcessColumns(inserted), ofProcess: inserted.id)
@@ -94,7 +94,7 @@ extension PostgresWriter {
     /// One statement checks the version and increments it, so two writers cannot both succeed from the same
     /// version. The returned process is the stored one, its JSON taken from `process` rather than parsed again.
     /// When the batch already wrote the process (and so knows the columns an update leaves alone, and that it
-    /// exists), the statement is sent without waiting: a version that moved on fails the unit when it settles.
+    /// exists), the update is held back (``HeldBackWrites``): a version that moved on fails it when it settles.
     func updateProcess(_ process: GovernanceProcess) throws -> GovernanceProcess {
         let now = StoredTime.now()
         var updated = process
@@ -109,10 +109,8 @@ extension PostgresWriter {
             WHERE id = $7 AND version = $8
             """
         if let known = batch.columns(ofProcess: process.id) {
-            // The batch wrote the process and deleted none since: no row updated means another version.
-            send(update, values) { result in
-                guard result.metadata.rows == 1 else { throw StoreError.conflict(ProcessRow.describe(id: process.id)) }
-            }
+            // The batch wrote the process and deleted none since: held back, with the next units' updates of it.
+            heldBack.update(process, stamped: now, on: connection)
             effects.stateChanged = true
             return known.applied(to: updated)
         }
@@ -145,14 +143,14 @@ extension PostgresWriter {
     /// entries, by a lookup).
     func updateProcessEntries(processID: Int64, changes: [String: JSONValue?], expecting: [String: JSONValue?]) throws {
         if changes.values.allSatisfy({ $0 == nil }) {
-            send("SELECT 1 FROM process WHERE id = $1", binds(processID)) { result in
+            send("SELECT 1 FROM process WHERE id = $1", binds(processID), independentOf: .processColumnsAndEvents) { result in
                 if result.rows.isEmpty { throw StoreError.notFound(ProcessRow.describe(id: processID)) }
             }
         }
         if !expecting.isEmpty {
             send(
                 "SELECT key, value FROM process_entry WHERE process_id = $1 AND key = ANY($2::text[])",
-                binds(processID, Array(expecting.keys))
+                binds(processID, Array(expecting.keys)), independentOf: .processColumnsAndEvents
             ) { result in
                 let read = try keyedValues(result)
                 for (key, expected) in expecting where read[key] != expected {

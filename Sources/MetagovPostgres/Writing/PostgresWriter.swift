@@ -14,8 +14,8 @@ struct PostgresWriter: PostgresReading, StoreWriter {
     let effects: WriteEffects
     /// What the batch knows of the database, shared by its units.
     let batch: BatchKnowledge
-    /// Process inserts of the batch's units, sent together.
-    let heldBack: HeldBackProcessInserts
+    /// Writes of the batch's units held back to be sent together.
+    let heldBack: HeldBackWrites
 
     /// Runs a statement; returns how many rows it changed.
     @discardableResult
@@ -25,22 +25,15 @@ struct PostgresWriter: PostgresReading, StoreWriter {
 
     /// Sends a statement without waiting; a uniqueness or foreign key violation fails the unit with
     /// ``StoreError/alreadyExists(_:)`` naming `alreadyExists` or ``StoreError/notFound(_:)`` naming `notFound`.
+    /// `independentOf` names the writes held back (``HeldBackWrites``) that the statement does not depend on.
     func send(
-        _ sql: String, _ binds: PostgresBindings, alreadyExists: String? = nil, notFound: String? = nil,
-        check: DeferredCheck? = nil
+        _ sql: String, _ binds: PostgresBindings, independentOf: HeldBackKinds = [], alreadyExists: String? = nil,
+        notFound: String? = nil, check: DeferredCheck? = nil
     ) {
-        send(sql, binds, alreadyExists: alreadyExists, notFound: { _ in notFound }, check: check)
-    }
-
-    /// ``send(_:_:alreadyExists:notFound:check:)`` naming what is not found from the foreign key violation.
-    func send(
-        _ sql: String, _ binds: PostgresBindings, alreadyExists: String? = nil, notFound: @escaping (any Error) -> String?,
-        check: DeferredCheck? = nil
-    ) {
-        connection.send(sql, binds, check: check) { error in
+        connection.send(sql, binds, independentOf: independentOf, check: check) { error in
             switch PostgresFailure.sqlState(error) {
             case "23505": alreadyExists.map { StoreError.alreadyExists($0) }
-            case "23503": notFound(error).map { StoreError.notFound($0) }
+            case "23503": notFound.map { StoreError.notFound($0) }
             default: nil
             }
         }

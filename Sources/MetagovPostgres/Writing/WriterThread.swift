@@ -124,8 +124,8 @@ final class WriterThread: @unchecked Sendable {
         /// The unit at `index` failed with `error` where its writes cannot be undone alone: it had no savepoint,
         /// or units queued after it were performed (their statements were refused, or built on its writes).
         case unitFailed(index: Int, error: any Error)
-        /// A statement sent for several units failed (``HeldBackProcessInserts``): which one's row it refused
-        /// shows when each unit is settled alone.
+        /// A statement held back for one or several units failed (``HeldBackWrites``): which unit's write it
+        /// refused shows when each unit is settled alone.
         case severalUnitsFailed
     }
 
@@ -142,8 +142,8 @@ final class WriterThread: @unchecked Sendable {
         connection.send("BEGIN")
         connection.send("SELECT pg_advisory_xact_lock($1)", binds(AdvisoryLock.write))
         let knowledge = BatchKnowledge()
-        let heldBack = HeldBackProcessInserts()
-        connection.beforeStatement = { heldBack.send(on: $0) }
+        let heldBack = HeldBackWrites()
+        connection.beforeStatement = { heldBack.send(on: $0, except: $1) }
         defer { connection.beforeStatement = nil }
         var unitEffects: [WriteEffects] = []
         for (index, unit) in batch.enumerated() where failures[index] == nil {
@@ -206,9 +206,10 @@ final class WriterThread: @unchecked Sendable {
         case 0:
             if PostgresFailure.sqlState(earlier.error) == "55P03" { throw lockTimeout() }
             throw earlier.error
-        case 1:
+        case 1 where !earlier.heldBack:
             return .unitFailed(index: earlier.units[0], error: earlier.error)
         default:
+            // Sent after later units' statements, it may have failed for what an earlier unit did not write.
             return .severalUnitsFailed
         }
     }
