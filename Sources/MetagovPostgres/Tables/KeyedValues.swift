@@ -37,12 +37,12 @@ extension PostgresWriter {
                 INSERT INTO \(table) (\(ownerColumn), key, value) SELECT $1, k, v FROM unnest($2::text[], $3::text[]) AS s(k, v)
                 ON CONFLICT (\(ownerColumn), key) DO UPDATE SET value = excluded.value
                 """,
-                binds(owner, set.map(\.0), set.map(\.1)), independentOf: .processColumnsAndEvents, notFound: notFound)
+                binds(owner, set.map(\.0), set.map(\.1)), independentOf: .otherThanProcessRows, notFound: notFound)
         }
         if !removed.isEmpty {
             send(
                 "DELETE FROM \(table) WHERE \(ownerColumn) = $1 AND key = ANY($2::text[])", binds(owner, removed),
-                independentOf: .processColumnsAndEvents)
+                independentOf: .otherThanProcessRows)
         }
     }
 }

@@ -139,7 +139,7 @@ extension PostgresWriter {
             binds(deliveries.map(\.kind.rawValue), deliveries.map { $0.webhookID.map(String.init) ?? "" },
                   deliveries.map { $0.processID.map(String.init) ?? "" }, deliveries.map(\.community),
                   deliveries.map(\.eventID), deliveries.map(\.url), deliveries.map(\.body), StoredTime.now()),
-            independentOf: .processColumnsAndEvents)
+            independentOf: .otherThanProcessRows)
     }
 
     /// `FOR UPDATE SKIP LOCKED`: deliveries another transaction is claiming are skipped, never waited for or taken

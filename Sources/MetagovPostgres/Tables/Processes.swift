@@ -137,30 +137,38 @@ extension PostgresWriter {
         return deleted
     }
 
-    /// Checks the entries the unit of work read (one statement reads them all), then writes the changed ones, all
-    /// sent without waiting: a changed entry fails the unit with a conflict when the read settles. A missing
-    /// process is found by the foreign key of the entries written (or, when the unit only removes or reads
-    /// entries, by a lookup).
+    /// Checks the entries the unit of work read, then writes the changed ones: an entry the batch wrote is
+    /// checked here, the others by one statement sent without waiting (a changed entry fails the unit with a
+    /// conflict when it settles); the writes are held back and sent with the next units' (``HeldBackWrites``). A
+    /// missing process is found by the foreign key of the entries written (or, when the unit only removes or
+    /// reads entries, by a lookup).
     func updateProcessEntries(processID: Int64, changes: [String: JSONValue?], expecting: [String: JSONValue?]) throws {
         if changes.values.allSatisfy({ $0 == nil }) {
-            send("SELECT 1 FROM process WHERE id = $1", binds(processID), independentOf: .processColumnsAndEvents) { result in
+            send("SELECT 1 FROM process WHERE id = $1", binds(processID), independentOf: .otherThanProcessRows) { result in
                 if result.rows.isEmpty { throw StoreError.notFound(ProcessRow.describe(id: processID)) }
             }
         }
-        if !expecting.isEmpty {
+        var unknown: [String: JSONValue?] = [:]
+        for (key, expected) in expecting {
+            guard let written = batch.entry(BatchKnowledge.EntryKey(processID: processID, key: key)) else {
+                unknown[key] = expected
+                continue
+            }
+            if written != expected { throw StoreError.conflict("entry '\(key)' of \(ProcessRow.describe(id: processID))") }
+        }
+        if !unknown.isEmpty {
             send(
                 "SELECT key, value FROM process_entry WHERE process_id = $1 AND key = ANY($2::text[])",
-                binds(processID, Array(expecting.keys)), independentOf: .processColumnsAndEvents
+                binds(processID, Array(unknown.keys)), independentOf: .otherThanProcessRows
             ) { result in
                 let read = try keyedValues(result)
-                for (key, expected) in expecting where read[key] != expected {
+                for (key, expected) in unknown where read[key] != expected {
                     throw StoreError.conflict("entry '\(key)' of \(ProcessRow.describe(id: processID))")
                 }
             }
         }
-        sendKeyedValues(
-            changes, owner: processID, table: "process_entry", ownerColumn: "process_id",
-            notFound: ProcessRow.describe(id: processID))
+        for (key, value) in changes { batch.learn(entry: BatchKnowledge.EntryKey(processID: processID, key: key), value) }
+        heldBack.write(entries: changes, ofProcess: processID, on: connection)
         if !changes.isEmpty { effects.stateChanged = true }
     }
 }

@@ -31,8 +31,16 @@ final class BatchKnowledge {
     var webhookSubscriptions: [String?: [WebhookSubscription]] = [:] {
         didSet { undo.append(.webhookSubscriptions(oldValue)) }
     }
+    /// One entry of one process.
+    struct EntryKey: Hashable {
+        let processID: Int64
+        let key: String
+    }
+
     /// The stored columns an update leaves alone, of processes the batch inserted or updated.
     private var processes: [Int64: ProcessColumns] = [:]
+    /// Process entries the batch wrote (nil: removed).
+    private var entries: [EntryKey: JSONValue?] = [:]
     /// How to undo what the current unit taught, latest last.
     private var undo: [Undo] = []
 
@@ -41,7 +49,8 @@ final class BatchKnowledge {
         case cursorMoved(Bool)
         case webhookSubscriptions([String?: [WebhookSubscription]])
         case process(Int64, ProcessColumns?)
-        case processes([Int64: ProcessColumns])
+        case processes([Int64: ProcessColumns], [EntryKey: JSONValue?])
+        case entry(EntryKey, JSONValue??)
     }
 
     func columns(ofProcess id: Int64) -> ProcessColumns? { processes[id] }
@@ -51,11 +60,20 @@ final class BatchKnowledge {
         processes[id] = columns
     }
 
-    /// Forgets every process (some were deleted).
+    /// What the batch wrote to an entry: `.some(nil)` when it removed it, nil when it did not write it.
+    func entry(_ key: EntryKey) -> JSONValue?? { entries[key] }
+
+    func learn(entry key: EntryKey, _ value: JSONValue?) {
+        undo.append(.entry(key, entries[key]))
+        entries[key] = .some(value)
+    }
+
+    /// Forgets every process and entry (some were deleted).
     func forgetProcesses() {
-        guard !processes.isEmpty else { return }
-        undo.append(.processes(processes))
+        guard !processes.isEmpty || !entries.isEmpty else { return }
+        undo.append(.processes(processes, entries))
         processes.removeAll()
+        entries.removeAll()
     }
 
     /// A unit starts: what it teaches from now on can be undone.
@@ -70,7 +88,8 @@ final class BatchKnowledge {
             case .cursorMoved(let value): cursorMoved = value
             case .webhookSubscriptions(let value): webhookSubscriptions = value
             case .process(let id, let value): processes[id] = value
-            case .processes(let value): processes = value
+            case .processes(let value, let written): (processes, entries) = (value, written)
+            case .entry(let key, let value): entries[key] = value
             }
         }
         undo.removeAll(keepingCapacity: true)

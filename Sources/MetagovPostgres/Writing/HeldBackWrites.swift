@@ -8,18 +8,20 @@ struct HeldBackKinds: OptionSet {
     static let processInserts = HeldBackKinds(rawValue: 1)
     static let processUpdates = HeldBackKinds(rawValue: 2)
     static let eventInserts = HeldBackKinds(rawValue: 4)
+    static let processEntries = HeldBackKinds(rawValue: 8)
     /// What a statement touching none of the tables concerned names (the held-back statements themselves, which
     /// ``HeldBackWrites`` orders).
-    static let all: HeldBackKinds = [.processInserts, .processUpdates, .eventInserts]
-    /// What a statement touching process entries, plugin state or deliveries names: they may refer to a process
-    /// inserted in the batch, not to its other columns or to events.
-    static let processColumnsAndEvents: HeldBackKinds = [.processUpdates, .eventInserts]
+    static let all: HeldBackKinds = [.processInserts, .processUpdates, .eventInserts, .processEntries]
+    /// What a statement touching plugin state, deliveries or process entries (others than those the batch wrote,
+    /// see ``BatchKnowledge/entry(_:)``) names: they may refer to a process inserted in the batch, not to its
+    /// other columns, to events or to the entries written.
+    static let otherThanProcessRows: HeldBackKinds = [.processUpdates, .eventInserts, .processEntries]
 }
 
 /// Writes that units of a batch made, held back and sent as one statement per kind just before the next
 /// statement that depends on them (any awaited statement does), or the batch's end: a batch of starts costs one
-/// process insert, a batch of votes into one poll one update of the poll and one event insert, rather than one
-/// per unit.
+/// process insert, a batch of votes into one poll one update of the poll, one write of the ballots and one event
+/// insert, rather than one per unit.
 ///
 /// A held-back statement belongs to every unit with a write in it, and it was sent after statements of later
 /// units: its failure makes the writer perform the batch again settling each unit (see ``WriterThread``),
@@ -30,6 +32,10 @@ final class HeldBackWrites {
     private var processUpdate: HeldBackProcessUpdate?
     private var events: [(event: NewEvent, cursor: Int64, time: Double)] = []
     private var eventOwners: [Int] = []
+    /// Entry writes, the last value of each entry (nil: removed), in the order first written.
+    private var entryWrites: [BatchKnowledge.EntryKey: JSONValue?] = [:]
+    private var entryOrder: [BatchKnowledge.EntryKey] = []
+    private var entryOwners: [Int] = []
 
     /// Holds back the insert of `process` stamped `stamped`.
     func insert(_ process: GovernanceProcess, stamped: Double, on connection: BlockingConnection) {
@@ -62,9 +68,21 @@ final class HeldBackWrites {
         Self.add(connection.unit, to: &eventOwners)
     }
 
+    /// Holds back writing `changes` to the entries of process `processID` (nil: removing the entry).
+    func write(entries changes: [String: JSONValue?], ofProcess processID: Int64, on connection: BlockingConnection) {
+        guard !changes.isEmpty else { return }
+        connection.countHeldBack()
+        for (key, value) in changes {
+            let entry = BatchKnowledge.EntryKey(processID: processID, key: key)
+            if entryWrites.updateValue(value, forKey: entry) == nil { entryOrder.append(entry) }
+        }
+        Self.add(connection.unit, to: &entryOwners)
+    }
+
     /// Sends what is held back, except the kinds in `kept`.
     func send(on connection: BlockingConnection, except kept: HeldBackKinds) {
         if !kept.contains(.processInserts) { sendProcessInserts(on: connection) }
+        if !kept.contains(.processEntries) { sendEntries(on: connection) }
         if !kept.contains(.processUpdates), let held = processUpdate {
             processUpdate = nil
             held.send(on: connection)
@@ -117,6 +135,39 @@ final class HeldBackWrites {
             })
         processInserts.removeAll(keepingCapacity: true)
         processInsertOwners.removeAll(keepingCapacity: true)
+    }
+
+    /// One statement inserts or replaces every entry set, one deletes every entry removed.
+    private func sendEntries(on connection: BlockingConnection) {
+        guard !entryOrder.isEmpty else { return }
+        let set = entryOrder.compactMap { entry in entryWrites[entry].flatMap { $0 }.map { (entry, StoredJSON.text($0)) } }
+        let removed = entryOrder.filter { entryWrites[$0] == .some(nil) }
+        let translate: (any Error) -> (any Error)? = { error in
+            // The foreign key names the missing process in its detail: "Key (process_id)=(5) is not present…".
+            guard PostgresFailure.sqlState(error) == "23503" else { return nil }
+            let detail = PostgresFailure.detail(error) ?? ""
+            return set.first { detail.contains("=(\($0.0.processID))") }.map {
+                StoreError.notFound(ProcessRow.describe(id: $0.0.processID))
+            }
+        }
+        if !set.isEmpty {
+            connection.send(
+                """
+                INSERT INTO process_entry (process_id, key, value)
+                SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])
+                ON CONFLICT (process_id, key) DO UPDATE SET value = excluded.value
+                """,
+                binds(set.map(\.0.processID), set.map(\.0.key), set.map(\.1)), independentOf: .all,
+                heldBackFor: entryOwners, translate: translate)
+        }
+        if !removed.isEmpty {
+            connection.send(
+                "DELETE FROM process_entry WHERE (process_id, key) IN (SELECT * FROM unnest($1::bigint[], $2::text[]))",
+                binds(removed.map(\.processID), removed.map(\.key)), independentOf: .all, heldBackFor: entryOwners)
+        }
+        entryWrites.removeAll(keepingCapacity: true)
+        entryOrder.removeAll(keepingCapacity: true)
+        entryOwners.removeAll(keepingCapacity: true)
     }
 
     private func sendEvents(on connection: BlockingConnection) {
