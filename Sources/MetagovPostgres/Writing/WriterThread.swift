@@ -102,7 +102,8 @@ final class WriterThread: @unchecked Sendable {
                 case .unitFailed(let index, let error):
                     failedLate[index] = error
                 case .severalUnitsFailed:
-                    break
+                    // Settling each unit, every failure is a unit's own: this does not happen twice.
+                    guard !settling else { throw StoreError.unavailable("a write batch failed twice; try again") }
                 }
                 connection.finish()
                 failures = failures.indices.map { failedLate[$0] }
