@@ -23,19 +23,16 @@ struct PostgresWriter: PostgresReading, StoreWriter {
         try connection.run(sql, binds).metadata.rows ?? 0
     }
 
-    /// Sends a statement without waiting; a uniqueness or foreign key violation fails the unit with
-    /// ``StoreError/alreadyExists(_:)`` naming `alreadyExists` or ``StoreError/notFound(_:)`` naming `notFound`.
-    /// `independentOf` names the writes held back (``HeldBackWrites``) that the statement does not depend on.
+    /// Sends a statement without waiting; a foreign key violation fails the unit with ``StoreError/notFound(_:)``
+    /// naming `notFound`. `independentOf` names the writes held back (``HeldBackWrites``) that the statement does
+    /// not depend on.
     func send(
-        _ sql: String, _ binds: PostgresBindings, independentOf: HeldBackKinds = [], alreadyExists: String? = nil,
-        notFound: String? = nil, check: DeferredCheck? = nil
+        _ sql: String, _ binds: PostgresBindings, independentOf: HeldBackKinds = [], notFound: String? = nil,
+        check: DeferredCheck? = nil
     ) {
         connection.send(sql, binds, independentOf: independentOf, check: check) { error in
-            switch PostgresFailure.sqlState(error) {
-            case "23505": alreadyExists.map { StoreError.alreadyExists($0) }
-            case "23503": notFound.map { StoreError.notFound($0) }
-            default: nil
-            }
+            guard PostgresFailure.sqlState(error) == "23503" else { return nil }
+            return notFound.map { StoreError.notFound($0) }
         }
     }
 
