@@ -96,6 +96,61 @@ import Testing
         #expect(outcomes.filter(\.value).count == 48)
     }
 
+    @Test(arguments: StoreBackend.available) func unitsFailingOnAConstraintLoseOnlyTheirOwnWritesAndCursors(_ backend: StoreBackend) async throws {
+        let database = try TestDatabase(backend)
+        let store = try database.openStore()
+        let seed = try await Seed(store)
+        let ids = try await store.write { try $0.reserveProcessIDs(count: 64) }
+        let taken = try await store.write { try $0.insertProcess(Self.process(ids.lowerBound, seed)) }
+        let outcomes = await withTaskGroup(of: (Int, [Event]?).self) { group in
+            for index in 1..<64 {
+                group.addTask {
+                    // Every fourth unit inserts a process whose id is taken, after appending an event.
+                    let id = index % 4 == 0 ? taken.id : ids.lowerBound + Int64(index)
+                    let events = try? await store.write { writer in
+                        let events = try writer.appendEvents([seed.event("u\(index)")])
+                        _ = try writer.insertProcess(Self.process(id, seed))
+                        return events
+                    }
+                    return (index, events)
+                }
+            }
+            var outcomes: [Int: [Event]?] = [:]
+            for await (index, events) in group { outcomes[index] = events }
+            return outcomes
+        }
+        let committed = outcomes.compactMapValues { $0 }
+        #expect(Set(committed.keys) == Set((1..<64).filter { $0 % 4 != 0 }))
+        // The failed units gave their cursors back: the committed events are numbered without a gap.
+        let stored = try await store.read { try $0.events(matching: EventFilter(), afterCursor: 0, limit: 100) }
+        #expect(stored.map(\.cursor) == Array(1...Int64(committed.count)))
+        #expect(Set(stored) == Set(committed.values.flatMap { $0 }))
+        #expect(try await store.read { try $0.lastEventCursor() } == Int64(committed.count))
+        let processes = try await store.read { try $0.processes(matching: ProcessFilter(), afterID: nil, limit: 100) }
+        #expect(processes.count == committed.count + 1)
+    }
+
+    @Test(arguments: StoreBackend.available) func aStoreFailureBeforeTheBodyThrowsIsTheUnitsFailure(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
+        let seed = try await Seed(store)
+        let process = try await store.write { try $0.insertProcess(pluginID: seed.plugin.id) }
+        _ = try await store.write { try $0.updateProcess(process) }
+        await #expect(throws: StoreError.conflict("process \(process.id)")) {
+            try await store.write { writer in
+                _ = try writer.updateProcess(process)
+                throw Boom()
+            }
+        }
+        #expect(try await store.read { try $0.process(id: process.id) }?.version == 2)
+    }
+
+    private static func process(_ id: Int64, _ seed: Seed) -> GovernanceProcess {
+        GovernanceProcess(
+            id: id, pluginID: seed.plugin.id, community: seed.community.slug, plugin: seed.plugin.name, name: "vote",
+            status: .pending, outcome: nil, errors: nil, state: [:], callbackURL: nil,
+            createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0), version: 1)
+    }
+
     @Test func sqliteFilesSyncEveryCommit() async throws {
         let file = try TestDatabase(.sqlite)
         #expect(try SQLiteStore(path: file.path).synchronousSetting() == 2)

@@ -1,7 +1,9 @@
 /// One caller's unit of work waiting for a store's writer thread (SQLite's, PostgreSQL's): its body, and the
 /// continuation of the suspended caller. Only the writer thread touches it after submission.
 package protocol WriteUnit: AnyObject {
-    /// Runs the body inside the open transaction with `writer`; throws what the body throws. Called at most once.
+    /// Runs the body inside the open transaction with `writer`; throws what the body throws. Called again when
+    /// the writer rolled back what an earlier call wrote (PostgreSQL's writer performs the units queued after one
+    /// that failed again, see its `WriterThread`): a body acts through `writer` only.
     func perform(_ writer: any StoreWriter) throws
     /// Answers the caller: the body's result when `error` is nil (the transaction committed), else `error`.
     func finish(_ error: (any Error)?)
@@ -10,7 +12,8 @@ package protocol WriteUnit: AnyObject {
 /// A ``WriteUnit`` producing a `T`.
 ///
 /// The body is the caller's non-escaping closure (made escapable for the time the caller is suspended): it is
-/// released after it ran and before the caller is resumed, so it never outlives the caller's `write` call.
+/// released when the unit is finished, before the caller is resumed, so it never outlives the caller's `write`
+/// call.
 package final class QueuedWrite<T: Sendable>: WriteUnit {
     private var body: (@Sendable (any StoreWriter) throws -> T)?
     private var result: T?
@@ -23,7 +26,7 @@ package final class QueuedWrite<T: Sendable>: WriteUnit {
 
     package func perform(_ writer: any StoreWriter) throws {
         guard let body else { return }
-        self.body = nil
+        result = nil
         result = try body(writer)
     }
 

@@ -52,6 +52,11 @@ enum PostgresFailure {
         state.hasPrefix("08") || state.hasPrefix("53") || state.hasPrefix("57P")
     }
 
+    /// The detail of a server error (which row a constraint refused), if `error` is one.
+    static func detail(_ error: any Error) -> String? {
+        (error as? PSQLError)?.serverInfo?[.detail]
+    }
+
     private static func serverMessage(_ error: any Error) -> String {
         guard let info = (error as? PSQLError)?.serverInfo else { return "\(error)" }
         let message = info[.message] ?? "unknown error"

@@ -56,8 +56,10 @@ extension PostgresWriter {
     func deleteCommunity(slug: String) throws -> Bool {
         // Foreign keys cascade to plugins (and their state and processes), metagov ids (and their linked
         // accounts), events, webhook subscriptions and deliveries.
+        batch.forgetProcesses()
         let deleted = try execute("DELETE FROM community WHERE slug = $1", binds(slug)) > 0
         if deleted {
+            batch.webhookSubscriptions.removeAll()
             effects.eventsDeleted = true
             effects.pluginInstancesChanged = true
             effects.stateChanged = true

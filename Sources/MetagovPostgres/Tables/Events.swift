@@ -4,8 +4,8 @@ import PostgresNIO
 
 /// Reading and appending to the `event` log.
 ///
-/// Cursors come from the counter `event_log_state.last_cursor`, bumped in the statement that inserts the
-/// events. Every write transaction holds the cluster-wide write lock (see ``WriterThread``), so cursors are
+/// Cursors come from the counter `event_log_state.last_cursor`, which the writer's batch reads once, moves on
+/// for the events its units insert and stores before it commits (see ``BatchKnowledge``). Every write transaction holds the cluster-wide write lock (see ``WriterThread``), so cursors are
 /// assigned in commit order: whoever reads cursor 12 will never later find a cursor-11 event committing after
 /// it, cursors are dense (a rolled-back unit gives its numbers back) and never reused.
 enum EventRow {
@@ -42,42 +42,32 @@ extension PostgresReading {
 }
 
 extension PostgresWriter {
-    /// One statement checks that every community exists, bumps the counter and inserts the events with the
-    /// cursors it reserved; with a missing community it changes nothing.
+    /// The largest cursor ever issued, as this batch has left it (see ``BatchKnowledge/lastCursor``).
+    func lastEventCursor() throws -> Int64 {
+        if let known = batch.lastCursor { return known }
+        let stored: Int64 = try fetchValue("SELECT last_cursor FROM event_log_state WHERE id = 1") ?? 0
+        batch.lastCursor = stored
+        return stored
+    }
+
+    /// The events get the cursors after the batch's counter; their insert is held back and sent with the next
+    /// units' (see ``HeldBackWrites``), and the batch stores the counter before it commits (see
+    /// ``BatchKnowledge/lastCursor``). A missing community fails the insert (through the foreign key).
     func appendEvents(_ events: [NewEvent]) throws -> [Event] {
         guard !events.isEmpty else { return [] }
+        let previous = try lastEventCursor()
         let appendedAt = StoredTime.now()
         let times = events.map { $0.timestamp?.timeIntervalSince1970 ?? appendedAt }
-        let row = try fetchOne(
-            """
-            WITH missing AS (
-                SELECT c FROM unnest($2::text[]) AS m(c) WHERE NOT EXISTS (SELECT 1 FROM community WHERE slug = m.c) LIMIT 1
-            ), counter AS (
-                UPDATE event_log_state SET last_cursor = last_cursor + $1
-                WHERE id = 1 AND NOT EXISTS (SELECT 1 FROM missing) RETURNING last_cursor
-            ), inserted AS (
-                INSERT INTO event (cursor, community, source, plugin_id, event_type, timestamp, data, initiator)
-                SELECT counter.last_cursor - $1 + e.n, e.community, e.source, e.plugin_id, e.event_type, e.ts, e.data,
-                       e.initiator
-                FROM counter, unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::float8[], $7::text[], $8::text[])
-                    WITH ORDINALITY AS e(community, source, plugin_id, event_type, ts, data, initiator, n)
-                RETURNING cursor
-            )
-            SELECT (SELECT c FROM missing), (SELECT last_cursor FROM counter), (SELECT count(*) FROM inserted)
-            """,
-            binds(Int64(events.count), events.map(\.community), events.map(\.source), events.map(\.pluginID),
-                  events.map(\.eventType), times, events.map { StoredJSON.text($0.data) },
-                  events.map { StoredJSON.text($0.initiator) })
-        ) { (try $0.value(0, as: String?.self), try $0.value(1, as: Int64?.self)) }
-        if let missing = row?.0 { throw StoreError.notFound(CommunityRow.describe(missing)) }
-        guard let last = row?.1 else { throw PostgresStoreError.storedValue("event_log_state has no row") }
+        heldBack.insert(events, first: previous + 1, times: times, on: connection)
+        let last = previous + Int64(events.count)
+        batch.lastCursor = last
+        batch.cursorMoved = true
         effects.lastCursor = last
-        let first = last - Int64(events.count) + 1
         return events.enumerated().map { index, event in
             Event(
-                cursor: first + Int64(index), community: event.community, source: event.source, pluginID: event.pluginID,
-                eventType: event.eventType, timestamp: StoredTime.date(times[index]), data: event.data,
-                initiator: event.initiator)
+                cursor: previous + 1 + Int64(index), community: event.community, source: event.source,
+                pluginID: event.pluginID, eventType: event.eventType, timestamp: StoredTime.date(times[index]),
+                data: event.data, initiator: event.initiator)
         }
     }
 

@@ -76,6 +76,18 @@ extension PostgresReading {
 }
 
 extension PostgresWriter {
+    /// The subscriptions as read once in this batch (every vote or event of a batch asks for them).
+    func webhookSubscriptions(community: String?) throws -> [WebhookSubscription] {
+        if let known = batch.webhookSubscriptions[community] { return known }
+        var conditions = Conditions()
+        conditions.add("community = ?", ifPresent: community)
+        let subscriptions = try fetchAll(
+            "SELECT \(WebhookSubscriptionRow.columns) FROM webhook_subscription WHERE \(conditions.sql) ORDER BY id",
+            conditions.binds, WebhookSubscriptionRow.decode)
+        batch.webhookSubscriptions[community] = subscriptions
+        return subscriptions
+    }
+
     func insertWebhookSubscription(
         community: String, url: String, eventTypes: [String], plugins: [String], secret: String
     ) throws -> WebhookSubscription {
@@ -87,6 +99,7 @@ extension PostgresWriter {
             """,
             binds(community, url, WebhookSubscriptionRow.text(eventTypes), WebhookSubscriptionRow.text(plugins), secret, now))
         guard let id else { throw StoreError.notFound(CommunityRow.describe(community)) }
+        batch.webhookSubscriptions.removeAll()
         return WebhookSubscription(
             id: id, community: community, url: url, eventTypes: eventTypes, plugins: plugins, secret: secret,
             createdAt: StoredTime.date(now), updatedAt: StoredTime.date(now))
@@ -99,19 +112,22 @@ extension PostgresWriter {
             binds(subscription.url, WebhookSubscriptionRow.text(subscription.eventTypes),
                   WebhookSubscriptionRow.text(subscription.plugins), subscription.secret, now, subscription.id))
         guard changed > 0 else { throw StoreError.notFound("webhook \(subscription.id)") }
+        batch.webhookSubscriptions.removeAll()
         var updated = subscription
         updated.updatedAt = StoredTime.date(now)
         return updated
     }
 
     func deleteWebhookSubscription(id: Int64) throws -> Bool {
-        try execute("DELETE FROM webhook_subscription WHERE id = $1", binds(id)) > 0
+        batch.webhookSubscriptions.removeAll()
+        return try execute("DELETE FROM webhook_subscription WHERE id = $1", binds(id)) > 0
     }
 
-    /// One statement for all of them (absent ids travel as empty strings: arrays hold no NULLs here).
+    /// One statement for all of them (absent ids travel as empty strings: arrays hold no NULLs here), sent
+    /// without waiting.
     func enqueueDeliveries(_ deliveries: [NewDelivery]) throws {
         guard !deliveries.isEmpty else { return }
-        try execute(
+        send(
             """
             INSERT INTO delivery (kind, webhook_id, process_id, community, event_id, url, body, status, attempts,
                                   next_attempt_at, created_at)
@@ -122,7 +138,8 @@ extension PostgresWriter {
             """,
             binds(deliveries.map(\.kind.rawValue), deliveries.map { $0.webhookID.map(String.init) ?? "" },
                   deliveries.map { $0.processID.map(String.init) ?? "" }, deliveries.map(\.community),
-                  deliveries.map(\.eventID), deliveries.map(\.url), deliveries.map(\.body), StoredTime.now()))
+                  deliveries.map(\.eventID), deliveries.map(\.url), deliveries.map(\.body), StoredTime.now()),
+            independentOf: .otherThanProcessRows)
     }
 
     /// `FOR UPDATE SKIP LOCKED`: deliveries another transaction is claiming are skipped, never waited for or taken

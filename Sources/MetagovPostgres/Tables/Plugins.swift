@@ -113,13 +113,14 @@ extension PostgresWriter {
 
     func deletePlugin(id: Int64) throws -> Bool {
         // Foreign keys cascade to the state and the processes; events stay in the log.
+        batch.forgetProcesses()
         let deleted = try execute("DELETE FROM plugin WHERE id = $1", binds(id)) > 0
         if deleted { (effects.pluginInstancesChanged, effects.stateChanged) = (true, true) }
         return deleted
     }
 
     /// Checks what the unit of work read (one statement reads every key it read), then writes the changed keys
-    /// (one statement for those set, one for those removed); the plugin's `updated_at` tracks its config and is
+    /// (one statement for those set, one for those removed, sent without waiting); the plugin's `updated_at` tracks its config and is
     /// left alone. A missing instance is found by the foreign key of the keys written (or, when the unit only
     /// removes keys, by a lookup).
     func updatePluginState(pluginID: Int64, changes: [String: JSONValue?], expecting: StateExpectations) throws {
@@ -132,9 +133,8 @@ extension PostgresWriter {
         guard try expecting.hold(value: { read[$0] }, whole: { try pluginState(pluginID: pluginID) }) else {
             throw StoreError.conflict("state of \(PluginRow.describe(id: pluginID))")
         }
-        try translatingConstraints(notFound: { PluginRow.describe(id: pluginID) }) {
-            try writeKeyedValues(changes, owner: pluginID, table: "plugin_state", ownerColumn: "plugin_id")
-        }
+        sendKeyedValues(
+            changes, owner: pluginID, table: "plugin_state", ownerColumn: "plugin_id", notFound: PluginRow.describe(id: pluginID))
         if !changes.isEmpty { effects.stateChanged = true }
     }
 }

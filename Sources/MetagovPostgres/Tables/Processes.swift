@@ -67,24 +67,14 @@ extension PostgresWriter {
 
     /// The stored process is `process` as given, stamped now, version 1 (built here rather than read back, so its
     /// JSON is not parsed again). Its community and plugin name must be its instance's (foreign keys check that
-    /// the instance and the community exist).
+    /// the instance and the community exist). Held back and sent with the inserts of the next units (see
+    /// ``HeldBackWrites``): a taken id or a missing instance fails the unit when the statement settles.
     func insertProcess(_ process: GovernanceProcess) throws -> GovernanceProcess {
         let now = StoredTime.now()
-        try translatingConstraints(
-            alreadyExists: { ProcessRow.describe(id: process.id) }, notFound: { PluginRow.describe(id: process.pluginID) }
-        ) {
-            try execute(
-                """
-                INSERT INTO process (id, plugin_id, community, plugin, name, status, outcome, errors, state,
-                                     callback_url, created_at, updated_at, version, url)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, 1, $12)
-                """,
-                binds(process.id, process.pluginID, process.community, process.plugin, process.name, process.status.rawValue,
-                      StoredJSON.text(process.outcome), StoredJSON.text(process.errors), StoredJSON.text(process.state),
-                      process.callbackURL, now, process.url))
-        }
+        heldBack.insert(process, stamped: now, on: connection)
         var inserted = process
         (inserted.createdAt, inserted.updatedAt, inserted.version) = (StoredTime.date(now), StoredTime.date(now), 1)
+        batch.learn(BatchKnowledge.ProcessColumns(inserted), ofProcess: inserted.id)
         return inserted
     }
 
@@ -103,57 +93,82 @@ extension PostgresWriter {
 
     /// One statement checks the version and increments it, so two writers cannot both succeed from the same
     /// version. The returned process is the stored one, its JSON taken from `process` rather than parsed again.
+    /// When the batch already wrote the process (and so knows the columns an update leaves alone, and that it
+    /// exists), the update is held back (``HeldBackWrites``): a version that moved on fails it when it settles.
     func updateProcess(_ process: GovernanceProcess) throws -> GovernanceProcess {
         let now = StoredTime.now()
-        let updated = try fetchOne(
-            """
+        var updated = process
+        updated.updatedAt = StoredTime.date(now)
+        updated.version = process.version + 1
+        let values = binds(
+            process.status.rawValue, StoredJSON.text(process.outcome), StoredJSON.text(process.errors),
+            StoredJSON.text(process.state), process.url, now, process.id, process.version)
+        let update = """
             UPDATE process SET status = $1, outcome = $2, errors = $3, state = $4, url = $5, updated_at = $6,
                                version = version + 1
             WHERE id = $7 AND version = $8
-            RETURNING plugin_id, community, plugin, name, callback_url, created_at, version
-            """,
-            binds(process.status.rawValue, StoredJSON.text(process.outcome), StoredJSON.text(process.errors),
-                  StoredJSON.text(process.state), process.url, now, process.id, process.version)
-        ) { row in
-            var updated = process
-            (updated.pluginID, updated.community, updated.plugin) = (try row.value(0), try row.value(1), try row.value(2))
-            (updated.name, updated.callbackURL) = (try row.value(3), try row.value(4))
-            (updated.createdAt, updated.updatedAt) = (try row.date(5), StoredTime.date(now))
-            updated.version = try row.value(6)
-            return updated
-        }
-        if let updated {
+            """
+        if let known = batch.columns(ofProcess: process.id) {
+            // The batch wrote the process and deleted none since: held back, with the next units' updates of it.
+            heldBack.update(process, stamped: now, on: connection)
             effects.stateChanged = true
-            return updated
+            return known.applied(to: updated)
         }
-        guard try exists("SELECT 1 FROM process WHERE id = $1", binds(process.id)) else {
-            throw StoreError.notFound(ProcessRow.describe(id: process.id))
+        let stored = try fetchOne("\(update) RETURNING plugin_id, community, plugin, name, callback_url, created_at", values) { row in
+            BatchKnowledge.ProcessColumns(
+                pluginID: try row.value(0), community: try row.value(1), plugin: try row.value(2), name: try row.value(3),
+                callbackURL: try row.value(4), createdAt: try row.date(5))
         }
-        throw StoreError.conflict(ProcessRow.describe(id: process.id))
+        guard let stored else {
+            guard try exists("SELECT 1 FROM process WHERE id = $1", binds(process.id)) else {
+                throw StoreError.notFound(ProcessRow.describe(id: process.id))
+            }
+            throw StoreError.conflict(ProcessRow.describe(id: process.id))
+        }
+        batch.learn(stored, ofProcess: process.id)
+        effects.stateChanged = true
+        return stored.applied(to: updated)
     }
 
     func deleteProcess(id: Int64) throws -> Bool {
+        batch.forgetProcesses()
         let deleted = try execute("DELETE FROM process WHERE id = $1", binds(id)) > 0
         if deleted { effects.stateChanged = true }
         return deleted
     }
 
-    /// Checks the entries the unit of work read (one statement reads them all), then writes the changed ones. A
+    /// Checks the entries the unit of work read, then writes the changed ones: an entry the batch wrote is
+    /// checked here, the others by one statement sent without waiting (a changed entry fails the unit with a
+    /// conflict when it settles); the writes are held back and sent with the next units' (``HeldBackWrites``). A
     /// missing process is found by the foreign key of the entries written (or, when the unit only removes or
     /// reads entries, by a lookup).
     func updateProcessEntries(processID: Int64, changes: [String: JSONValue?], expecting: [String: JSONValue?]) throws {
-        if changes.values.allSatisfy({ $0 == nil }), try !exists("SELECT 1 FROM process WHERE id = $1", binds(processID)) {
-            throw StoreError.notFound(ProcessRow.describe(id: processID))
+        if changes.values.allSatisfy({ $0 == nil }) {
+            send("SELECT 1 FROM process WHERE id = $1", binds(processID), independentOf: .otherThanProcessRows) { result in
+                if result.rows.isEmpty { throw StoreError.notFound(ProcessRow.describe(id: processID)) }
+            }
         }
-        let read = try keyedValues(
-            "SELECT key, value FROM process_entry WHERE process_id = $1 AND key = ANY($2::text[])", owner: processID,
-            keys: Array(expecting.keys))
-        for (key, expected) in expecting where read[key] != expected {
-            throw StoreError.conflict("entry '\(key)' of \(ProcessRow.describe(id: processID))")
+        var unknown: [String: JSONValue?] = [:]
+        for (key, expected) in expecting {
+            guard let written = batch.entry(BatchKnowledge.EntryKey(processID: processID, key: key)) else {
+                unknown[key] = expected
+                continue
+            }
+            if written != expected { throw StoreError.conflict("entry '\(key)' of \(ProcessRow.describe(id: processID))") }
         }
-        try translatingConstraints(notFound: { ProcessRow.describe(id: processID) }) {
-            try writeKeyedValues(changes, owner: processID, table: "process_entry", ownerColumn: "process_id")
+        if !unknown.isEmpty {
+            send(
+                "SELECT key, value FROM process_entry WHERE process_id = $1 AND key = ANY($2::text[])",
+                binds(processID, Array(unknown.keys)), independentOf: .otherThanProcessRows
+            ) { result in
+                let read = try keyedValues(result)
+                for (key, expected) in unknown where read[key] != expected {
+                    throw StoreError.conflict("entry '\(key)' of \(ProcessRow.describe(id: processID))")
+                }
+            }
         }
+        for (key, value) in changes { batch.learn(entry: BatchKnowledge.EntryKey(processID: processID, key: key), value) }
+        heldBack.write(entries: changes, ofProcess: processID, on: connection)
         if !changes.isEmpty { effects.stateChanged = true }
     }
 }

@@ -4,14 +4,36 @@ import PostgresNIO
 /// The ``StoreWriter`` handed to ``PostgresStore/write(_:)`` bodies: the reads of ``PostgresReading`` plus the
 /// writes in per-concern extensions. It records what the unit of work changed that other gateways cache
 /// (``WriteEffects``), for the notification sent with the commit.
+///
+/// Writes whose result the body can be given without asking PostgreSQL are sent without waiting (see
+/// ``BlockingConnection/send(_:_:checked:check:translate:)``), with what could make them fail checked when they
+/// settle: at the unit's next awaited statement or at its end, before its savepoint is released. A body cannot
+/// catch such a failure and go on writing (none does); its unit fails with it.
 struct PostgresWriter: PostgresReading, StoreWriter {
     let connection: BlockingConnection
     let effects: WriteEffects
+    /// What the batch knows of the database, shared by its units.
+    let batch: BatchKnowledge
+    /// Writes of the batch's units held back to be sent together.
+    let heldBack: HeldBackWrites
 
     /// Runs a statement; returns how many rows it changed.
     @discardableResult
     func execute(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) throws -> Int {
         try connection.run(sql, binds).metadata.rows ?? 0
+    }
+
+    /// Sends a statement without waiting; a foreign key violation fails the unit with ``StoreError/notFound(_:)``
+    /// naming `notFound`. `independentOf` names the writes held back (``HeldBackWrites``) that the statement does
+    /// not depend on.
+    func send(
+        _ sql: String, _ binds: PostgresBindings, independentOf: HeldBackKinds = [], notFound: String? = nil,
+        check: DeferredCheck? = nil
+    ) {
+        connection.send(sql, binds, independentOf: independentOf, check: check) { error in
+            guard PostgresFailure.sqlState(error) == "23503" else { return nil }
+            return notFound.map { StoreError.notFound($0) }
+        }
     }
 
     /// Runs `body` in a savepoint of its own, turning the constraint violations the caller expects into
