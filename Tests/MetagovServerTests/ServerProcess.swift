@@ -120,11 +120,16 @@ final class ServerProcess: @unchecked Sendable {
     /// Whether the server process is still running.
     var isRunning: Bool { self.process?.isRunning ?? false }
 
-    /// Sends SIGTERM and returns the exit status.
+    /// Sends SIGTERM and returns the exit status. A server still running 30 s later (its shutdown grace is 10 s)
+    /// is killed, so a test never waits on it for long: this blocks the calling thread, one of the few that run
+    /// all the tests' tasks.
     @discardableResult
     func stop() -> Int32 {
         guard let process else { return -1 }
         process.terminate()
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         self.process = nil
         return process.terminationStatus
