@@ -12,7 +12,7 @@ struct AuthTests {
     @Test("secure by default: first start writes an owner-only admin token; no token or a bad one is UNAUTHENTICATED")
     func secureByDefault() async throws {
         let server = try ServerProcess()
-        try await server.start(authentication: true)
+        try server.start(authentication: true)
         defer { server.stop() }
         let attributes = try FileManager.default.attributesOfItem(atPath: server.adminTokenPath)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
@@ -52,7 +52,7 @@ struct AuthTests {
         for c in [anonymous, forged, garbage, client] { await c.close() }
         // A restart does not write a second token.
         #expect(server.stop() == 0)
-        try await server.start(authentication: true)
+        try server.start(authentication: true)
         #expect(try server.adminToken() == admin)
         let again = try await server.client(token: admin)
         #expect(try await again.communities.getCommunity(.init(slug: "a")).slug == "a")
@@ -62,14 +62,14 @@ struct AuthTests {
     @Test("a community token acts only on its community: others are NOT_FOUND, server-wide calls PERMISSION_DENIED")
     func communityScope() async throws {
         let server = try ServerProcess()
-        try await server.start(authentication: true)
+        try server.start(authentication: true)
         defer { server.stop() }
         let admin = try await server.client(token: try server.adminToken())
         for slug in ["a", "b"] {
             _ = try await admin.communities.createCommunity(.init(slug: slug, readableName: slug))
             _ = try await admin.plugins.enablePlugin(.init(community: slug, name: "poll"))
         }
-        let created = try JSONValue(parsing: try await server.admin(["token", "create", "--scope", "community:a", "--name", "a-driver"]))
+        let created = try JSONValue(parsing: try server.admin(["token", "create", "--scope", "community:a", "--name", "a-driver"]))
         let token = try #require(created["token"]?.stringValue)
         let scoped = try await server.client(token: token)
 
@@ -108,7 +108,7 @@ struct AuthTests {
         #expect(await status { for try await _ in scoped.events.subscribe(.init(community: "b")) {} }?.code == .notFound)
 
         // Revoked: UNAUTHENTICATED at once.
-        _ = try await server.admin(["token", "revoke", "a-driver"])
+        _ = try server.admin(["token", "revoke", "a-driver"])
         #expect(await status { _ = try await scoped.communities.getCommunity(.init(slug: "a")) }?.code == .unauthenticated)
         await scoped.close()
         await admin.close()
@@ -117,10 +117,10 @@ struct AuthTests {
     @Test("expired tokens stop working")
     func expiry() async throws {
         let server = try ServerProcess()
-        try await server.start(authentication: true)
+        try server.start(authentication: true)
         defer { server.stop() }
-        let lasting = try JSONValue(parsing: try await server.admin(["token", "create", "--scope", "admin", "--expires", "1h"]))
-        let expiring = try JSONValue(parsing: try await server.admin(["token", "create", "--scope", "admin", "--expires", "2s"]))
+        let lasting = try JSONValue(parsing: try server.admin(["token", "create", "--scope", "admin", "--expires", "1h"]))
+        let expiring = try JSONValue(parsing: try server.admin(["token", "create", "--scope", "admin", "--expires", "2s"]))
         let valid = try await server.client(token: try #require(lasting["token"]?.stringValue))
         let client = try await server.client(token: try #require(expiring["token"]?.stringValue))
         // Once its expiry has passed, the short-lived token is refused; the other one still works.

@@ -9,7 +9,7 @@ struct ClientConnectionTests {
     @Test("after the server restarts, the same client reconnects on its next call; while it is down, calls fail UNAVAILABLE")
     func reconnects() async throws {
         let server = try ServerProcess()
-        try await server.start()
+        try server.start()
         let port = server.port
         let client = try await server.client()
         _ = try await client.communities.createCommunity(.init(slug: "kept", readableName: "Kept"))
@@ -18,7 +18,7 @@ struct ClientConnectionTests {
         let down = await status { _ = try await client.communities.getCommunity(.init(slug: "kept")) }
         #expect(down?.code == .unavailable)
 
-        try await server.start(port: port)
+        try server.start(port: port)
         defer { server.stop() }
         let again = try await client.communities.getCommunity(.init(slug: "kept"))
         #expect(again.readableName == "Kept")
@@ -29,7 +29,7 @@ struct ClientConnectionTests {
     @Test("a call's own options are merged over the client's: a call given only a timeout keeps the token")
     func optionsMerge() async throws {
         let server = try ServerProcess()
-        try await server.start(authentication: true)
+        try server.start(authentication: true)
         defer { server.stop() }
         let client = try await server.client(token: try server.adminToken())
         var onlyTimeout = GRPCCallOptions()

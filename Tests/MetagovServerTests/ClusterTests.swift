@@ -13,7 +13,7 @@ private final class Cluster: @unchecked Sendable {
     let database: TestDatabase?
     let servers: [ServerProcess]
 
-    init(on url: String? = nil, config: [String: String] = [:], arguments: [String] = []) async throws {
+    init(on url: String? = nil, config: [String: String] = [:], arguments: [String] = []) throws {
         if let url {
             database = nil
             servers = try (0..<3).map { _ in try ServerProcess(database: url) }
@@ -23,7 +23,7 @@ private final class Cluster: @unchecked Sendable {
             servers = try (0..<3).map { _ in try ServerProcess(database: database.location) }
         }
         for server in servers {
-            try await server.start(extraArguments: try server.configFile(config) + ["--pool-size", "2"] + arguments)
+            try server.start(extraArguments: try server.configFile(config) + ["--pool-size", "2"] + arguments)
         }
     }
 
@@ -100,7 +100,7 @@ private final class Voters: @unchecked Sendable {
 struct ClusterTests {
     @Test("writers and subscribers on every gateway: the same events once, in one order; every concurrent vote counted")
     func oneOrderEverywhere() async throws {
-        let cluster = try await Cluster()
+        let cluster = try Cluster()
         let clients = try await cluster.clients()
         _ = try await clients[0].communities.createCommunity(.init(slug: "c", readableName: "C"))
         _ = try await clients[1].plugins.enablePlugin(.init(community: "c", name: "poll"))
@@ -143,7 +143,7 @@ struct ClusterTests {
         let receiver = WebhookReceiver()
         try receiver.start()
         defer { receiver.stop() }
-        let cluster = try await Cluster(config: quickDelivery)
+        let cluster = try Cluster(config: quickDelivery)
         let clients = try await cluster.clients()
         _ = try await clients[0].communities.createCommunity(.init(slug: "c", readableName: "C"))
         _ = try await clients[0].plugins.enablePlugin(.init(community: "c", name: "poll"))
@@ -170,7 +170,7 @@ struct ClusterTests {
         try receiver.start()
         defer { receiver.stop() }
         receiver.setFailing(true)
-        let cluster = try await Cluster(config: quickDelivery)
+        let cluster = try Cluster(config: quickDelivery)
         let clients = try await cluster.clients()
         _ = try await clients[0].communities.createCommunity(.init(slug: "c", readableName: "C"))
         _ = try await clients[0].plugins.enablePlugin(.init(community: "c", name: "poll"))
@@ -226,7 +226,7 @@ struct ClusterTests {
     @Test("PostgreSQL restarted under load: calls fail with UNAVAILABLE, then succeed again on every gateway")
     func databaseRestart() async throws {
         let postgres = try PrivatePostgres()
-        let cluster = try await Cluster(on: postgres.url, arguments: ["--query-timeout", "5", "--connect-timeout", "2"])
+        let cluster = try Cluster(on: postgres.url, arguments: ["--query-timeout", "5", "--connect-timeout", "2"])
         let clients = try await cluster.clients(timeout: .seconds(20))
         _ = try await clients[0].communities.createCommunity(.init(slug: "c", readableName: "C"))
         _ = try await clients[0].plugins.enablePlugin(.init(community: "c", name: "poll"))

@@ -103,7 +103,7 @@ struct EventDeliveryTests {
     @Test("a restarted server resumes a subscriber exactly where it stopped")
     func restartAndResume() async throws {
         let server = try ServerProcess()
-        try await server.start()
+        try server.start()
         var client = try await server.client()
         let vote = try await setUpPoll(client)
         for n in 0..<5 { try await castVote(client, vote, "a\(n)") }
@@ -114,7 +114,7 @@ struct EventDeliveryTests {
         }
         await client.close()
         #expect(server.stop() == 0)
-        try await server.start()
+        try server.start()
         client = try await server.client()
         for n in 0..<2 { try await castVote(client, vote, "b\(n)") }
         var resumed: [String] = []
@@ -132,7 +132,7 @@ struct EventDeliveryTests {
         let server = try ServerProcess()
         let config = server.directory.appendingPathComponent("metagov.conf")
         try "metagov.events.retention_count = 3\n".write(to: config, atomically: true, encoding: .utf8)
-        try await server.start(extraArguments: ["--config-file", config.path])
+        try server.start(extraArguments: ["--config-file", config.path])
         defer { server.stop() }
         let client = try await server.client()
         let vote = try await setUpPoll(client)

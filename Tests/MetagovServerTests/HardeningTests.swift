@@ -14,7 +14,7 @@ struct HardeningTests {
         try receiver.start()
         defer { receiver.stop() }
         let server = try ServerProcess()
-        try await server.start(
+        try server.start(
             extraArguments: try server.configFile([
                 "metagov.delivery.base_delay_seconds": "0.05", "metagov.delivery.max_delay_seconds": "0.1",
                 "metagov.delivery.max_attempts": "2",
@@ -45,7 +45,7 @@ struct HardeningTests {
     @Test("health and reflection need no token, but refuse a bad one (UNAUTHENTICATED)")
     func badTokenOnStandardServices() async throws {
         let server = try ServerProcess()
-        try await server.start(authentication: true)
+        try server.start(authentication: true)
         defer { server.stop() }
         let anonymous = try await server.client()
         #expect(try await anonymous.health.check(.init()).status == .serving)
@@ -71,7 +71,7 @@ struct HardeningTests {
     @Test("a new database file is created readable by its owner only, and so are its WAL files")
     func databaseMode() async throws {
         let server = try ServerProcess()
-        try await server.start()
+        try server.start()
         let client = try await server.client()
         _ = try await client.communities.createCommunity(.init(slug: "c", readableName: "C"))
         for path in [server.database, server.database + "-wal", server.database + "-shm"] {
@@ -83,8 +83,8 @@ struct HardeningTests {
     }
 
     @Test("--max-message-size must stay below 4 GiB")
-    func maxMessageSizeCeiling() async throws {
+    func maxMessageSizeCeiling() throws {
         let server = try ServerProcess()
-        await #expect(throws: (any Error).self) { try await server.start(extraArguments: ["--max-message-size", "4294967296"]) }
+        #expect(throws: (any Error).self) { try server.start(extraArguments: ["--max-message-size", "4294967296"]) }
     }
 }

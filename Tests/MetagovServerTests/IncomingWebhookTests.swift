@@ -53,7 +53,7 @@ struct IncomingWebhookTests {
     @Test("signed webhooks over HTTP/1.1 and HTTP/2 reach the plugin; bad signatures are 401 and change nothing; clear 4xx otherwise")
     func incoming() async throws {
         let server = try ServerProcess()
-        try await server.start(authentication: true)
+        try server.start(authentication: true)
         defer { server.stop() }
         let client = try await server.client(token: try server.adminToken())
         _ = try await client.communities.createCommunity(.init(slug: "c", readableName: "C"))
@@ -120,7 +120,7 @@ struct IncomingWebhookTests {
     @Test("/healthz answers over HTTP/1.1 and HTTP/2 without a token")
     func healthz() async throws {
         let server = try ServerProcess()
-        try await server.start(authentication: true)
+        try server.start(authentication: true)
         defer { server.stop() }
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/healthz"), timeout: .seconds(10))
         #expect(response.status.code == 200)
@@ -132,7 +132,7 @@ struct IncomingWebhookTests {
     @Test("malformed HTTP/1.1 gets 400 and a closed connection; 'Connection: close' is honoured")
     func malformedAndClosingHTTP1() async throws {
         let server = try ServerProcess()
-        try await server.start()
+        try server.start()
         defer { server.stop() }
         // Raw bytes over a socket (bash's /dev/tcp); `cat` returns only once the server closes the connection.
         func exchange(_ request: String) throws -> String {

@@ -34,7 +34,7 @@ struct LockedDatabaseTests {
     func readsAnswerWhileWritesWait() async throws {
         let server = try ServerProcess()
         // Long enough that the writes outlast any test-machine delay; they must complete, not time out.
-        try await server.start(extraArguments: ["--busy-timeout", "600"])
+        try server.start(extraArguments: ["--busy-timeout", "600"])
         defer { server.stop() }
         let client = try await server.client(timeout: .seconds(600))
         // Reads get a deadline (generous for a busy machine): a server whose handlers block on the writes would
@@ -88,7 +88,7 @@ struct LockedDatabaseTests {
     @Test("a write that waits longer than --busy-timeout fails with UNAVAILABLE; after the lock is released writes work")
     func writesPastTheBusyTimeoutAreUnavailable() async throws {
         let server = try ServerProcess()
-        try await server.start(extraArguments: ["--busy-timeout", "0.2"])
+        try server.start(extraArguments: ["--busy-timeout", "0.2"])
         defer { server.stop() }
         let client = try await server.client()
         _ = try await client.communities.createCommunity(.init(slug: "c", readableName: "C"))

@@ -39,7 +39,7 @@ struct OutboundWebhookTests {
         try other.start()
         defer { other.stop() }
         let server = try ServerProcess()
-        try await server.start(extraArguments: try server.configFile(fastRetries))
+        try server.start(extraArguments: try server.configFile(fastRetries))
         defer { server.stop() }
         let client = try await server.client()
         let vote1 = try await pollWithVote(client)
@@ -89,7 +89,7 @@ struct OutboundWebhookTests {
         defer { receiver.stop() }
         receiver.failNext(2)
         let server = try ServerProcess()
-        try await server.start(extraArguments: try server.configFile(fastRetries))
+        try server.start(extraArguments: try server.configFile(fastRetries))
         defer { server.stop() }
         let client = try await server.client()
         let id = try await pollWithVote(client)
@@ -159,7 +159,7 @@ struct OutboundWebhookTests {
         receiver.setFailing(true)
         let server = try ServerProcess()
         let config = try server.configFile(fastRetries.merging(["metagov.delivery.max_attempts": "1000"]) { $1 })
-        try await server.start(extraArguments: config)
+        try server.start(extraArguments: config)
         var client = try await server.client()
         let id = try await pollWithVote(client)
         let webhook = try await client.events.createWebhook(.init(community: "c", url: receiver.url, secret: "k"))
@@ -169,7 +169,7 @@ struct OutboundWebhookTests {
         #expect(server.stop() == 0)
         receiver.setFailing(false)
         let before = receiver.received.count
-        try await server.start(extraArguments: config)
+        try server.start(extraArguments: config)
         let after = try await receiver.waitFor(before + 1)
         #expect(after.count > before)
         let last = try #require(after.last)

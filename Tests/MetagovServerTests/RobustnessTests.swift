@@ -116,7 +116,7 @@ struct RobustnessTests {
     @Test("a restart on the same database keeps every community, plugin, process and event; SIGTERM exits 0")
     func restartKeepsData() async throws {
         let server = try ServerProcess()
-        try await server.start()
+        try server.start()
         var client = try await server.client()
         _ = try await client.communities.createCommunity(.init(slug: "c", readableName: "C"))
         _ = try await client.plugins.enablePlugin(.init(community: "c", name: "poll"))
@@ -131,7 +131,7 @@ struct RobustnessTests {
         await client.close()
         #expect(server.stop() == 0)
 
-        try await server.start()
+        try server.start()
         client = try await server.client()
         #expect(try await client.communities.getCommunity(.init(slug: "c")).plugins.map(\.name) == ["poll"])
         let process = try await client.processes.getProcess(.init(id: vote.id))

@@ -53,13 +53,8 @@ final class ServerProcess: @unchecked Sendable {
         try String(contentsOfFile: self.adminTokenPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Runs `metagovd --database <this server's database> arguments...` and returns its standard output (waiting
-    /// for it on a thread of its own, not on one of the few that run all the tests' tasks).
-    func admin(_ arguments: [String]) async throws -> String {
-        try await offCooperativePool { try self.adminBlocking(arguments) }
-    }
-
-    private func adminBlocking(_ arguments: [String]) throws -> String {
+    /// Runs `metagovd --database <this server's database> arguments...` and returns its standard output.
+    func admin(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = try Self.binary("metagovd")
         process.arguments = ["--database", self.database] + arguments
@@ -76,20 +71,9 @@ final class ServerProcess: @unchecked Sendable {
     /// `--no-auth` (every caller is an administrator). `port` 0 lets the system pick a free port. With
     /// `loopbackDeliveries` (the tests' webhook receivers listen on loopback), outbound deliveries may go to
     /// 127.0.0.0/8. `environment` adds variables (configuration overrides) to the server's environment.
-    /// The start and the wait run on a thread of their own, not on one of the few that run all the tests' tasks.
     func start(
         authentication: Bool = false, port: Int = 0, extraArguments: [String] = [], loopbackDeliveries: Bool = true,
         environment extra: [String: String] = [:]
-    ) async throws {
-        try await offCooperativePool {
-            try self.startBlocking(
-                authentication: authentication, port: port, extraArguments: extraArguments,
-                loopbackDeliveries: loopbackDeliveries, environment: extra)
-        }
-    }
-
-    private func startBlocking(
-        authentication: Bool, port: Int, extraArguments: [String], loopbackDeliveries: Bool, environment extra: [String: String]
     ) throws {
         let process = Process()
         process.executableURL = try Self.binary("metagovd")
@@ -167,7 +151,7 @@ func withServer(
     _ body: (ServerProcess, MetagovClient) async throws -> Void
 ) async throws {
     let server = try ServerProcess()
-    try await server.start(environment: environment)
+    try server.start(environment: environment)
     let client = try await server.client(timeout: timeout)
     do {
         try await body(server, client)
@@ -201,12 +185,4 @@ private final class Log: @unchecked Sendable {
     func append(_ chunk: Data) { lock.withLock { data.append(chunk) } }
 
     var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
-}
-
-/// Runs blocking `work` (waiting for a child process) on a thread of its own and suspends until it is done, so
-/// that it does not hold one of Swift's cooperative threads (as many as the machine has cores) meanwhile.
-func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
-    }
 }

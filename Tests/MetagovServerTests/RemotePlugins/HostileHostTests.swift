@@ -13,9 +13,9 @@ import Testing
 struct HostileHostTests {
     /// A server with a small message size limit whose plugin hosts are pinged often; they are declared dead
     /// after `pingTimeout` seconds without a pong (the raw hosts answer pings only while the test reads).
-    private static func server(pingTimeout: Int = 600) async throws -> ServerProcess {
+    private static func server(pingTimeout: Int = 600) throws -> ServerProcess {
         let server = try ServerProcess()
-        try await server.start(
+        try server.start(
             extraArguments: ["--max-message-size", "65536"],
             environment: ["METAGOV_PLUGIN_HOSTS_PING_INTERVAL_SECONDS": "0.2",
                           "METAGOV_PLUGIN_HOSTS_PING_TIMEOUT_SECONDS": String(pingTimeout)])
@@ -33,7 +33,7 @@ struct HostileHostTests {
 
     @Test("unknown ids are dropped, a malformed answer fails only its invocation, an oversized one ends the stream")
     func badAnswers() async throws {
-        let server = try await Self.server()
+        let server = try Self.server()
         defer { server.stop() }
         let client = try await server.client(timeout: remoteCallTimeout)
         let host = RawPluginHost(try await server.rawConnection())
@@ -73,7 +73,7 @@ struct HostileHostTests {
 
     @Test("garbage bytes, a second Register, Register not first, an unknown protocol version, no type")
     func protocolErrors() async throws {
-        let server = try await Self.server()
+        let server = try Self.server()
         defer { server.stop() }
         let garbage = RawPluginHost(try await server.rawConnection())
         try await garbage.register()
@@ -118,7 +118,7 @@ struct HostileHostTests {
     func silentHost() async throws {
         // Long enough that a host which does answer is never dropped while this test process is starved by the
         // tests running beside it (the whole suite shares two cores with PostgreSQL and three-gateway clusters).
-        let server = try await Self.server(pingTimeout: 10)
+        let server = try Self.server(pingTimeout: 10)
         defer { server.stop() }
         let client = try await server.client(timeout: remoteCallTimeout)
         // A first host registers the type for enabling, then leaves (half-closes; its call ends once the gateway

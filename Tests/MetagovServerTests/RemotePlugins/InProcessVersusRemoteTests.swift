@@ -72,10 +72,10 @@ struct InProcessVersusRemoteTests {
 
     @Test func builtInAndRemoteRandomnessAnswerAlike() async throws {
         let builtIn = try ServerProcess()
-        try await builtIn.start()
+        try builtIn.start()
         defer { builtIn.stop() }
         let remote = try ServerProcess()
-        try await remote.start(environment: ["METAGOV_PLUGINS": "poll inbound"])
+        try remote.start(environment: ["METAGOV_PLUGINS": "poll inbound"])
         defer { remote.stop() }
         let host = try PluginHostProcess(port: remote.port, plugins: [PluginHostProcess.examplePlugins])
         defer { host.stop() }

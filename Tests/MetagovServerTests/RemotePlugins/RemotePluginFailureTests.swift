@@ -84,7 +84,7 @@ struct RemotePluginFailureTests {
     @Test("the gateway restarts: hosts reconnect on their own and calls succeed, state intact")
     func gatewayRestarted() async throws {
         let server = try ServerProcess()
-        try await server.start()
+        try server.start()
         let port = server.port
         let host = try PluginHostProcess(port: port, plugins: [PluginHostProcess.testPlugins])
         defer { host.stop() }
@@ -95,7 +95,7 @@ struct RemotePluginFailureTests {
         await client.close()
         #expect(server.stop() == 0)
 
-        try await server.start(port: port)
+        try server.start(port: port)
         defer { server.stop() }
         try await host.waitRegistered(2)
         client = try await server.client(timeout: remoteCallTimeout)
@@ -106,7 +106,7 @@ struct RemotePluginFailureTests {
     @Test("a slow host: DEADLINE_EXCEEDED, and its late answer is dropped")
     func slowHost() async throws {
         let server = try ServerProcess()
-        try await server.start(environment: ["METAGOV_PLUGIN_HOSTS_INVOCATION_TIMEOUT_SECONDS": "1"])
+        try server.start(environment: ["METAGOV_PLUGIN_HOSTS_INVOCATION_TIMEOUT_SECONDS": "1"])
         defer { server.stop() }
         let client = try await server.client(timeout: remoteCallTimeout)
         let host = try PluginHostProcess(port: server.port, plugins: [PluginHostProcess.gatewayTestPlugins])
@@ -150,9 +150,9 @@ struct RemotePluginFailureTests {
     @Test("registrations refused: a type built into the gateway, tokens of other scopes or for other types; the host exits 1; a plugin-host token may do nothing else")
     func refusedRegistrations() async throws {
         let server = try ServerProcess()
-        try await server.start(authentication: true)
+        try server.start(authentication: true)
         defer { server.stop() }
-        let hostToken = try await createToken(server, scope: "plugin-host")
+        let hostToken = try createToken(server, scope: "plugin-host")
         let hostClient = try await server.client(token: hostToken, timeout: remoteCallTimeout)
         let denied = GRPCStatus(.permissionDenied, "a token of scope plugin-host may only call /metagov.v1.PluginHost/Connect")
         #expect(await status { _ = try await hostClient.communities.listCommunities(.init()) } == denied)
@@ -164,7 +164,7 @@ struct RemotePluginFailureTests {
         #expect(await builtIn.waitForExit() == 1)
         #expect(builtIn.log.contains("FAILED_PRECONDITION: plugin type 'randomness' is built into this gateway; a plugin host cannot serve it"))
         let limited = try PluginHostProcess(
-            port: server.port, token: try await createToken(server, scope: "plugin-host:ledger"), plugins: [PluginHostProcess.testPlugins])
+            port: server.port, token: try createToken(server, scope: "plugin-host:ledger"), plugins: [PluginHostProcess.testPlugins])
         #expect(await limited.waitForExit() == 1)
         #expect(limited.log.contains("PERMISSION_DENIED: this token may not serve plugin type 'townhall' (it may serve: ledger)"))
         let admin = try PluginHostProcess(port: server.port, token: try server.adminToken(), plugins: [PluginHostProcess.testPlugins])

@@ -22,8 +22,8 @@ func postWebhook(_ url: String, _ body: String, headers: [(String, String)]) asy
 }
 
 /// A token of `scope` made with the admin CLI on the server's database.
-func createToken(_ server: ServerProcess, scope: String) async throws -> String {
-    let output = try await server.admin(["token", "create", "--scope", scope])
+func createToken(_ server: ServerProcess, scope: String) throws -> String {
+    let output = try server.admin(["token", "create", "--scope", scope])
     guard let token = try JSONValue(parsing: Array(output.utf8))["token"]?.stringValue else {
         throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "no token in: \(output)"])
     }
@@ -42,7 +42,7 @@ struct RemotePluginLifecycleTests {
     @Test("enable, actions, periodic events, a process through webhooks, the scheduler, WatchProcess, callbacks, linked accounts")
     func townhall() async throws {
         let server = try ServerProcess()
-        try await server.start(authentication: true)
+        try server.start(authentication: true)
         defer { server.stop() }
         let forum = ForumStandIn()
         try forum.start()
@@ -51,7 +51,7 @@ struct RemotePluginLifecycleTests {
         try receiver.start()
         defer { receiver.stop() }
         let host = try PluginHostProcess(
-            port: server.port, token: try await createToken(server, scope: "plugin-host:townhall,ledger"),
+            port: server.port, token: try createToken(server, scope: "plugin-host:townhall,ledger"),
             plugins: [PluginHostProcess.testPlugins])
         defer { host.stop() }
         try await host.waitRegistered()
