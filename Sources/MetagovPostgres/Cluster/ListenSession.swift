@@ -18,18 +18,16 @@ final class ListenSession: Sendable {
         var description: String { "no poll completed within \(limit)" }
     }
 
-    private let state = Mutex<(outcome: Outcome, connection: PostgresConnection?, everConnected: Bool)>(
-        (.running(lastProgress: .now), nil, false))
+    private let state = Mutex<(outcome: Outcome, connection: PostgresConnection?)>((.running(lastProgress: .now), nil))
 
     var outcome: Outcome { state.withLock { $0.outcome } }
 
     /// Whether the session got as far as an open connection.
-    var everConnected: Bool { state.withLock { $0.everConnected } }
+    var everConnected: Bool { state.withLock { $0.connection != nil } }
 
     func connected(_ connection: PostgresConnection) {
         state.withLock {
             $0.connection = connection
-            $0.everConnected = true
             $0.outcome = .running(lastProgress: .now)
         }
     }
