@@ -32,6 +32,9 @@ public final class Metagov: Sendable {
     /// Recently read communities with their plugins: single ones and pages (see
     /// ``CoreConfig/instanceCacheSeconds``).
     let communityCache: ReadCache<CommunityQuery, [CommunityDetails]>
+    /// Recently read process records by id (`GetProcess`), dropped by every commit that changes the process (see
+    /// ``CoreConfig/instanceCacheSeconds``).
+    let processCache: ReadCache<Int64, GovernanceProcess?>
     /// The newest committed events, for subscribers that keep up.
     let eventTail = EventTail()
     /// Event streams waiting for the log to grow, woken by other processes' commits.
@@ -77,6 +80,7 @@ public final class Metagov: Sendable {
         self.communityCache = ReadCache(ttl: ttl, maxBytes: Self.readCacheBytes, clock: clock) {
             $0.reduce(64) { $0 + $1.estimatedSize }
         }
+        self.processCache = ReadCache(ttl: ttl, maxBytes: Self.readCacheBytes, clock: clock) { $0?.estimatedSize ?? 0 }
         let committedSeconds = config.double(CoreConfig.committedWritesSeconds) ?? 1
         self.pendingWrites = PendingWrites(committedLifetime: .milliseconds(Int64(committedSeconds * 1000)))
         var formats: [String: NamedValidator] = [:]
@@ -104,10 +108,12 @@ public final class Metagov: Sendable {
     /// The most each read cache holds, in estimated bytes.
     static let readCacheBytes = 16 << 20
 
-    /// Drops the read caches of communities and plugin instances: called after any change to either.
+    /// Drops the read caches of communities and plugin instances, and of processes (deleting a community or a
+    /// plugin instance deletes its processes): called after any change to communities or plugin instances.
     func directoryChanged() {
         instanceCache.invalidate()
         communityCache.invalidate()
+        processCache.invalidate()
     }
 
     /// Catches up with a change another process committed: wakes event streams, drops stale caches.
@@ -123,6 +129,7 @@ public final class Metagov: Sendable {
         case .tokensChanged:
             break  // Tokens are read from the store on every call: nothing cached to drop.
         case .stateChanged:
+            processCache.invalidate()
             pendingWrites.forgetCommitted()
         case .unknown:
             directoryChanged()

@@ -98,6 +98,48 @@ import Testing
         #expect(try await server.communities.listDetails().items.map(\.community.readableName) == ["new"])
     }
 
+    @Test func processChangesThroughTheSameCoreApplyAtOnce() async throws {
+        let core = try makeCore()
+        _ = try await core.communities.create(slug: "c", readableName: "C")
+        _ = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "t"])
+        let first = try await core.processes.start(community: "c", plugin: "widget", process: "decision", parameters: ["question": "q"])
+        let second = try await core.processes.start(community: "c", plugin: "widget", process: "decision", parameters: ["question": "r"])
+        #expect(try await core.processes.get(first.id).status == .pending)
+        #expect(try await core.processes.get(second.id).status == .pending)
+        // A hook (close), an action and the scheduler's update change processes: each shows at once.
+        _ = try await core.processes.close(first.id)
+        #expect(try await core.processes.get(first.id).outcome == ["decided": "yes"])
+        #expect(try await core.processes.get(second.id).status == .pending)
+        _ = try await core.actions.perform(community: "c", plugin: "widget", action: "complete", parameters: ["process_id": .integer(Int(second.id))])
+        #expect(try await core.processes.get(second.id).outcome == ["decided": "by action"])
+        // Deleting the community deletes its processes.
+        try await core.communities.delete("c")
+        #expect(await metagovError { _ = try await core.processes.get(first.id) }?.code == .notFound)
+        // A process that did not exist when it was asked for is found once started (misses are not cached).
+        let missing = second.id + 1
+        #expect(await metagovError { _ = try await core.processes.get(missing) }?.code == .notFound)
+        _ = try await core.communities.create(slug: "c", readableName: "C")
+        _ = try await core.plugins.enable(community: "c", name: "widget", config: ["token": "t"])
+        let third = try await core.processes.start(community: "c", plugin: "widget", process: "no-close")
+        #expect(try await core.processes.get(third.id) == third)
+    }
+
+    @Test func anotherProcessesProcessChangesAreSeenWithinTheTTL() async throws {
+        let clock = ManualClock()
+        let database = try TestDatabase()
+        let server = try makeCore(database: database, clock: clock, raw: ["metagov.plugins.instance_cache_seconds": "30"])
+        let admin = try makeCore(database: database)
+        _ = try await admin.communities.create(slug: "c", readableName: "C")
+        _ = try await admin.plugins.enable(community: "c", name: "widget", config: ["token": "t"])
+        let process = try await admin.processes.start(community: "c", plugin: "widget", process: "decision", parameters: ["question": "q"])
+        #expect(try await server.processes.get(process.id).status == .pending)
+        _ = try await admin.processes.close(process.id)
+        clock.advance(29)
+        #expect(try await server.processes.get(process.id).status == .pending)
+        clock.advance(2)
+        #expect(try await server.processes.get(process.id).status == .completed)
+    }
+
     @Test func theCacheStaysWithinItsBytesDroppingTheOldestEntries() async throws {
         let cache = ReadCache<Int, [UInt8]>(ttl: 60, maxBytes: 250, clock: ManualClock()) { $0.count }
         let loads = LoadCounter()
@@ -193,6 +235,28 @@ struct SharedInstanceCacheTests {
                 let renamed = try await server.communities.details("c").community.readableName != "old"
                 let listed = try await server.communities.listDetails().items.count > 1
                 seen = renamed && listed
+            }
+        }
+        #expect(seen)
+    }
+
+    @Test func anotherGatewaysProcessChangesAreSeenLongBeforeTheTTL() async throws {
+        let database = try TestDatabase(.postgres)
+        let server = try makeCore(database: database, raw: ["metagov.plugins.instance_cache_seconds": "3600"])
+        let other = try makeCore(database: database)
+        _ = try await other.communities.create(slug: "c", readableName: "C")
+        _ = try await other.plugins.enable(community: "c", name: "widget", config: ["token": "t"])
+        var seen = false
+        let deadline = ContinuousClock.now + .seconds(120)
+        // The server starts listening in the background: close fresh processes until it has seen one closed
+        // (well within the hour the TTL would take).
+        while !seen && ContinuousClock.now < deadline {
+            let process = try await other.processes.start(community: "c", plugin: "widget", process: "decision", parameters: ["question": "q"])
+            #expect(try await server.processes.get(process.id).status == .pending)
+            _ = try await other.processes.close(process.id)
+            for _ in 0..<10 where !seen {
+                try await Task.sleep(for: .milliseconds(20))
+                seen = try await server.processes.get(process.id).status == .completed
             }
         }
         #expect(seen)

@@ -63,3 +63,13 @@ extension CommunityDetails {
             + plugins.reduce(0) { $0 + $1.estimatedSize }
     }
 }
+
+extension GovernanceProcess {
+    /// Roughly how many bytes the process record takes (its entries are not part of it).
+    var estimatedSize: Int {
+        var size = 128 + community.utf8.count + plugin.utf8.count + name.utf8.count
+        size += (outcome?.estimatedSize ?? 0) + (errors?.estimatedSize ?? 0) + (callbackURL?.utf8.count ?? 0) + (url?.utf8.count ?? 0)
+        for (key, value) in state { size += 16 + key.utf8.count + value.estimatedSize }
+        return size
+    }
+}

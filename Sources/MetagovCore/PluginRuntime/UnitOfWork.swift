@@ -140,6 +140,7 @@ extension Metagov {
             if !published.newInstance { modifications.append(Modification(kind: .changed, object: .plugin(plugin))) }
         }
         for (before, after) in summary.processes {
+            processCache.invalidate(after.id)
             if after.id != published.newProcessID { modifications.append(Modification(kind: .changed, object: .process(after))) }
             if before.status != after.status || before.outcome != after.outcome {
                 signals.send(Signal(name: SignalName.processUpdated, sender: after.plugin, payload: .process(after)))

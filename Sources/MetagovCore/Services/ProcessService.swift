@@ -34,9 +34,10 @@ public struct ProcessService: Sendable {
         return started
     }
 
-    /// The process `id`, or NOT_FOUND.
+    /// The process `id` (from the core's read cache when it was read since its last change), or NOT_FOUND.
     public func get(_ id: Int64) async throws -> GovernanceProcess {
-        guard let process = try await core.read({ try $0.process(id: id) }) else { throw MetagovError.notFound("process \(id)") }
+        let found = try await core.processCache.value(id, keep: { $0 != nil }) { try await core.read { try $0.process(id: id) } }
+        guard let process = found else { throw MetagovError.notFound("process \(id)") }
         return process
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Values read from the store that the hot paths reuse instead of reading (and decoding) them again: plugin
-/// instances by (community, type), communities with their plugins.
+/// instances by (community, type), communities with their plugins, processes by id.
 ///
 /// Changes made through this core invalidate the cache at once (``invalidate()``), as do changes another
 /// gateway on the same PostgreSQL database notifies; changes made by a process that does not notify (the
@@ -80,6 +80,15 @@ package final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
             contents.order.removeAll(keepingCapacity: true)
             contents.orderStart = 0
             contents.bytes = 0
+            contents.generation &+= 1
+        }
+    }
+
+    /// Forgets the value of `key`; called after a change to it. Reads of any key still in progress are not
+    /// cached (they may have read the value before the change).
+    package func invalidate(_ key: Key) {
+        contents.withLock { contents in
+            if let entry = contents.entries.removeValue(forKey: key) { contents.bytes -= entry.bytes }
             contents.generation &+= 1
         }
     }
