@@ -26,7 +26,7 @@ public struct MetagovAPI: Sendable {
     ) {
         let access = CallGuard(core: core, enforced: requireAuthentication)
         var table = MethodTable()
-        CommunitiesService(core: core, access: access).register(into: &table)
+        CommunitiesService(core: core, access: access).registerMethods(into: &table)
         PluginsService(core: core, access: access).register(into: &table)
         ActionsService(core: core, access: access).register(into: &table)
         ProcessesService(core: core, access: access).register(into: &table)

@@ -81,6 +81,23 @@ import Testing
         #expect(try await core.communities.details("a").community.readableName == "A3")
     }
 
+    @Test func aCachedPageKeepsWhatIsDerivedFromItUntilAChange() async throws {
+        let core = try makeCore()
+        _ = try await core.communities.create(slug: "a", readableName: "A")
+        let first = try #require(try await core.communities.listDetails(pageSize: 10).memo)
+        #expect(first.value { "derived from A" } == "derived from A")
+        // The same cached page: what was derived is reused, not derived again.
+        let again = try #require(try await core.communities.listDetails(pageSize: 10).memo)
+        #expect(again === first)
+        #expect(again.value { "derived again" } == "derived from A")
+        // Another page size is another page.
+        #expect(try await core.communities.listDetails(pageSize: 5).memo !== first)
+        _ = try await core.communities.update("a", readableName: "A2")
+        let changed = try await core.communities.listDetails(pageSize: 10)
+        #expect(changed.items.map(\.community.readableName) == ["A2"])
+        #expect(try #require(changed.memo).value { "derived from A2" } == "derived from A2")
+    }
+
     @Test func anotherProcessesCommunityChangesAreSeenWithinTheTTL() async throws {
         let clock = ManualClock()
         let database = try TestDatabase()

@@ -36,6 +36,21 @@ struct CommunityAndPluginTests {
             let deleted = try await client.communities.deleteCommunity(.init(slug: "c0"))
             #expect(deleted.community?.slug == "c0")
             #expect(await status { _ = try await client.communities.getCommunity(.init(slug: "c0")) }?.code == .notFound)
+            // A page is encoded once and kept with the server's cached page: every change shows in the next listing.
+            func listed() async throws -> [String: Metagov_V1_Community] {
+                let page = try await client.communities.listCommunities(.init(pageSize: 50))
+                return Dictionary(uniqueKeysWithValues: page.communities.map { ($0.slug, $0) })
+            }
+            #expect(try await listed()["c1"]?.readableName == "C")
+            #expect(try await listed()["c1"]?.readableName == "C")
+            #expect(try await listed()["c0"] == nil)
+            _ = try await client.communities.updateCommunity(.init(slug: "c1", readableName: "C one"))
+            #expect(try await listed()["c1"]?.readableName == "C one")
+            _ = try await client.plugins.enablePlugin(
+                .init(community: "c1", name: "randomness", config: .init(fields: ["default_low": .init(json: 1), "default_high": .init(json: 7)])))
+            #expect(try await listed()["c1"]?.plugins.map(\.name) == ["randomness"])
+            _ = try await client.communities.createCommunity(.init(slug: "c4", readableName: "C"))
+            #expect(try await listed().keys.sorted() == ["c1", "c2", "c3", "c4", "climate"])
         }
     }
 

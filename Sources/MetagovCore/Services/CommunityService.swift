@@ -40,36 +40,37 @@ public struct CommunityService: Sendable {
     /// The community `slug` with its plugin instances, in one read (or from the core's read cache); NOT_FOUND
     /// when it does not exist.
     public func details(_ slug: String) async throws -> CommunityDetails {
-        let found = try await core.communityCache.value(.one(slug), keep: { !$0.isEmpty }) {
-            try await core.read { reader -> [CommunityDetails] in
-                guard let community = try reader.community(slug: slug) else { return [] }
-                return [CommunityDetails(community: community, plugins: try reader.plugins(community: slug))]
+        let found = try await core.communityCache.value(.one(slug), keep: { !$0.items.isEmpty }) {
+            try await core.read { reader -> CachedCommunities in
+                guard let community = try reader.community(slug: slug) else { return CachedCommunities(items: []) }
+                return CachedCommunities(items: [CommunityDetails(community: community, plugins: try reader.plugins(community: slug))])
             }
         }
-        guard let details = found.first else { throw MetagovError.notFound("community '\(slug)'") }
+        guard let details = found.items.first else { throw MetagovError.notFound("community '\(slug)'") }
         return details
     }
 
     /// One page of communities ordered by slug, each with its plugin instances, in one read (one query for the
-    /// page, one for the plugins of all its communities), or from the core's read cache.
+    /// page, one for the plugins of all its communities), or from the core's read cache; the page's memo stays
+    /// with the cached page.
     public func listDetails(pageSize: Int = 0, pageToken: String? = nil) async throws -> Page<CommunityDetails> {
         let limit = try Paging.pageSize(pageSize)
         let after = try Paging.key(from: pageToken)
         // One more than the page, to tell whether another page follows.
         let read = try await core.communityCache.value(.page(afterSlug: after, limit: limit + 1)) {
-            try await core.read { reader -> [CommunityDetails] in
+            try await core.read { reader -> CachedCommunities in
                 let communities = try reader.communities(afterSlug: after, limit: limit + 1)
                 let page = communities.prefix(limit)
                 guard let first = page.first?.slug, let last = page.last?.slug else {
-                    return communities.map { CommunityDetails(community: $0, plugins: []) }
+                    return CachedCommunities(items: communities.map { CommunityDetails(community: $0, plugins: []) })
                 }
                 let byCommunity = Dictionary(grouping: try reader.plugins(communities: first...last), by: \.community)
-                return communities.map { CommunityDetails(community: $0, plugins: byCommunity[$0.slug] ?? []) }
+                return CachedCommunities(items: communities.map { CommunityDetails(community: $0, plugins: byCommunity[$0.slug] ?? []) })
             }
         }
-        let page = Array(read.prefix(limit))
-        let next = read.count > limit ? page.last.map { Paging.token(after: $0.community.slug) } : nil
-        return Page(items: page, nextPageToken: next)
+        let page = Array(read.items.prefix(limit))
+        let next = read.items.count > limit ? page.last.map { Paging.token(after: $0.community.slug) } : nil
+        return Page(items: page, nextPageToken: next, memo: read.memo)
     }
 
     /// Changes the readable name.

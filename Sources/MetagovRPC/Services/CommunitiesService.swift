@@ -52,19 +52,39 @@ struct CommunitiesService: Metagov_V1_CommunitiesService {
     func listCommunities(_ request: Metagov_V1_ListCommunitiesRequest, context: ServerCallContext) async throws
         -> Metagov_V1_ListCommunitiesResponse
     {
+        try Metagov_V1_ListCommunitiesResponse(responseBytes: try await self.encodedCommunities(request, context: context))
+    }
+
+    /// `ListCommunities` encoded: a page served from the core's read cache is encoded once and kept with it
+    /// (in its memo), so that the calls it serves cost no conversion and no encoding.
+    func encodedCommunities(_ request: Metagov_V1_ListCommunitiesRequest, context: ServerCallContext) async throws -> [UInt8] {
         let size = try pageSize(request.pageSize)
         let caller = try await self.access.authorize(context, "community.list", community: nil)
         if let only = self.access.scopedCommunity(caller) {
             // A community token lists its own community only.
             return try await rpc {
                 Metagov_V1_ListCommunitiesResponse(
-                    communities: request.pageToken.isEmpty ? [Metagov_V1_Community(try await self.core.communities.details(only))] : [])
+                    communities: request.pageToken.isEmpty ? [Metagov_V1_Community(try await self.core.communities.details(only))] : []
+                ).serializedBytes()
             }
         }
         return try await rpc {
             let page = try await self.core.communities.listDetails(pageSize: size, pageToken: request.pageToken.nonEmpty)
-            return Metagov_V1_ListCommunitiesResponse(
-                communities: page.items.map(Metagov_V1_Community.init), nextPageToken: page.nextPageToken ?? "")
+            let encode = {
+                Metagov_V1_ListCommunitiesResponse(
+                    communities: page.items.map(Metagov_V1_Community.init), nextPageToken: page.nextPageToken ?? ""
+                ).serializedBytes()
+            }
+            return page.memo?.value(encode) ?? encode()
         }
+    }
+
+    /// Registers the service's methods into `table`, `ListCommunities` answering with the encoded page kept
+    /// with the core's cached one.
+    func registerMethods(into table: inout MethodTable) {
+        self.register(into: &table)
+        table.register(Metagov_V1_Communities.Method.listCommunities, .unary { bytes, context in
+            try await self.encodedCommunities(try Metagov_V1_ListCommunitiesRequest(requestBytes: bytes), context: context)
+        })
     }
 }
