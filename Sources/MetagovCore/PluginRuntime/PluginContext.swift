@@ -23,6 +23,7 @@ public final class PluginContext: Sendable {
 
     private let store: any Store
     private let pending: PendingWrites
+    private let processCache: ReadCache<Int64, GovernanceProcess?>
     private let clock: any WallClock
     /// The event types the plugin may emit; `nil`: any.
     private let declaredEventTypes: Set<String>?
@@ -51,12 +52,13 @@ public final class PluginContext: Sendable {
     }
 
     init(
-        instance: PluginInstance, store: any Store, pending: PendingWrites, clock: any WallClock, logger: Logger,
-        declaredEventTypes: Set<String>?, identity: IdentityService, attempt: Int
+        instance: PluginInstance, store: any Store, pending: PendingWrites, processCache: ReadCache<Int64, GovernanceProcess?>,
+        clock: any WallClock, logger: Logger, declaredEventTypes: Set<String>?, identity: IdentityService, attempt: Int
     ) {
         self.instance = instance
         self.store = store
         self.pending = pending
+        self.processCache = processCache
         self.clock = clock
         self.baseLogger = logger
         self.declaredEventTypes = declaredEventTypes
@@ -149,10 +151,13 @@ public final class PluginContext: Sendable {
         return adopt(process)
     }
 
-    /// Process `id` as the writes queued before this unit of work leave it, else as stored.
+    /// Process `id` as the writes queued before this unit of work leave it, else as stored (read through the
+    /// core's cache of process records, which every commit changing the process and every conflict on it drop).
     func loadProcess(_ id: Int64) async throws -> GovernanceProcess? {
         if let queued = pending.process(id) { return queued }
-        return try await store.readTranslatingErrors { try $0.process(id: id) }
+        return try await processCache.value(id, keep: { $0 != nil }) {
+            try await store.readTranslatingErrors { try $0.process(id: id) }
+        }
     }
 
     /// Registers `process` as part of this unit of work and returns its handle; a new process (being started) is

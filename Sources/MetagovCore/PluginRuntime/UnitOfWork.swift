@@ -12,7 +12,7 @@ extension Metagov {
     /// A fresh context for attempt `attempt` of plugin code of `instance`.
     func makeContext(_ instance: PluginInstance, _ type: RegisteredPluginType, attempt: Int) -> PluginContext {
         PluginContext(
-            instance: instance, store: store, pending: pendingWrites, clock: clock,
+            instance: instance, store: store, pending: pendingWrites, processCache: processCache, clock: clock,
             logger: logger, declaredEventTypes: type.eventTypes, identity: identity, attempt: attempt)
     }
 
@@ -124,6 +124,8 @@ extension Metagov {
             publish(summary, published)
             return summary
         } catch StoreError.conflict(let what) {
+            // The unit may have read a cached record another process had changed: the next attempt reads the store.
+            for (read, _) in plan.updates { processCache.invalidate(read.id) }
             metrics.unitConflicts.increment()
             logger.debug("unit of work conflicted on \(what); running the hook again")
             return nil
