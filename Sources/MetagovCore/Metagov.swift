@@ -31,7 +31,7 @@ public final class Metagov: Sendable {
     let instanceCache: ReadCache<InstanceKey, [PluginInstance]>
     /// Recently read communities with their plugins: single ones and pages (see
     /// ``CoreConfig/instanceCacheSeconds``).
-    let communityCache: ReadCache<CommunityQuery, CachedCommunities>
+    let communityCache: ReadCache<CommunityQuery, [CommunityDetails]>
     /// Recently read process records by id (`GetProcess`), dropped by every commit that changes the process (see
     /// ``CoreConfig/instanceCacheSeconds``).
     let processCache: ReadCache<Int64, GovernanceProcess?>
@@ -77,7 +77,9 @@ public final class Metagov: Sendable {
         self.instanceCache = ReadCache(ttl: ttl, maxBytes: Self.readCacheBytes, clock: clock) {
             $0.reduce(64) { $0 + $1.estimatedSize }
         }
-        self.communityCache = ReadCache(ttl: ttl, maxBytes: Self.readCacheBytes, clock: clock) { $0.estimatedSize }
+        self.communityCache = ReadCache(ttl: ttl, maxBytes: Self.readCacheBytes, clock: clock) {
+            $0.reduce(64) { $0 + $1.estimatedSize }
+        }
         self.processCache = ReadCache(ttl: ttl, maxBytes: Self.readCacheBytes, clock: clock) { $0?.estimatedSize ?? 0 }
         let committedSeconds = config.double(CoreConfig.committedWritesSeconds) ?? 1
         self.pendingWrites = PendingWrites(committedLifetime: .milliseconds(Int64(committedSeconds * 1000)))

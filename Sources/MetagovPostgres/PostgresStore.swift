@@ -111,6 +111,9 @@ public final class PostgresStore: Store {
         }
     }
 
+    /// Other gateways may share the database.
+    public var hasPeers: Bool { true }
+
     /// Reports what other gateways commit (notifications, and a check of the log every poll interval).
     public func observeChanges(_ handler: @escaping @Sendable (StoreChange) -> Void) {
         listener.start(handler)

@@ -29,7 +29,7 @@ public struct MetagovAPI: Sendable {
         CommunitiesService(core: core, access: access).registerMethods(into: &table)
         PluginsService(core: core, access: access).register(into: &table)
         ActionsService(core: core, access: access).register(into: &table)
-        ProcessesService(core: core, access: access).register(into: &table)
+        ProcessesService(core: core, access: access).registerMethods(into: &table)
         EventsService(core: core, access: access).register(into: &table)
         IdentityRPCService(core: core, access: access).register(into: &table)
         PluginHostRPCService(

@@ -12,14 +12,17 @@ public final class ManualClock: WallClock, @unchecked Sendable {
 }
 
 /// Builds a core over a fresh store (or a store opened on `database`) with the given extensions loaded in order.
+/// With `hearsPeers: false` the core is never told of other processes' commits (a gateway whose notifications
+/// are late).
 public func makeTestCore(
     _ extensions: [any MetagovExtension], backend: StoreBackend = .sqlite, database: TestDatabase? = nil,
-    clock: ManualClock = ManualClock(), raw: [String: String] = [:]
+    clock: ManualClock = ManualClock(), raw: [String: String] = [:], hearsPeers: Bool = true
 ) throws -> Metagov {
     let registry = try ExtensionRegistry(available: extensions)
     try registry.load(extensions.map(\.name))
     let config = try MetagovConfig(declaration: Metagov.configDeclaration(registry: registry), raw: raw)
-    let store = try database.map { try $0.openStore() } ?? backend.makeStore()
+    let opened = try database.map { try $0.openStore() } ?? backend.makeStore()
+    let store = hearsPeers ? opened : OwnedStore(opened, owner: nil, hearsPeers: false)
     return try Metagov(store: store, registry: registry, config: config, clock: clock)
 }
 

@@ -133,14 +133,17 @@ public final class TestDatabase: @unchecked Sendable {
     }
 }
 
-/// A store that keeps its test database alive as long as it is used.
+/// A store that keeps its test database alive as long as it is used; one that does not hear its peers
+/// (`hearsPeers: false`) stands for a gateway whose notifications of other gateways' commits are late.
 final class OwnedStore: Store {
     private let store: any Store
-    private let owner: TestDatabase
+    private let owner: TestDatabase?
+    private let hearsPeers: Bool
 
-    init(_ store: any Store, owner: TestDatabase) {
+    init(_ store: any Store, owner: TestDatabase?, hearsPeers: Bool = true) {
         self.store = store
         self.owner = owner
+        self.hearsPeers = hearsPeers
     }
 
     func read<T: Sendable>(_ body: @Sendable (any StoreReader) throws -> T) async throws -> T { try await store.read(body) }
@@ -153,7 +156,11 @@ final class OwnedStore: Store {
         try await store.write(body, whenQueued: whenQueued)
     }
 
-    func observeChanges(_ handler: @escaping @Sendable (StoreChange) -> Void) { store.observeChanges(handler) }
+    func observeChanges(_ handler: @escaping @Sendable (StoreChange) -> Void) {
+        if hearsPeers { store.observeChanges(handler) }
+    }
+
+    var hasPeers: Bool { store.hasPeers }
 
     func holdsRole(_ role: String) async -> Bool { await store.holdsRole(role) }
 

@@ -40,14 +40,19 @@ public struct CommunityService: Sendable {
     /// The community `slug` with its plugin instances, in one read (or from the core's read cache); NOT_FOUND
     /// when it does not exist.
     public func details(_ slug: String) async throws -> CommunityDetails {
-        let found = try await core.communityCache.value(.one(slug), keep: { !$0.items.isEmpty }) {
-            try await core.read { reader -> CachedCommunities in
-                guard let community = try reader.community(slug: slug) else { return CachedCommunities(items: []) }
-                return CachedCommunities(items: [CommunityDetails(community: community, plugins: try reader.plugins(community: slug))])
+        try await memoizedDetails(slug).value
+    }
+
+    /// ``details(_:)`` with the memo kept beside it in the core's read cache.
+    public func memoizedDetails(_ slug: String) async throws -> Memoized<CommunityDetails> {
+        let found = try await core.communityCache.memoized(.one(slug), keep: { !$0.isEmpty }) {
+            try await core.read { reader -> [CommunityDetails] in
+                guard let community = try reader.community(slug: slug) else { return [] }
+                return [CommunityDetails(community: community, plugins: try reader.plugins(community: slug))]
             }
         }
-        guard let details = found.items.first else { throw MetagovError.notFound("community '\(slug)'") }
-        return details
+        guard let details = found.value.first else { throw MetagovError.notFound("community '\(slug)'") }
+        return Memoized(value: details, memo: found.memo)
     }
 
     /// One page of communities ordered by slug, each with its plugin instances, in one read (one query for the
@@ -57,19 +62,19 @@ public struct CommunityService: Sendable {
         let limit = try Paging.pageSize(pageSize)
         let after = try Paging.key(from: pageToken)
         // One more than the page, to tell whether another page follows.
-        let read = try await core.communityCache.value(.page(afterSlug: after, limit: limit + 1)) {
-            try await core.read { reader -> CachedCommunities in
+        let read = try await core.communityCache.memoized(.page(afterSlug: after, limit: limit + 1)) {
+            try await core.read { reader -> [CommunityDetails] in
                 let communities = try reader.communities(afterSlug: after, limit: limit + 1)
                 let page = communities.prefix(limit)
                 guard let first = page.first?.slug, let last = page.last?.slug else {
-                    return CachedCommunities(items: communities.map { CommunityDetails(community: $0, plugins: []) })
+                    return communities.map { CommunityDetails(community: $0, plugins: []) }
                 }
                 let byCommunity = Dictionary(grouping: try reader.plugins(communities: first...last), by: \.community)
-                return CachedCommunities(items: communities.map { CommunityDetails(community: $0, plugins: byCommunity[$0.slug] ?? []) })
+                return communities.map { CommunityDetails(community: $0, plugins: byCommunity[$0.slug] ?? []) }
             }
         }
-        let page = Array(read.items.prefix(limit))
-        let next = read.items.count > limit ? page.last.map { Paging.token(after: $0.community.slug) } : nil
+        let page = Array(read.value.prefix(limit))
+        let next = read.value.count > limit ? page.last.map { Paging.token(after: $0.community.slug) } : nil
         return Page(items: page, nextPageToken: next, memo: read.memo)
     }
 

@@ -36,9 +36,19 @@ public struct ProcessService: Sendable {
 
     /// The process `id` (from the core's read cache when it was read since its last change), or NOT_FOUND.
     public func get(_ id: Int64) async throws -> GovernanceProcess {
-        let found = try await core.processCache.value(id, keep: { $0 != nil }) { try await core.read { try $0.process(id: id) } }
-        guard let process = found else { throw MetagovError.notFound("process \(id)") }
-        return process
+        try await memoizedGet(id).value
+    }
+
+    /// ``get(_:)`` with the memo kept beside the process in the core's read cache. On a database shared with
+    /// other gateways the process is read from the database every time (with a memo of its own), so that a
+    /// change acknowledged by another gateway shows at once, as it does on that gateway.
+    public func memoizedGet(_ id: Int64) async throws -> Memoized<GovernanceProcess> {
+        let load = { try await core.read { try $0.process(id: id) } }
+        let found = core.store.hasPeers
+            ? Memoized(value: try await load(), memo: DerivedMemo())
+            : try await core.processCache.memoized(id, keep: { $0 != nil }, load: load)
+        guard let process = found.value else { throw MetagovError.notFound("process \(id)") }
+        return Memoized(value: process, memo: found.memo)
     }
 
     /// One page of processes matching `filter`, ordered by id. A community in the filter must exist.

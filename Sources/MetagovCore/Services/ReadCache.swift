@@ -8,10 +8,15 @@ import Foundation
 /// admin CLI on the same SQLite file) are seen within `ttl`. A read that raced with an invalidation is not
 /// cached (generation check), so a stale value is never stored.
 ///
-/// Bounded in bytes (each value's `size`, estimated): past `maxBytes` the oldest entries are dropped.
+/// Each entry keeps a ``DerivedMemo`` beside its value, for what callers derive from it (a transport's encoded
+/// answer), dropped with it.
+///
+/// Bounded in bytes: each entry counts twice its value's estimated `size` (the value, and room for what is
+/// derived into its memo); past `maxBytes` the oldest entries are dropped.
 package final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private struct Entry: Sendable {
         let value: Value
+        let memo: DerivedMemo
         let loadedAt: Date
         let bytes: Int
         let sequence: UInt64
@@ -49,23 +54,31 @@ package final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
     package func value(
         _ key: Key, keep: (Value) -> Bool = { _ in true }, load: () async throws -> Value
     ) async throws -> Value {
-        guard let ttl else { return try await load() }
+        try await memoized(key, keep: keep, load: load).value
+    }
+
+    /// The value for `key` with its entry's memo: cached, or loaded with `load` (and cached when `keep` says so;
+    /// a value not cached comes with a memo of its own).
+    package func memoized(
+        _ key: Key, keep: (Value) -> Bool = { _ in true }, load: () async throws -> Value
+    ) async throws -> Memoized<Value> {
+        guard let ttl else { return Memoized(value: try await load(), memo: DerivedMemo()) }
         let now = clock.now()
-        let (cached, generation) = contents.withLock { contents -> (Value?, UInt64) in
+        let (cached, generation) = contents.withLock { contents -> (Memoized<Value>?, UInt64) in
             guard let entry = contents.entries[key], now.timeIntervalSince(entry.loadedAt) < ttl else {
                 return (nil, contents.generation)
             }
-            return (entry.value, contents.generation)
+            return (Memoized(value: entry.value, memo: entry.memo), contents.generation)
         }
         if let cached { return cached }
-        let loaded = try await load()
-        guard keep(loaded) else { return loaded }
-        let bytes = size(loaded)
+        let loaded = Memoized(value: try await load(), memo: DerivedMemo())
+        guard keep(loaded.value) else { return loaded }
+        let bytes = 2 * size(loaded.value)
         guard bytes <= maxBytes else { return loaded }
         contents.withLock { contents in
             guard contents.generation == generation else { return }
             contents.nextSequence &+= 1
-            let entry = Entry(value: loaded, loadedAt: now, bytes: bytes, sequence: contents.nextSequence)
+            let entry = Entry(value: loaded.value, memo: loaded.memo, loadedAt: now, bytes: bytes, sequence: contents.nextSequence)
             contents.bytes += bytes - (contents.entries.updateValue(entry, forKey: key)?.bytes ?? 0)
             contents.order.append((key, entry.sequence))
             Self.shrink(&contents, to: maxBytes)

@@ -35,6 +35,12 @@ public protocol Store: Sendable {
     /// nothing: another process there is an occasional admin command, which the caches' time limits cover.
     func observeChanges(_ handler: @escaping @Sendable (StoreChange) -> Void)
 
+    /// Whether other processes share the database as peers (gateways on one PostgreSQL), whose commits this
+    /// process hears of only through ``observeChanges(_:)``, a little later. Reads that must show every write
+    /// already acknowledged by any gateway (`GetProcess` after a vote through another gateway) then go to the
+    /// database instead of a cache. Embedded stores have none.
+    var hasPeers: Bool { get }
+
     /// Whether this process holds the cluster-wide role `role` (e.g. "scheduler") now, acquiring it when it is
     /// free: work that must run once per cluster runs only where this is true. Embedded stores always hold it.
     /// A holder that dies loses the role, which another process then acquires on its next call.
@@ -52,4 +58,6 @@ public protocol Store: Sendable {
 
 extension Store {
     public func observeChanges(_ handler: @escaping @Sendable (StoreChange) -> Void) {}
+
+    public var hasPeers: Bool { false }
 }

@@ -27,8 +27,16 @@ struct CommunitiesService: Metagov_V1_CommunitiesService {
     func getCommunity(_ request: Metagov_V1_GetCommunityRequest, context: ServerCallContext) async throws
         -> Metagov_V1_Community
     {
+        try Metagov_V1_Community(responseBytes: try await self.encodedCommunity(request, context: context))
+    }
+
+    /// `GetCommunity` encoded: a community served from the core's read cache is encoded once and kept with it.
+    func encodedCommunity(_ request: Metagov_V1_GetCommunityRequest, context: ServerCallContext) async throws -> [UInt8] {
         try await self.access.authorize(context, "community.get", community: request.slug)
-        return try await rpc { Metagov_V1_Community(try await self.core.communities.details(request.slug)) }
+        return try await rpc {
+            let found = try await self.core.communities.memoizedDetails(request.slug)
+            return found.memo.value(Metagov_V1_Communities.Method.getCommunity) { Metagov_V1_Community(found.value).serializedBytes() }
+        }
     }
 
     func updateCommunity(_ request: Metagov_V1_UpdateCommunityRequest, context: ServerCallContext) async throws
@@ -75,14 +83,17 @@ struct CommunitiesService: Metagov_V1_CommunitiesService {
                     communities: page.items.map(Metagov_V1_Community.init), nextPageToken: page.nextPageToken ?? ""
                 ).serializedBytes()
             }
-            return page.memo?.value(encode) ?? encode()
+            return page.memo?.value(Metagov_V1_Communities.Method.listCommunities, encode) ?? encode()
         }
     }
 
-    /// Registers the service's methods into `table`, `ListCommunities` answering with the encoded page kept
-    /// with the core's cached one.
+    /// Registers the service's methods into `table`, `GetCommunity` and `ListCommunities` answering with the
+    /// encodings kept with the core's cached values.
     func registerMethods(into table: inout MethodTable) {
         self.register(into: &table)
+        table.register(Metagov_V1_Communities.Method.getCommunity, .unary { bytes, context in
+            try await self.encodedCommunity(try Metagov_V1_GetCommunityRequest(requestBytes: bytes), context: context)
+        })
         table.register(Metagov_V1_Communities.Method.listCommunities, .unary { bytes, context in
             try await self.encodedCommunities(try Metagov_V1_ListCommunitiesRequest(requestBytes: bytes), context: context)
         })

@@ -11,12 +11,14 @@ struct ProcessesService: Metagov_V1_ProcessesService {
 
     /// Authorises `action` on process `id`: the caller must be allowed at all before learning whether the
     /// process exists, and a community token sees only its community's processes.
-    private func authorizedProcess(_ context: ServerCallContext, _ action: String, _ id: Int64) async throws -> GovernanceProcess {
+    private func authorizedProcess(_ context: ServerCallContext, _ action: String, _ id: Int64) async throws
+        -> Memoized<GovernanceProcess>
+    {
         let caller = try await self.access.caller(context)
         if caller.isAnonymous { try await self.access.authorize(context, action, community: nil) }
-        let process = try await rpc { try await self.core.processes.get(id) }
-        try await self.access.authorize(context, action, community: process.community)
-        return process
+        let found = try await rpc { try await self.core.processes.memoizedGet(id) }
+        try await self.access.authorize(context, action, community: found.value.community)
+        return found
     }
 
     func startProcess(_ request: Metagov_V1_StartProcessRequest, context: ServerCallContext) async throws
@@ -36,7 +38,22 @@ struct ProcessesService: Metagov_V1_ProcessesService {
     func getProcess(_ request: Metagov_V1_GetProcessRequest, context: ServerCallContext) async throws
         -> Metagov_V1_GovernanceProcess
     {
-        Metagov_V1_GovernanceProcess(try await self.authorizedProcess(context, "process.get", request.id))
+        try Metagov_V1_GovernanceProcess(responseBytes: try await self.encodedProcess(request, context: context))
+    }
+
+    /// `GetProcess` encoded: a process served from the core's read cache is encoded once and kept with it.
+    func encodedProcess(_ request: Metagov_V1_GetProcessRequest, context: ServerCallContext) async throws -> [UInt8] {
+        let found = try await self.authorizedProcess(context, "process.get", request.id)
+        return found.memo.value(Metagov_V1_Processes.Method.getProcess) { Metagov_V1_GovernanceProcess(found.value).serializedBytes() }
+    }
+
+    /// Registers the service's methods into `table`, `GetProcess` answering with the encoding kept with the
+    /// core's cached process.
+    func registerMethods(into table: inout MethodTable) {
+        self.register(into: &table)
+        table.register(Metagov_V1_Processes.Method.getProcess, .unary { bytes, context in
+            try await self.encodedProcess(try Metagov_V1_GetProcessRequest(requestBytes: bytes), context: context)
+        })
     }
 
     func closeProcess(_ request: Metagov_V1_CloseProcessRequest, context: ServerCallContext) async throws

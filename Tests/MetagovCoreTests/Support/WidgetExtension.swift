@@ -113,10 +113,10 @@ struct WidgetFault: Error, CustomStringConvertible {
 }
 
 /// A core with the given extensions (by default just the widget plugin type) over a fresh database (or a store
-/// opened on `database`).
+/// opened on `database`); with `hearsPeers: false`, one never told of other processes' commits.
 func makeCore(
     _ extensions: [any MetagovExtension] = [WidgetExtension()], backend: StoreBackend = .sqlite,
-    database: TestDatabase? = nil, clock: ManualClock = ManualClock(), raw: [String: String] = [:]
+    database: TestDatabase? = nil, clock: ManualClock = ManualClock(), raw: [String: String] = [:], hearsPeers: Bool = true
 ) throws -> Metagov {
-    try makeTestCore(extensions, backend: backend, database: database, clock: clock, raw: raw)
+    try makeTestCore(extensions, backend: backend, database: database, clock: clock, raw: raw, hearsPeers: hearsPeers)
 }
