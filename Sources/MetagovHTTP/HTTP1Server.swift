@@ -23,6 +23,10 @@ package final class HTTP1Server: ChannelInboundHandler {
     private var tooLarge = false
     private var handshakeReported = false
     private var idleTimer: Scheduled<Void>?
+    /// The response that ends the connection was written: input is ignored until it is closed.
+    private var closing = false
+    /// How long a connection stays open for reading after its last response went out and its output was closed.
+    private static let lingerAfterClosing = TimeAmount.seconds(2)
 
     package init(handler: any PlainHTTPHandler, maxBodyBytes: Int, peer: String, idleTimeout: TimeAmount? = nil) {
         self.handler = handler
@@ -45,6 +49,7 @@ package final class HTTP1Server: ChannelInboundHandler {
     }
 
     package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !self.closing else { return }
         switch self.unwrapInboundIn(data) {
         case .head(let head):
             self.head = head
@@ -103,15 +108,26 @@ package final class HTTP1Server: ChannelInboundHandler {
         let done = context.writeAndFlushPromise()
         context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: done)
         if !keepAlive {
+            self.closing = true
             let channel = context.channel
-            done.futureResult.whenComplete { _ in channel.close(promise: nil) }
+            done.futureResult.whenComplete { _ in
+                // Half-close first: the client reads the response and then the end of the stream, before anything
+                // it still sends could make the kernel reset the connection (and discard the response) at the
+                // full close, which follows shortly.
+                channel.close(mode: .output, promise: nil)
+                channel.eventLoop.scheduleTask(in: Self.lingerAfterClosing) { channel.close(promise: nil) }
+            }
         } else {
             self.armIdleTimer(context: context)
         }
     }
 
     package func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // Malformed HTTP/1.1: answer 400 once and close.
+        // Malformed HTTP/1.1: answer 400 once and close. What arrives while closing is dropped.
+        if self.closing {
+            if !(error is HTTPParserError) { context.close(promise: nil) }
+            return
+        }
         if error is HTTPParserError {
             self.write(.text(400, "malformed HTTP request\n"), version: .http1_1, keepAlive: false, context: context)
         } else {
