@@ -135,10 +135,13 @@ struct IncomingWebhookTests {
         try server.start()
         defer { server.stop() }
         // Raw bytes over a socket (bash's /dev/tcp); `cat` returns only once the server closes the connection.
-        func exchange(_ request: String) throws -> String {
+        // `then` more bytes (zeros) follow the request.
+        func exchange(_ request: String, then extra: Int = 0) throws -> String {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments = ["-c", "exec 3<>/dev/tcp/127.0.0.1/\(server.port); printf '%s' \"$1\" >&3; timeout 10 cat <&3", "_", request]
+            process.arguments = [
+                "-c", "exec 3<>/dev/tcp/127.0.0.1/\(server.port); printf '%s' \"$1\" >&3; head -c $2 /dev/zero >&3 2>/dev/null; timeout 10 cat <&3",
+                "_", request, String(extra)]
             let out = Pipe()
             process.standardOutput = out
             try process.run()
@@ -149,6 +152,9 @@ struct IncomingWebhookTests {
         }
         let malformed = try exchange("GARBAGE \u{1}\r\n\r\n")
         #expect(malformed.hasPrefix("HTTP/1.1 400"))
+        // A client still sending when the 400 goes out gets it too (what it sends after is dropped).
+        let flooding = try exchange("GARBAGE \u{1}\r\n", then: 256 * 1024)
+        #expect(flooding.hasPrefix("HTTP/1.1 400"))
         let closing = try exchange("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         #expect(closing.hasPrefix("HTTP/1.1 200"))
         #expect(closing.lowercased().contains("connection: close"))
