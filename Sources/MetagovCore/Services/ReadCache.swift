@@ -54,7 +54,13 @@ package final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
     package func value(
         _ key: Key, keep: (Value) -> Bool = { _ in true }, load: () async throws -> Value
     ) async throws -> Value {
-        try await memoized(key, keep: keep, load: load).value
+        guard let ttl else { return try await load() }
+        let now = clock.now()
+        let (cached, generation) = lookup(key, at: now, ttl: ttl)
+        if let cached { return cached.value }
+        let loaded = try await load()
+        if keep(loaded) { store(loaded, memo: DerivedMemo(), for: key, loadedAt: now, ifStill: generation) }
+        return loaded
     }
 
     /// The value for `key` with its entry's memo: cached, or loaded with `load` (and cached when `keep` says so;
@@ -64,26 +70,36 @@ package final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
     ) async throws -> Memoized<Value> {
         guard let ttl else { return Memoized(value: try await load(), memo: DerivedMemo()) }
         let now = clock.now()
-        let (cached, generation) = contents.withLock { contents -> (Memoized<Value>?, UInt64) in
+        let (cached, generation) = lookup(key, at: now, ttl: ttl)
+        if let cached { return Memoized(value: cached.value, memo: cached.memo) }
+        let loaded = Memoized(value: try await load(), memo: DerivedMemo())
+        if keep(loaded.value) { store(loaded.value, memo: loaded.memo, for: key, loadedAt: now, ifStill: generation) }
+        return loaded
+    }
+
+    /// The entry for `key` if it is younger than `ttl` at `now`, and the generation the lookup saw.
+    private func lookup(_ key: Key, at now: Date, ttl: TimeInterval) -> (Entry?, UInt64) {
+        contents.withLock { contents in
             guard let entry = contents.entries[key], now.timeIntervalSince(entry.loadedAt) < ttl else {
                 return (nil, contents.generation)
             }
-            return (Memoized(value: entry.value, memo: entry.memo), contents.generation)
+            return (entry, contents.generation)
         }
-        if let cached { return cached }
-        let loaded = Memoized(value: try await load(), memo: DerivedMemo())
-        guard keep(loaded.value) else { return loaded }
-        let bytes = 2 * size(loaded.value)
-        guard bytes <= maxBytes else { return loaded }
+    }
+
+    /// Caches `value` (with `memo`) unless something was invalidated since the lookup that saw `generation`, or
+    /// it would not fit at all.
+    private func store(_ value: Value, memo: DerivedMemo, for key: Key, loadedAt now: Date, ifStill generation: UInt64) {
+        let bytes = 2 * size(value)
+        guard bytes <= maxBytes else { return }
         contents.withLock { contents in
             guard contents.generation == generation else { return }
             contents.nextSequence &+= 1
-            let entry = Entry(value: loaded.value, memo: loaded.memo, loadedAt: now, bytes: bytes, sequence: contents.nextSequence)
+            let entry = Entry(value: value, memo: memo, loadedAt: now, bytes: bytes, sequence: contents.nextSequence)
             contents.bytes += bytes - (contents.entries.updateValue(entry, forKey: key)?.bytes ?? 0)
             contents.order.append((key, entry.sequence))
             Self.shrink(&contents, to: maxBytes)
         }
-        return loaded
     }
 
     /// Forgets everything; called after any change to what is cached.
