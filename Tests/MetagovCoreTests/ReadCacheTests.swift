@@ -118,11 +118,17 @@ import Testing
         #expect(try await core.communities.memoizedDetails("c").memo !== community.memo)
     }
 
-    @Test func anotherProcessesCommunityChangesAreSeenWithinTheTTL() async throws {
-        let clock = ManualClock()
+    /// A server core caching for 30 s on `clock` and an admin core (another process) on one database.
+    private func serverAndAdmin(clock: ManualClock) throws -> (server: Metagov, admin: Metagov, TestDatabase) {
         let database = try TestDatabase()
         let server = try makeCore(database: database, clock: clock, raw: ["metagov.plugins.instance_cache_seconds": "30"])
-        let admin = try makeCore(database: database)
+        return (server, try makeCore(database: database), database)
+    }
+
+    @Test func anotherProcessesCommunityChangesAreSeenWithinTheTTL() async throws {
+        let clock = ManualClock()
+        let (server, admin, database) = try serverAndAdmin(clock: clock)
+        defer { withExtendedLifetime(database) {} }
         _ = try await admin.communities.create(slug: "c", readableName: "old")
         #expect(try await server.communities.details("c").community.readableName == "old")
         #expect(try await server.communities.listDetails().items.map(\.community.readableName) == ["old"])
@@ -163,9 +169,8 @@ import Testing
 
     @Test func anotherProcessesProcessChangesAreSeenWithinTheTTL() async throws {
         let clock = ManualClock()
-        let database = try TestDatabase()
-        let server = try makeCore(database: database, clock: clock, raw: ["metagov.plugins.instance_cache_seconds": "30"])
-        let admin = try makeCore(database: database)
+        let (server, admin, database) = try serverAndAdmin(clock: clock)
+        defer { withExtendedLifetime(database) {} }
         _ = try await admin.communities.create(slug: "c", readableName: "C")
         _ = try await admin.plugins.enable(community: "c", name: "widget", config: ["token": "t"])
         let process = try await admin.processes.start(community: "c", plugin: "widget", process: "decision", parameters: ["question": "q"])
