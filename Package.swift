@@ -85,7 +85,7 @@ let package = Package(
             name: "MetagovProtoC",
             cSettings: [.headerSearchPath("generated")],
             linkerSettings: [.linkedLibrary("protobuf-c")]),
-        .target(name: "MetagovProto", dependencies: ["MetagovProtoC"]),
+        .target(name: "MetagovProto", dependencies: ["MetagovProtoC", "MetagovJSON"]),
         .target(name: "MetagovProtoGRPC", dependencies: ["MetagovProto", "MetagovGRPC"]),
         .target(name: "MetagovProtoJSON", dependencies: ["MetagovJSON", "MetagovProto"]),
 
@@ -158,7 +158,7 @@ let package = Package(
             name: "ThirdPartyPluginTests", dependencies: ["MetagovCore", "MetagovPlugins", "MetagovTestSupport"]),
         .testTarget(name: "MetagovdTests", dependencies: ["MetagovCore", "MetagovSQLite", "MetagovTestSupport"]),
         .testTarget(name: "MetagovGRPCTests", dependencies: ["MetagovGRPC", "MetagovHTTP2", "MetagovHTTP"]),
-        .testTarget(name: "MetagovProtoTests", dependencies: ["MetagovProto", "MetagovProtoGRPC", "MetagovGRPC"]),
+        .testTarget(name: "MetagovProtoTests", dependencies: ["MetagovProto", "MetagovProtoGRPC", "MetagovGRPC", "MetagovJSON"]),
         .testTarget(
             name: "MetagovServerTests",
             dependencies: [

@@ -31,6 +31,9 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 PROTO_DIR = os.path.join(REPO, "proto")
 SYSTEM_INCLUDE = "/usr/include"
 WELL_KNOWN = ["google/protobuf/struct.proto", "google/protobuf/timestamp.proto"]
+# Messages not generated: written by hand over JSONValue, so that free-form JSON is converted once between the
+# wire (protobuf-c's structs) and the core.
+JSON_BACKED = {".google.protobuf.Struct", ".google.protobuf.Value", ".google.protobuf.ListValue"}
 C_OUT = "Sources/MetagovProtoC/generated"
 SWIFT_OUT = "Sources/MetagovProto/Generated"
 SERVICES_OUT = "Sources/MetagovProtoGRPC/Generated"
@@ -500,8 +503,14 @@ class SwiftFileWriter:
             self.emit("")
             self.write_enum(e, prefix + e.name, "")
         for m in self.file.message_type:
+            full = ".%s.%s" % (self.file.package, m.name)
+            if full in JSON_BACKED:
+                continue
             self.emit("")
-            self.write_message(m, ".%s.%s" % (self.file.package, m.name), prefix + m.name, "")
+            self.write_message(m, full, prefix + m.name, "")
+        if any(".%s.%s" % (self.file.package, m.name) in JSON_BACKED for m in self.file.message_type):
+            self.emit("")
+            self.emit("// Struct, Value and ListValue are written by hand (Sources/MetagovProto/WellKnown): they hold JSON.")
         return "\n".join(self.out) + "\n"
 
     def render_services(self):

@@ -97,6 +97,10 @@ class SampleBuilder:
         py = cls()
         args = []
         if depth > MAX_DEPTH:
+            if type_name == ".google.protobuf.Value":
+                # A Value is JSON, which has no value without a kind: the innermost ones are null.
+                py.null_value = 0
+                return py, "%s(kind: .nullValue(Google_Protobuf_NullValue.nullValue))" % swift
             return py, "%s()" % swift
         oneof_done = set()
         # The generated initialiser takes the plain fields first, then the oneofs in declaration order.
