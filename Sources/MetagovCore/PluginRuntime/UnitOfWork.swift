@@ -142,8 +142,12 @@ extension Metagov {
             if !published.newInstance { modifications.append(Modification(kind: .changed, object: .plugin(plugin))) }
         }
         for (before, after) in summary.processes {
-            processCache.invalidate(after.id)
-            if after.id != published.newProcessID { modifications.append(Modification(kind: .changed, object: .process(after))) }
+            if after.id != published.newProcessID {
+                // A process just started cannot be cached yet (its id was reserved, and misses are not kept):
+                // dropping it would only keep concurrent reads of other processes from being cached.
+                processCache.invalidate(after.id)
+                modifications.append(Modification(kind: .changed, object: .process(after)))
+            }
             if before.status != after.status || before.outcome != after.outcome {
                 signals.send(Signal(name: SignalName.processUpdated, sender: after.plugin, payload: .process(after)))
             }
