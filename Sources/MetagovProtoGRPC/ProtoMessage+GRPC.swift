@@ -20,3 +20,13 @@ extension ProtoMessage {
         }
     }
 }
+
+extension MethodTable {
+    /// Registers (or replaces) the unary method `path` with `answer`, which returns its response already encoded
+    /// (a service that keeps encoded answers, instead of the generated handler that encodes a message per call).
+    public mutating func register<Request: ProtoMessage>(
+        _ path: String, answeringEncoded answer: @escaping @Sendable (Request, ServerCallContext) async throws -> [UInt8]
+    ) {
+        register(path, .unary { bytes, context in try await answer(try Request(requestBytes: bytes), context) })
+    }
+}

@@ -91,11 +91,7 @@ struct CommunitiesService: Metagov_V1_CommunitiesService {
     /// encodings kept with the core's cached values.
     func registerMethods(into table: inout MethodTable) {
         self.register(into: &table)
-        table.register(Metagov_V1_Communities.Method.getCommunity, .unary { bytes, context in
-            try await self.encodedCommunity(try Metagov_V1_GetCommunityRequest(requestBytes: bytes), context: context)
-        })
-        table.register(Metagov_V1_Communities.Method.listCommunities, .unary { bytes, context in
-            try await self.encodedCommunities(try Metagov_V1_ListCommunitiesRequest(requestBytes: bytes), context: context)
-        })
+        table.register(Metagov_V1_Communities.Method.getCommunity, answeringEncoded: self.encodedCommunity)
+        table.register(Metagov_V1_Communities.Method.listCommunities, answeringEncoded: self.encodedCommunities)
     }
 }

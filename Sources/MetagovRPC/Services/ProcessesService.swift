@@ -51,9 +51,7 @@ struct ProcessesService: Metagov_V1_ProcessesService {
     /// core's cached process.
     func registerMethods(into table: inout MethodTable) {
         self.register(into: &table)
-        table.register(Metagov_V1_Processes.Method.getProcess, .unary { bytes, context in
-            try await self.encodedProcess(try Metagov_V1_GetProcessRequest(requestBytes: bytes), context: context)
-        })
+        table.register(Metagov_V1_Processes.Method.getProcess, answeringEncoded: self.encodedProcess)
     }
 
     func closeProcess(_ request: Metagov_V1_CloseProcessRequest, context: ServerCallContext) async throws
