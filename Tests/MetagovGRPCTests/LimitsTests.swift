@@ -66,7 +66,8 @@ struct LimitsTests {
         try await withTestServer { server in
             let raw = try await RawFrameClient.connect(port: server.port)
             try await raw.send(
-                RawFrameClient.grpcRequest(stream: 1, path: "/test.Echo/Slow", endStream: false, extra: [("x-sleep-ms", "3000")])
+                // The handler must be ended by the reset, however busy the machine: it would sleep two minutes.
+                RawFrameClient.grpcRequest(stream: 1, path: "/test.Echo/Slow", endStream: false, extra: [("x-sleep-ms", "120000")])
                     + RawFrameClient.frame(RawFrameClient.data, flags: 1, stream: 1, RawHTTP2Client.frame([1]))
                     + RawFrameClient.frame(RawFrameClient.data, flags: 0, stream: 1, [1, 2, 3]))
             let reset = await raw.waitForFrame { $0.type == RawFrameClient.rstStream && $0.stream == 1 }
@@ -175,7 +176,7 @@ struct LimitsTests {
         }) { server in
             let raw = try await RawFrameClient.connect(
                 port: server.port,
-                initial: RawFrameClient.grpcRequest(stream: 1, path: "/test.Echo/Slow", endStream: false, extra: [("x-sleep-ms", "30000")])
+                initial: RawFrameClient.grpcRequest(stream: 1, path: "/test.Echo/Slow", endStream: false, extra: [("x-sleep-ms", "120000")])
                     + RawFrameClient.frame(RawFrameClient.data, flags: 1, stream: 1, RawHTTP2Client.frame([1])))
             #expect(await server.probe.wait(for: "slow.start"))
             #expect(await raw.waitForFrame { $0.type == RawFrameClient.goAway } != nil)

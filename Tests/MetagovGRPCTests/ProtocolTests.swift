@@ -243,7 +243,8 @@ struct ProtocolTests {
         let server = try await TestServer.start(configure: { $0.shutdownGracePeriod = .milliseconds(200) })
         let client = try await server.client()
         var options = GRPCCallOptions()
-        options.metadata.add("x-sleep-ms", "10000")
+        // Far longer than the shutdown can take on a busy machine: the handler must be ended by the grace period.
+        options.metadata.add("x-sleep-ms", "120000")
         let call = Task { try await client.unary("/test.Echo/Slow", [], options: options) }
         #expect(await server.probe.wait(for: "slow.start"))
         await server.server.shutdown()
