@@ -56,6 +56,68 @@ import Testing
         }
     }
 
+    @Test func aSQLiteDatabaseWithListChecksIsRebuiltKeepingItsRowsAndIDs() async throws {
+        let database = try TestDatabase(.sqlite)
+        let (process, reserved) = try await { () async throws -> (GovernanceProcess, ClosedRange<Int64>) in
+            let store = try database.openStore()
+            let seed = try await Seed(store)
+            return try await store.write { writer in
+                let process = try writer.insertProcess(pluginID: seed.plugin.id, status: .pending)
+                try writer.enqueueDeliveries([NewDelivery(
+                    kind: .callback, webhookID: nil, processID: process.id, community: "c", eventID: "process-1",
+                    url: "https://driver.example/cb", body: "{}")])
+                return (process, try writer.reserveProcessIDs(count: 5))
+            }
+        }()
+        // Back to what v6 left: the checks as IN lists, the ids reserved past the last row.
+        try database.executeRawSQL("""
+            CREATE TABLE process_v6 (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                plugin_id INTEGER NOT NULL REFERENCES plugin(id) ON DELETE CASCADE,
+                community TEXT NOT NULL REFERENCES community(slug) ON DELETE CASCADE,
+                plugin TEXT NOT NULL, name TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('created', 'pending', 'completed')),
+                outcome TEXT, errors TEXT, state TEXT NOT NULL, callback_url TEXT,
+                created_at REAL NOT NULL, updated_at REAL NOT NULL, version INTEGER NOT NULL CHECK (version >= 1), url TEXT);
+            INSERT INTO process_v6 SELECT * FROM process;
+            CREATE TABLE delivery_v6 (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                kind TEXT NOT NULL CHECK (kind IN ('event', 'callback')),
+                webhook_id INTEGER REFERENCES webhook_subscription(id) ON DELETE CASCADE, process_id INTEGER,
+                community TEXT NOT NULL REFERENCES community(slug) ON DELETE CASCADE,
+                event_id TEXT NOT NULL, url TEXT NOT NULL, body TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+                attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL NOT NULL, last_error TEXT,
+                last_status_code INTEGER, created_at REAL NOT NULL, delivered_at REAL);
+            INSERT INTO delivery_v6 SELECT * FROM delivery;
+            DROP TABLE process;
+            DROP TABLE delivery;
+            ALTER TABLE process_v6 RENAME TO process;
+            ALTER TABLE delivery_v6 RENAME TO delivery;
+            CREATE INDEX process_community ON process(community, id);
+            CREATE INDEX process_plugin ON process(plugin_id, id);
+            CREATE INDEX process_status ON process(status, id);
+            CREATE INDEX delivery_due ON delivery(status, next_attempt_at);
+            CREATE INDEX delivery_webhook ON delivery(webhook_id, id);
+            CREATE INDEX delivery_community ON delivery(community, id);
+            UPDATE sqlite_sequence SET seq = \(reserved.upperBound) WHERE name = 'process';
+            DELETE FROM grdb_migrations WHERE identifier = 'v7-checks-without-lists';
+            """)
+        let upgraded = try database.openStore()
+        try await upgraded.read { reader throws in
+            #expect(try reader.process(id: process.id) == process)
+            let deliveries = try reader.deliveries(webhookID: nil, community: "c", status: .pending, afterID: nil, limit: 10)
+            #expect(deliveries.map(\.processID) == [process.id])
+        }
+        // A reserved id is never given out again, and the checks still hold.
+        let next = try await upgraded.write { try $0.insertProcess(pluginID: process.pluginID) }
+        #expect(next.id == reserved.upperBound + 1)
+        #expect(throws: (any Error).self) { try database.executeRawSQL("UPDATE process SET status = 'weird'") }
+        #expect(throws: (any Error).self) { try database.executeRawSQL("UPDATE delivery SET kind = 'weird'") }
+        #expect(throws: (any Error).self) { try database.executeRawSQL("UPDATE delivery SET status = 'weird'") }
+        try database.executeRawSQL("UPDATE delivery SET status = 'failed'")
+    }
+
     @Test(.enabled(if: StoreBackend.postgresServerURL != nil, StoreBackend.whyNoPostgres))
     func aPostgresDatabaseOfTheFirstSchemaIsUpgradedKeepingItsData() async throws {
         let database = try TestDatabase(.postgres)
