@@ -158,7 +158,9 @@ let package = Package(
             name: "ThirdPartyPluginTests", dependencies: ["MetagovCore", "MetagovPlugins", "MetagovTestSupport"]),
         .testTarget(name: "MetagovdTests", dependencies: ["MetagovCore", "MetagovSQLite", "MetagovTestSupport"]),
         .testTarget(name: "MetagovGRPCTests", dependencies: ["MetagovGRPC", "MetagovHTTP2", "MetagovHTTP"]),
-        .testTarget(name: "MetagovProtoTests", dependencies: ["MetagovProto", "MetagovProtoGRPC", "MetagovGRPC", "MetagovJSON"]),
+        .testTarget(
+            name: "MetagovProtoTests",
+            dependencies: ["MetagovProto", "MetagovProtoGRPC", "MetagovProtoJSON", "MetagovGRPC", "MetagovJSON"]),
         .testTarget(
             name: "MetagovServerTests",
             dependencies: [

@@ -38,8 +38,9 @@ extension JSONValue {
 
     /// Parses a JSON text from UTF-8 bytes; see ``init(parsing:)-(String)``.
     public init(parsing bytes: [UInt8]) throws {
-        var parser = JSONTextParser(bytes: bytes)
-        self = try parser.parseDocument()
+        var builder = JSONValueBuilder()
+        try Self.scan(bytes, into: &builder)
+        self = builder.value
     }
 
     /// Parses a JSON text from UTF-8 bytes held in any collection (`Data`, `ArraySlice<UInt8>`, a byte buffer...);
@@ -49,29 +50,13 @@ extension JSONValue {
     }
 }
 
-/// A strict recursive-descent JSON parser over UTF-8 bytes.
-///
-/// Elements of arrays and members of objects are gathered on shared stacks, so every container is allocated once
-/// at its final size.
-private struct JSONTextParser {
+/// A strict recursive-descent JSON reader over UTF-8 bytes: the grammar is in `JSONTextVisitor.swift`, values
+/// are built by `JSONValueBuilder`.
+struct JSONTextParser {
     let bytes: [UInt8]
     var index = 0
     var depth = 0
-    /// Elements of the arrays being parsed, innermost last.
-    var elementStack: [JSONValue] = []
-    /// Members of the objects being parsed, innermost last.
-    var memberStack: [(String, JSONValue)] = []
-
     init(bytes: [UInt8]) { self.bytes = bytes }
-
-    mutating func parseDocument() throws -> JSONValue {
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
-        skipWhitespace()
-        let value = try parseValue()
-        skipWhitespace()
-        guard index == bytes.count else { throw fail("unexpected \(found()) after the JSON value") }
-        return value
-    }
 
     // MARK: Errors
 
@@ -117,20 +102,6 @@ private struct JSONTextParser {
         }
     }
 
-    mutating func parseValue() throws -> JSONValue {
-        guard index < bytes.count else { throw fail("unexpected end of input, expected a value") }
-        switch bytes[index] {
-        case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "{"): return try parseObject()
-        case UInt8(ascii: "["): return try parseArray()
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
-        case UInt8(ascii: "t"): try expectLiteral(Self.trueBytes); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral(Self.falseBytes); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral(Self.nullBytes); return .null
-        default: throw fail("unexpected \(found()), expected a value")
-        }
-    }
-
     static let trueBytes = Array("true".utf8)
     static let falseBytes = Array("false".utf8)
     static let nullBytes = Array("null".utf8)
@@ -152,86 +123,11 @@ private struct JSONTextParser {
         }
     }
 
-    mutating func parseObject() throws -> JSONValue {
-        try enter()
-        index += 1
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return .object([:])
-        }
-        let base = memberStack.count
-        while true {
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-                throw fail("unexpected \(found()), expected a string key")
-            }
-            let key = try parseString()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-                throw fail("unexpected \(found()), expected ':' after an object key")
-            }
-            index += 1
-            skipWhitespace()
-            let value = try parseValue()
-            memberStack.append((key, value))
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unterminated object, expected ',' or '}'") }
-            let byte = bytes[index]
-            index += 1
-            if byte == UInt8(ascii: ",") {
-                skipWhitespace()
-                continue
-            }
-            if byte == UInt8(ascii: "}") { break }
-            index -= 1
-            throw fail("unexpected \(found()), expected ',' or '}' after an object member")
-        }
-        var object = [String: JSONValue](minimumCapacity: memberStack.count - base)
-        for position in base..<memberStack.count {
-            let (key, value) = memberStack[position]
-            object[key] = value
-        }
-        memberStack.removeSubrange(base...)
-        depth -= 1
-        return .object(object)
-    }
-
-    mutating func parseArray() throws -> JSONValue {
-        try enter()
-        index += 1
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            depth -= 1
-            return .array([])
-        }
-        let base = elementStack.count
-        while true {
-            let element = try parseValue()
-            elementStack.append(element)
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unterminated array, expected ',' or ']'") }
-            let byte = bytes[index]
-            index += 1
-            if byte == UInt8(ascii: ",") {
-                skipWhitespace()
-                continue
-            }
-            if byte == UInt8(ascii: "]") { break }
-            index -= 1
-            throw fail("unexpected \(found()), expected ',' or ']' after an array element")
-        }
-        let array = Array(elementStack[base...])
-        elementStack.removeSubrange(base...)
-        depth -= 1
-        return .array(array)
-    }
-
     // MARK: Strings
 
-    /// Parses the string starting at the opening quote.
-    mutating func parseString() throws -> String {
+    /// Parses the string starting at the opening quote: its UTF-8 bytes, validated and unescaped (a slice of the
+    /// input when it has no escapes).
+    mutating func parseStringBytes() throws -> ArraySlice<UInt8> {
         index += 1
         let start = index
         var ascii = true
@@ -239,7 +135,7 @@ private struct JSONTextParser {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = try makeString(bytes[start..<index], ascii: ascii, inInput: true, start: start)
+                let text = try validated(bytes[start..<index], ascii: ascii, inInput: true, start: start)
                 index += 1
                 return text
             }
@@ -255,7 +151,7 @@ private struct JSONTextParser {
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
-                let text = try makeString(buffer[...], ascii: ascii, inInput: false, start: start)
+                let text = try validated(buffer[...], ascii: ascii, inInput: false, start: start)
                 index += 1
                 return text
             case UInt8(ascii: "\\"):
@@ -295,13 +191,13 @@ private struct JSONTextParser {
         fail("unescaped control character U+\(Self.hex(UInt32(byte), width: 4)) in string")
     }
 
-    /// The string of `slice` once validated as UTF-8. `inInput`: the slice is part of the input, so an error can
-    /// point at the bad byte (else it points at the string's start).
-    func makeString(_ slice: ArraySlice<UInt8>, ascii: Bool, inInput: Bool, start: Int) throws -> String {
+    /// `slice` once validated as UTF-8. `inInput`: the slice is part of the input, so an error can point at the
+    /// bad byte (else it points at the string's start).
+    func validated(_ slice: ArraySlice<UInt8>, ascii: Bool, inInput: Bool, start: Int) throws -> ArraySlice<UInt8> {
         if !ascii, let invalid = Self.firstInvalidUTF8(slice) {
             throw fail("invalid UTF-8 in string", at: inInput ? invalid : start)
         }
-        return String(decoding: slice, as: UTF8.self)
+        return slice
     }
 
     /// The index of the first byte of an invalid UTF-8 sequence (overlong forms, surrogates and code points
