@@ -14,6 +14,11 @@ public struct ProtoStreamWriter<Message: ProtoMessage>: Sendable {
     public func write(_ message: Message) async throws {
         try await self.writer.write(message.serializedBytes())
     }
+
+    /// Sends one message given as its protobuf encoding (built by other means than `Message`'s encoder).
+    public func write(encoded bytes: [UInt8]) async throws {
+        try await self.writer.write(bytes)
+    }
 }
 
 /// The typed request messages of a client-streaming or bidirectional call (server side).

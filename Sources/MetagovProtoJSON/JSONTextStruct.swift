@@ -8,19 +8,24 @@ extension Google_Protobuf_Struct {
     /// text's order. Throws ``JSONParseError`` when `text` is not JSON.
     public static func encoding(wrappingJSONText text: [UInt8]) throws -> [UInt8]? {
         var writer = StructWireWriter()
-        switch text.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }) {
-        case UInt8(ascii: "{"):
-            writer.expectTopObject()
-        case UInt8(ascii: "n"):
-            try JSONValue.validate(text)
-            return nil
-        default:
-            writer.expectTopObject()
-            writer.beginObject()
-            writer.key(ArraySlice("value".utf8))
+        writer.bytes.reserveCapacity(text.count + text.count / 4 + 16)
+        return try writer.writeStruct(wrapping: text) ? writer.bytes : nil
+    }
+
+    /// Appends ``encoding(wrappingJSONText:)`` of `text` to `message`, the encoding of a message being written, as
+    /// its field `number` (nothing for `null`). Protobuf encodings concatenate, so the field may follow the others.
+    public static func append(wrappingJSONText text: [UInt8], asField number: Int, to message: inout [UInt8]) throws {
+        var writer = StructWireWriter()
+        swap(&writer.bytes, &message)
+        defer { swap(&writer.bytes, &message) }
+        writer.bytes.reserveCapacity(writer.bytes.count + text.count + text.count / 4 + 24)
+        let start = writer.bytes.count
+        writer.beginField(UInt64(number) << 3 | 2)
+        if try writer.writeStruct(wrapping: text) {
+            writer.endField()
+        } else {
+            writer.bytes.removeSubrange(start...)
         }
-        try JSONValue.scan(text, into: &writer)
-        return writer.bytes
     }
 }
 
@@ -31,7 +36,7 @@ extension Google_Protobuf_Struct {
 /// Length prefixes are written after their contents: each length-delimited field gets a one-byte placeholder,
 /// widened when its content turns out 128 bytes or longer.
 private struct StructWireWriter: JSONTextVisitor {
-    private(set) var bytes: [UInt8] = []
+    var bytes: [UInt8] = []
     /// Where the placeholders of the open length-delimited fields are, innermost last.
     private var open: [Int] = []
     /// The open containers, innermost last: true for an object, false for an array.
@@ -39,41 +44,71 @@ private struct StructWireWriter: JSONTextVisitor {
     /// The text's outermost object is the Struct itself, not a value inside one.
     private var topObjectPending = false
 
-    mutating func expectTopObject() { topObjectPending = true }
+    /// Writes the Struct ``Google_Protobuf_Struct/wrapping(_:)`` makes of `text`; false (nothing written) for
+    /// `null`.
+    mutating func writeStruct(wrapping text: [UInt8]) throws -> Bool {
+        // The first byte past whitespace and a byte order mark tells the document's kind.
+        let first = text.first { byte in
+            switch byte {
+            case 0x20, 0x0A, 0x0D, 0x09, 0xEF, 0xBB, 0xBF: false
+            default: true
+            }
+        }
+        switch first {
+        case UInt8(ascii: "{"):
+            topObjectPending = true
+        case UInt8(ascii: "n"):
+            try JSONValue.validate(text)
+            return false
+        default:
+            topObjectPending = true
+            beginObject()
+            key(ArraySlice("value".utf8))
+        }
+        try JSONValue.scan(text, into: &self)
+        return true
+    }
 
     // MARK: Fields
 
-    private mutating func beginField(_ tag: UInt8) {
-        bytes.append(tag)
+    /// Starts the length-delimited field with tag `tag`: its length is written by ``endField()``.
+    mutating func beginField(_ tag: UInt64) {
+        appendVarint(tag)
         open.append(bytes.count)
         bytes.append(0)
     }
 
-    private mutating func endField() {
+    /// Ends the innermost open field, writing its length in front of its content.
+    mutating func endField() {
         let placeholder = open.removeLast()
         let length = bytes.count - placeholder - 1
         if length < 0x80 {
             bytes[placeholder] = UInt8(length)
         } else {
-            bytes.replaceSubrange(placeholder...placeholder, with: Self.varint(UInt64(length)))
+            var prefix: [UInt8] = []
+            var rest = UInt64(length)
+            while rest >= 0x80 {
+                prefix.append(UInt8(rest & 0x7F) | 0x80)
+                rest >>= 7
+            }
+            prefix.append(UInt8(rest))
+            bytes.replaceSubrange(placeholder...placeholder, with: prefix)
         }
     }
 
     private mutating func appendLengthDelimited(_ tag: UInt8, _ content: ArraySlice<UInt8>) {
         bytes.append(tag)
-        bytes.append(contentsOf: Self.varint(UInt64(content.count)))
+        appendVarint(UInt64(content.count))
         bytes.append(contentsOf: content)
     }
 
-    private static func varint(_ value: UInt64) -> [UInt8] {
+    private mutating func appendVarint(_ value: UInt64) {
         var value = value
-        var encoded: [UInt8] = []
         while value >= 0x80 {
-            encoded.append(UInt8(value & 0x7F) | 0x80)
+            bytes.append(UInt8(value & 0x7F) | 0x80)
             value >>= 7
         }
-        encoded.append(UInt8(value))
-        return encoded
+        bytes.append(UInt8(value))
     }
 
     // MARK: Values
@@ -93,7 +128,7 @@ private struct StructWireWriter: JSONTextVisitor {
     }
 
     mutating func key(_ utf8: ArraySlice<UInt8>) {
-        beginField(0x0A)  // Struct.fields entry
+        beginField(0x0A)  // a Struct.fields entry
         appendLengthDelimited(0x0A, utf8)  // its key
         beginField(0x12)  // its value
     }

@@ -72,6 +72,23 @@ struct EventDeliveryTests {
         }
     }
 
+    @Test("events read back from the log carry the JSON they were emitted with, escapes and all")
+    func storedEventsKeepTheirJSON() async throws {
+        try await withServer { _, client in
+            let vote = try await setUpPoll(client)
+            let voter = "ü \"quoted\" \\ / 😀\n\u{1}" + String(repeating: "long ", count: 40)
+            try await castVote(client, vote, voter)
+            // From cursor 0 the stream reads the log (the store), not the in-memory tail.
+            for try await event in client.events.subscribe(.init(eventTypes: ["vote_cast"])) {
+                #expect(event.data?.members == [
+                    "process_id": .integer(Int(vote)), "voter": .string(voter), "option": "x", "previous_option": nil,
+                ])
+                #expect(event.initiator?.members == ["user_id": .string(voter), "provider": "poll"])
+                break
+            }
+        }
+    }
+
     @Test("a stalled subscriber holds nothing back: the others receive every event")
     func stalledSubscriber() async throws {
         try await withServer { server, client in

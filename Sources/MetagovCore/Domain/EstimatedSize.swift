@@ -45,7 +45,7 @@ extension JSONValue {
 extension Event {
     /// Roughly how many bytes the event takes.
     var estimatedSize: Int {
-        64 + community.utf8.count + source.utf8.count + eventType.utf8.count + data.estimatedSize + initiator.estimatedSize
+        64 + community.utf8.count + source.utf8.count + eventType.utf8.count + estimatedJSONSize
     }
 }
 

@@ -12,9 +12,25 @@ public struct Event: Sendable, Hashable {
     public var pluginID: Int64
     public var eventType: String
     public var timestamp: Date
-    public var data: JSONValue
+    public var data: JSONValue {
+        get { dataDocument.value }
+        set { dataDocument = .value(newValue) }
+    }
     /// Who caused the event on the platform (e.g. `{"user_id": "...", "provider": "slack"}`).
-    public var initiator: JSONValue
+    public var initiator: JSONValue {
+        get { initiatorDocument.value }
+        set { initiatorDocument = .value(newValue) }
+    }
+
+    /// `data` and `initiator` as JSON texts (UTF-8), when the event was read from a store that keeps them as text
+    /// and neither was set since: a subscriber's stream writes them to the wire without parsing them.
+    public var storedJSON: (data: [UInt8], initiator: [UInt8])? {
+        guard case .text(let data) = dataDocument, case .text(let initiator) = initiatorDocument else { return nil }
+        return (data, initiator)
+    }
+
+    private var dataDocument: JSONDocument
+    private var initiatorDocument: JSONDocument
 
     public init(
         cursor: Int64, community: String, source: String, pluginID: Int64, eventType: String, timestamp: Date,
@@ -26,8 +42,62 @@ public struct Event: Sendable, Hashable {
         self.pluginID = pluginID
         self.eventType = eventType
         self.timestamp = timestamp
-        self.data = data
-        self.initiator = initiator
+        self.dataDocument = .value(data)
+        self.initiatorDocument = .value(initiator)
+    }
+
+    /// An event read from a store, `data` and `initiator` as their JSON texts, which the store has validated
+    /// (``JSONValue/validate(_:)``): they are parsed only when read.
+    public init(
+        cursor: Int64, community: String, source: String, pluginID: Int64, eventType: String, timestamp: Date,
+        storedData: [UInt8], storedInitiator: [UInt8]
+    ) {
+        self.cursor = cursor
+        self.community = community
+        self.source = source
+        self.pluginID = pluginID
+        self.eventType = eventType
+        self.timestamp = timestamp
+        self.dataDocument = .text(storedData)
+        self.initiatorDocument = .text(storedInitiator)
+    }
+
+    /// Events are equal when their fields are, whether their JSON is held as text or as values.
+    public static func == (lhs: Event, rhs: Event) -> Bool {
+        lhs.cursor == rhs.cursor && lhs.community == rhs.community && lhs.source == rhs.source
+            && lhs.pluginID == rhs.pluginID && lhs.eventType == rhs.eventType && lhs.timestamp == rhs.timestamp
+            && lhs.data == rhs.data && lhs.initiator == rhs.initiator
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(cursor)
+        hasher.combine(community)
+        hasher.combine(eventType)
+        hasher.combine(data)
+    }
+
+    /// Roughly how many bytes the JSON documents take.
+    var estimatedJSONSize: Int { dataDocument.estimatedSize + initiatorDocument.estimatedSize }
+}
+
+/// A JSON document held as a value, or as the validated text it was stored as (parsed when read).
+private enum JSONDocument: Sendable {
+    case value(JSONValue)
+    case text([UInt8])
+
+    var value: JSONValue {
+        switch self {
+        case .value(let value): value
+        // Validated when read from the store, so only memory corruption could make it fail.
+        case .text(let text): (try? JSONValue(parsing: text)) ?? .null
+        }
+    }
+
+    var estimatedSize: Int {
+        switch self {
+        case .value(let value): value.estimatedSize
+        case .text(let text): 16 + text.count
+        }
     }
 }
 

@@ -29,7 +29,7 @@ struct EventsService: Metagov_V1_EventsService {
             let filter = EventFilter(
                 community: community, sources: Set(request.plugins), eventTypes: Set(request.eventTypes))
             for try await event in self.core.subscribe(filter, afterCursor: Int64(request.afterCursor)) {
-                try await responses.write(Metagov_V1_Event(event))
+                try await responses.write(encoded: Metagov_V1_Event.encoding(of: event))
             }
         }
     }

@@ -27,24 +27,38 @@ enum StoredJSON {
     /// Parsed documents by their text, shared by every store of the process.
     static let cache = ParsedJSONCache()
 
-    /// The JSON document in column `index` (`nil` for NULL), parsed through ``cache`` unless `cached` is false
-    /// (documents read once, such as events, would only crowd the cache).
-    static func optional(_ row: StoredRow, _ index: Int, column: String, cached: Bool = true) throws -> JSONValue? {
+    /// The JSON document in column `index` (`nil` for NULL), parsed through ``cache``.
+    static func optional(_ row: StoredRow, _ index: Int, column: String) throws -> JSONValue? {
         try row.withText(atIndex: index) { text in
             guard let text else { return nil }
             do {
-                return cached ? try cache.value(of: text) : try JSONValue(parsing: text.copy())
+                return try cache.value(of: text)
             } catch {
                 throw StoredValueError(description: "column \(column) holds invalid JSON: \(error)")
             }
         }
     }
 
-    static func value(_ row: StoredRow, _ index: Int, column: String, cached: Bool = true) throws -> JSONValue {
-        guard let value = try optional(row, index, column: column, cached: cached) else {
+    static func value(_ row: StoredRow, _ index: Int, column: String) throws -> JSONValue {
+        guard let value = try optional(row, index, column: column) else {
             throw StoredValueError(description: "column \(column) is NULL")
         }
         return value
+    }
+
+    /// The JSON text in column `index`, checked but not parsed (events: read once, so not cached, and their texts
+    /// go to subscribers as they are).
+    static func validatedText(_ row: StoredRow, _ index: Int, column: String) throws -> [UInt8] {
+        try row.withText(atIndex: index) { text in
+            guard let text else { throw StoredValueError(description: "column \(column) is NULL") }
+            let bytes = text.copy()
+            do {
+                try JSONValue.validate(bytes)
+            } catch {
+                throw StoredValueError(description: "column \(column) holds invalid JSON: \(error)")
+            }
+            return bytes
+        }
     }
 
     static func object(_ row: StoredRow, _ index: Int, column: String) throws -> [String: JSONValue] {

@@ -10,8 +10,8 @@ enum EventRow {
         Event(
             cursor: try row.decode(atIndex: 0), community: try row.decode(atIndex: 1), source: try row.decode(atIndex: 2),
             pluginID: try row.decode(atIndex: 3), eventType: try row.decode(atIndex: 4),
-            timestamp: try StoredTime.date(row, 5), data: try StoredJSON.value(row, 6, column: "event.data", cached: false),
-            initiator: try StoredJSON.value(row, 7, column: "event.initiator", cached: false))
+            timestamp: try StoredTime.date(row, 5), storedData: try StoredJSON.validatedText(row, 6, column: "event.data"),
+            storedInitiator: try StoredJSON.validatedText(row, 7, column: "event.initiator"))
     }
 }
 
