@@ -4,10 +4,11 @@ import MetagovProtoC
 // writes fields through `ProtoReader` and `ProtoWriter` by their index in the protoc-c descriptor's field
 // array (fields sorted by number), so it stays plain Swift.
 //
-// Ownership: a decoded message is owned by protobuf-c (`protobuf_c_message_unpack`) and freed with
-// `protobuf_c_message_free_unpacked` before `decode` returns; a `ProtoReader` never outlives it. A message
-// being encoded lives in a `ProtoArena` (every string, array and sub-message of it too), which is freed when
-// the encoding returns.
+// Ownership: a message being decoded or encoded lives in a `ProtoArena` (every string, array and sub-message of
+// it too): protobuf-c unpacks into it through a `ProtobufCAllocator` whose `free` does nothing, and encoding
+// builds the message in it. The arena starts in scratch memory on the caller's stack and takes heap blocks only
+// for large messages; all of it is freed when `decode` or `encode` returns, so a `ProtoReader` or `ProtoWriter`
+// never outlives it.
 
 /// A protoc-c message descriptor (static C data, valid for the life of the process).
 package struct ProtoDescriptor: @unchecked Sendable {
@@ -46,11 +47,15 @@ package enum ProtobufC {
         _ bytes: [UInt8], descriptor: ProtoDescriptor, _ body: (ProtoReader) -> Result
     ) -> Result? {
         bytes.withUnsafeBufferPointer { buffer -> Result? in
-            guard !Self.nestsDeeperThan(maximumNesting, buffer, descriptor.raw),
-                let message = protobuf_c_message_unpack(descriptor.raw, nil, buffer.count, buffer.baseAddress)
-            else { return nil }
-            defer { protobuf_c_message_free_unpacked(message, nil) }
-            return body(ProtoReader(message: UnsafeRawPointer(message)))
+            guard !Self.nestsDeeperThan(maximumNesting, buffer, descriptor.raw) else { return nil }
+            return ProtoArena.with { arena -> Result? in
+                var allocator = ProtobufCAllocator(
+                    alloc: arenaAllocate, free: arenaFree, allocator_data: Unmanaged.passUnretained(arena).toOpaque())
+                // Everything unpacked (or half unpacked, on failure) is the arena's: nothing to free here.
+                guard let message = protobuf_c_message_unpack(descriptor.raw, &allocator, buffer.count, buffer.baseAddress)
+                else { return nil }
+                return body(ProtoReader(message: UnsafeRawPointer(message)))
+            }
         }
     }
 
@@ -117,9 +122,8 @@ package enum ProtobufC {
 
     /// Builds a message of `descriptor` with `body` and packs it.
     static func encode(descriptor: ProtoDescriptor, _ body: (inout ProtoWriter) -> Void) -> [UInt8] {
-        let arena = ProtoArena()
         // The message, its strings and sub-messages live in the arena: it must outlive the packing.
-        return withExtendedLifetime(arena) {
+        ProtoArena.with { arena in
             var writer = ProtoWriter(arena: arena, descriptor: descriptor.raw)
             body(&writer)
             let message = UnsafePointer<ProtobufCMessage>(writer.base.assumingMemoryBound(to: ProtobufCMessage.self))
@@ -149,12 +153,36 @@ package enum ProtobufC {
     }
 }
 
-/// Memory for one message being encoded; freed all at once.
+/// protobuf-c's allocations while unpacking, from the arena passed as `allocator_data`.
+private func arenaAllocate(_ data: UnsafeMutableRawPointer?, _ size: Int) -> UnsafeMutableRawPointer? {
+    guard let data else { return nil }
+    return Unmanaged<ProtoArena>.fromOpaque(data).takeUnretainedValue().allocate(byteCount: size)
+}
+
+/// The arena frees everything at once.
+private func arenaFree(_ data: UnsafeMutableRawPointer?, _ pointer: UnsafeMutableRawPointer?) {}
+
+/// Memory for one message being decoded or encoded; freed all at once.
 final class ProtoArena {
     private var blocks: [UnsafeMutableRawPointer] = []
     private var cursor: UnsafeMutableRawPointer?
     private var remaining = 0
     private static let blockSize = 2048
+    /// Stack memory an arena starts with: enough for a typical request or response without a heap block.
+    private static let scratchSize = 1024
+
+    /// Runs `body` with an arena that lives until it returns, starting in scratch memory on the stack.
+    static func with<Result>(_ body: (ProtoArena) -> Result) -> Result {
+        withUnsafeTemporaryAllocation(byteCount: scratchSize, alignment: 16) { scratch in
+            let arena = ProtoArena(scratch: scratch)
+            return withExtendedLifetime(arena) { body(arena) }
+        }
+    }
+
+    private init(scratch: UnsafeMutableRawBufferPointer) {
+        self.cursor = scratch.baseAddress
+        self.remaining = scratch.count
+    }
 
     func allocate(byteCount: Int, alignment: Int = 16) -> UnsafeMutableRawPointer {
         let size = max(byteCount, 1)
