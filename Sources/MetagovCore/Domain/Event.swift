@@ -47,7 +47,7 @@ public struct Event: Sendable, Hashable {
     }
 
     /// An event read from a store, `data` and `initiator` as their JSON texts, which the store has validated
-    /// (``JSONValue/validate(_:)``): they are parsed only when read.
+    /// (`JSONValue.validate(_:)`): they are parsed only when read.
     public init(
         cursor: Int64, community: String, source: String, pluginID: Int64, eventType: String, timestamp: Date,
         storedData: [UInt8], storedInitiator: [UInt8]
