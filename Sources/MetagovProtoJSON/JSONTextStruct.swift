@@ -85,14 +85,9 @@ private struct StructWireWriter: JSONTextVisitor {
         if length < 0x80 {
             bytes[placeholder] = UInt8(length)
         } else {
-            var prefix: [UInt8] = []
-            var rest = UInt64(length)
-            while rest >= 0x80 {
-                prefix.append(UInt8(rest & 0x7F) | 0x80)
-                rest >>= 7
-            }
-            prefix.append(UInt8(rest))
-            bytes.replaceSubrange(placeholder...placeholder, with: prefix)
+            var prefix = StructWireWriter()
+            prefix.appendVarint(UInt64(length))
+            bytes.replaceSubrange(placeholder...placeholder, with: prefix.bytes)
         }
     }
 
