@@ -80,13 +80,8 @@ extension JSONTextParser {
     }
 
     mutating func scanObject(_ visitor: inout some JSONTextVisitor) throws {
-        try enter()
-        index += 1
         visitor.beginObject()
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
+        if try enterIsEmpty(closedBy: "}") {
             visitor.endObject()
             return
         }
@@ -102,48 +97,51 @@ extension JSONTextParser {
             index += 1
             skipWhitespace()
             try scanValue(&visitor)
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unterminated object, expected ',' or '}'") }
-            let byte = bytes[index]
-            index += 1
-            if byte == UInt8(ascii: ",") {
-                skipWhitespace()
-                continue
-            }
-            if byte == UInt8(ascii: "}") { break }
-            index -= 1
-            throw fail("unexpected \(found()), expected ',' or '}' after an object member")
+            guard try nextInSequence(closedBy: "}", "object", "an object member") else { break }
         }
         depth -= 1
         visitor.endObject()
     }
 
     mutating func scanArray(_ visitor: inout some JSONTextVisitor) throws {
-        try enter()
-        index += 1
         visitor.beginArray()
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            depth -= 1
+        if try enterIsEmpty(closedBy: "]") {
             visitor.endArray()
             return
         }
         while true {
             try scanValue(&visitor)
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unterminated array, expected ',' or ']'") }
-            let byte = bytes[index]
-            index += 1
-            if byte == UInt8(ascii: ",") {
-                skipWhitespace()
-                continue
-            }
-            if byte == UInt8(ascii: "]") { break }
-            index -= 1
-            throw fail("unexpected \(found()), expected ',' or ']' after an array element")
+            guard try nextInSequence(closedBy: "]", "array", "an array element") else { break }
         }
         depth -= 1
         visitor.endArray()
+    }
+
+    /// Enters the container whose opening bracket is at the cursor; true (and out of it again) when `closer`
+    /// follows at once.
+    private mutating func enterIsEmpty(closedBy closer: Unicode.Scalar) throws -> Bool {
+        try enter()
+        index += 1
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: closer) else { return false }
+        index += 1
+        depth -= 1
+        return true
+    }
+
+    /// After a member or element: true past a ',' (another one follows), false past `closer` (the container
+    /// ends); anything else is an error naming the container `kind` and `item`.
+    private mutating func nextInSequence(closedBy closer: Unicode.Scalar, _ kind: String, _ item: String) throws -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw fail("unterminated \(kind), expected ',' or '\(closer)'") }
+        let byte = bytes[index]
+        index += 1
+        if byte == UInt8(ascii: ",") {
+            skipWhitespace()
+            return true
+        }
+        if byte == UInt8(ascii: closer) { return false }
+        index -= 1
+        throw fail("unexpected \(found()), expected ',' or '\(closer)' after \(item)")
     }
 }

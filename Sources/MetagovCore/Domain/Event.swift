@@ -36,14 +36,7 @@ public struct Event: Sendable, Hashable {
         cursor: Int64, community: String, source: String, pluginID: Int64, eventType: String, timestamp: Date,
         data: JSONValue, initiator: JSONValue
     ) {
-        self.cursor = cursor
-        self.community = community
-        self.source = source
-        self.pluginID = pluginID
-        self.eventType = eventType
-        self.timestamp = timestamp
-        self.dataDocument = .value(data)
-        self.initiatorDocument = .value(initiator)
+        self.init(cursor, community, source, pluginID, eventType, timestamp, .value(data), .value(initiator))
     }
 
     /// An event read from a store, `data` and `initiator` as their JSON texts, which the store has validated
@@ -52,14 +45,21 @@ public struct Event: Sendable, Hashable {
         cursor: Int64, community: String, source: String, pluginID: Int64, eventType: String, timestamp: Date,
         storedData: [UInt8], storedInitiator: [UInt8]
     ) {
+        self.init(cursor, community, source, pluginID, eventType, timestamp, .text(storedData), .text(storedInitiator))
+    }
+
+    private init(
+        _ cursor: Int64, _ community: String, _ source: String, _ pluginID: Int64, _ eventType: String,
+        _ timestamp: Date, _ data: JSONDocument, _ initiator: JSONDocument
+    ) {
         self.cursor = cursor
         self.community = community
         self.source = source
         self.pluginID = pluginID
         self.eventType = eventType
         self.timestamp = timestamp
-        self.dataDocument = .text(storedData)
-        self.initiatorDocument = .text(storedInitiator)
+        self.dataDocument = data
+        self.initiatorDocument = initiator
     }
 
     /// Events are equal when their fields are, whether their JSON is held as text or as values.
