@@ -17,6 +17,18 @@ extension PostgresRandomAccessRow {
         try StoredJSON.decode(value(index, as: String.self), column: self[index].columnName)
     }
 
+    /// The JSON text of column `index`, checked but not parsed (events: read once, their texts go to subscribers
+    /// as they are).
+    func validatedJSONText(_ index: Int) throws -> [UInt8] {
+        let text = Array(try value(index, as: String.self).utf8)
+        do {
+            try JSONValue.validate(text)
+        } catch {
+            throw PostgresStoreError.storedValue("column \(self[index].columnName) holds invalid JSON: \(error)")
+        }
+        return text
+    }
+
     func optionalJSON(_ index: Int) throws -> JSONValue? {
         try value(index, as: String?.self).map { try StoredJSON.decode($0, column: self[index].columnName) }
     }

@@ -14,7 +14,8 @@ enum EventRow {
     static func decode(_ row: PostgresRandomAccessRow) throws -> Event {
         Event(
             cursor: try row.value(0), community: try row.value(1), source: try row.value(2), pluginID: try row.value(3),
-            eventType: try row.value(4), timestamp: try row.date(5), data: try row.json(6), initiator: try row.json(7))
+            eventType: try row.value(4), timestamp: try row.date(5), storedData: try row.validatedJSONText(6),
+            storedInitiator: try row.validatedJSONText(7))
     }
 }
 
