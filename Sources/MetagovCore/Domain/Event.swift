@@ -12,6 +12,7 @@ public struct Event: Sendable, Hashable {
     public var pluginID: Int64
     public var eventType: String
     public var timestamp: Date
+    /// What happened, as the plugin emitted it.
     public var data: JSONValue {
         get { dataDocument.value }
         set { dataDocument = .value(newValue) }
