@@ -96,6 +96,49 @@ import Testing
         #expect(outcomes.filter(\.value).count == 48)
     }
 
+    @Test(arguments: StoreBackend.available) func unitsOfOneBatchSeeWebhookSubscriptionsAsTheBatchLeftThem(_ backend: StoreBackend) async throws {
+        let database = try TestDatabase(backend)
+        let store = try database.openStore()
+        _ = try await Seed(store)
+        let first = try await store.write { writer in
+            try writer.insertWebhookSubscription(community: "c", url: "https://a.example/", eventTypes: [], plugins: [], secret: "s")
+        }
+        // The first unit holds the writer while the others queue, so they commit as one batch, in this order.
+        let blocker = Task { try await store.write { _ in Thread.sleep(forTimeInterval: 0.5) } }
+        try await Task.sleep(for: .milliseconds(100))
+        typealias Unit = @Sendable (any StoreWriter) throws -> [Int64]
+        let units: [Unit] = [
+            { try $0.webhookSubscriptions(community: "c").map(\.id) },
+            { writer in _ = try writer.deleteWebhookSubscription(id: first.id); return [] },
+            { try $0.webhookSubscriptions(community: "c").map(\.id) },
+            { writer in
+                _ = try writer.insertWebhookSubscription(community: "c", url: "https://b.example/", eventTypes: [], plugins: [], secret: "s")
+                _ = try writer.webhookSubscriptions(community: "c")
+                throw Boom()
+            },
+            { try $0.webhookSubscriptions(community: "c").map(\.id) },
+            { writer in
+                [try writer.insertWebhookSubscription(community: "c", url: "https://c.example/", eventTypes: [], plugins: [], secret: "s").id]
+            },
+            { try $0.webhookSubscriptions(community: "c").map(\.id) },
+        ]
+        var tasks: [Task<[Int64]?, Never>] = []
+        for unit in units {
+            let (queued, signal) = AsyncStream<Void>.makeStream()
+            tasks.append(Task { try? await store.write(unit, whenQueued: { signal.yield() }) })
+            for await _ in queued { break }  // queued before the next one is
+        }
+        try await blocker.value
+        var results: [[Int64]?] = []
+        for task in tasks { results.append(await task.value) }
+        #expect(results[0] == [first.id])
+        #expect(results[2] == [], "a deleted subscription is not read from what an earlier unit of the batch read")
+        #expect(results[3] == nil)
+        #expect(results[4] == [], "a failed unit's subscription is not read from what it read before failing")
+        let third = try #require(results[5]?.first)
+        #expect(results[6] == [third])
+    }
+
     @Test(arguments: StoreBackend.available) func unitsFailingOnAConstraintLoseOnlyTheirOwnWritesAndCursors(_ backend: StoreBackend) async throws {
         let database = try TestDatabase(backend)
         let store = try database.openStore()

@@ -53,7 +53,8 @@ extension SQLiteWriter {
 
     func deleteCommunity(slug: String) throws -> Bool {
         // Foreign keys cascade to plugins (and their state and processes), metagov ids (and their linked
-        // accounts) and events.
-        try executeCountingChanges("DELETE FROM community WHERE slug = ?", [slug]) > 0
+        // accounts), events and webhook subscriptions.
+        batch.forget()
+        return try executeCountingChanges("DELETE FROM community WHERE slug = ?", [slug]) > 0
     }
 }

@@ -48,6 +48,11 @@ extension SQLiteReading {
     }
 
     func webhookSubscriptions(community: String?) throws -> [WebhookSubscription] {
+        try storedWebhookSubscriptions(community: community)
+    }
+
+    /// The subscriptions of `community` (nil: of all) in the database, in id order.
+    func storedWebhookSubscriptions(community: String?) throws -> [WebhookSubscription] {
         var conditions = Conditions()
         conditions.add("community = ?", ifPresent: community)
         return try fetchAll(
@@ -81,6 +86,7 @@ extension SQLiteWriter {
     func insertWebhookSubscription(
         community: String, url: String, eventTypes: [String], plugins: [String], secret: String
     ) throws -> WebhookSubscription {
+        batch.forget()
         let now = StoredTime.now()
         try translatingConstraints(notFound: { CommunityRow.describe(community) }) {
             try execute(
@@ -96,6 +102,7 @@ extension SQLiteWriter {
     }
 
     func updateWebhookSubscription(_ subscription: WebhookSubscription) throws -> WebhookSubscription {
+        batch.forget()
         let now = StoredTime.now()
         let changed = try executeCountingChanges(
             "UPDATE webhook_subscription SET url = ?, event_types = ?, plugins = ?, secret = ?, updated_at = ? WHERE id = ?",
@@ -108,7 +115,8 @@ extension SQLiteWriter {
     }
 
     func deleteWebhookSubscription(id: Int64) throws -> Bool {
-        try executeCountingChanges("DELETE FROM webhook_subscription WHERE id = ?", [id]) > 0
+        batch.forget()
+        return try executeCountingChanges("DELETE FROM webhook_subscription WHERE id = ?", [id]) > 0
     }
 
     func enqueueDeliveries(_ deliveries: [NewDelivery]) throws {

@@ -5,6 +5,13 @@ import MetagovCore
 /// writes in per-concern extensions.
 struct SQLiteWriter: SQLiteReading, StoreWriter {
     let db: Database
+    /// What the batch's units read before this one.
+    let batch: BatchMemo
+
+    /// The subscriptions of `community`, as the batch read them (see ``BatchMemo``).
+    func webhookSubscriptions(community: String?) throws -> [WebhookSubscription] {
+        try batch.webhookSubscriptions(community: community) { try storedWebhookSubscriptions(community: community) }
+    }
 
     /// Runs a cached statement.
     func execute(_ sql: String, _ arguments: SQLArguments = []) throws {

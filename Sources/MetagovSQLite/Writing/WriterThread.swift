@@ -54,11 +54,13 @@ final class WriterThread: @unchecked Sendable {
         do {
             try connection.inDatabase { db in
                 try db.run("BEGIN IMMEDIATE")
+                let memo = BatchMemo()
                 do {
                     for (index, unit) in batch.enumerated() {
                         do {
-                            try db.inUnitSavepoint { try unit.perform(SQLiteWriter(db: db)) }
+                            try db.inUnitSavepoint { try unit.perform(SQLiteWriter(db: db, batch: memo)) }
                         } catch {
+                            memo.forget()
                             failures[index] = error
                             // SQLite ends the whole transaction on some errors (I/O, full disk): nothing of
                             // the batch is kept then.
