@@ -41,32 +41,17 @@ private struct StructWireWriter: JSONTextVisitor {
     private var open: [Int] = []
     /// The open containers, innermost last: true for an object, false for an array.
     private var containers: [Bool] = []
-    /// The text's outermost object is the Struct itself, not a value inside one.
-    private var topObjectPending = false
+    /// Nothing of the text seen yet: its first value decides how it is written (an object is the Struct itself,
+    /// null is no Struct, anything else is the Struct's member "value").
+    private var atTop = true
+    /// The text is `null`: nothing was written.
+    private var isNull = false
 
     /// Writes the Struct ``Google_Protobuf_Struct/wrapping(_:)`` makes of `text`; false (nothing written) for
     /// `null`.
     mutating func writeStruct(wrapping text: [UInt8]) throws -> Bool {
-        // The first byte past whitespace and a byte order mark tells the document's kind.
-        let first = text.first { byte in
-            switch byte {
-            case 0x20, 0x0A, 0x0D, 0x09, 0xEF, 0xBB, 0xBF: false
-            default: true
-            }
-        }
-        switch first {
-        case UInt8(ascii: "{"):
-            topObjectPending = true
-        case UInt8(ascii: "n"):
-            try JSONValue.validate(text)
-            return false
-        default:
-            topObjectPending = true
-            beginObject()
-            key(ArraySlice("value".utf8))
-        }
         try JSONValue.scan(text, into: &self)
-        return true
+        return !isNull
     }
 
     // MARK: Fields
@@ -108,9 +93,16 @@ private struct StructWireWriter: JSONTextVisitor {
 
     // MARK: Values
 
-    /// Opens what holds the next value: an element of a ListValue (in an object, ``key(_:)`` opened its entry).
+    /// Opens what holds the next value: an element of a ListValue (in an object, ``key(_:)`` opened its entry);
+    /// for the text's only value, the Struct's member "value".
     private mutating func beginValue() {
-        if containers.last == false { beginField(0x0A) }
+        if atTop {
+            atTop = false
+            containers.append(true)
+            key(ArraySlice("value".utf8))
+        } else if containers.last == false {
+            beginField(0x0A)
+        }
     }
 
     /// Closes what holds the value just written: the element, or the map entry and its value field.
@@ -129,8 +121,8 @@ private struct StructWireWriter: JSONTextVisitor {
     }
 
     mutating func beginObject() {
-        if topObjectPending {
-            topObjectPending = false
+        if atTop {
+            atTop = false
         } else {
             beginValue()
             beginField(0x2A)
@@ -184,6 +176,10 @@ private struct StructWireWriter: JSONTextVisitor {
     }
 
     mutating func null() {
+        guard !atTop else {
+            (atTop, isNull) = (false, true)
+            return
+        }
         beginValue()
         bytes.append(0x08)
         bytes.append(0)
