@@ -76,20 +76,21 @@ extension Metagov_V1_GovernanceProcess {
 
 extension Metagov_V1_Event {
     init(_ event: Event) {
+        self.init(event, data: .wrapping(event.data), initiator: .wrapping(event.initiator))
+    }
+
+    /// `event`'s other fields with these `data` and `initiator`.
+    private init(_ event: Event, data: Google_Protobuf_Struct?, initiator: Google_Protobuf_Struct?) {
         self.init(
             cursor: UInt64(max(0, event.cursor)), community: event.community, source: event.source,
-            eventType: event.eventType, timestamp: .init(event.timestamp), data: .wrapping(event.data),
-            initiator: .wrapping(event.initiator))
+            eventType: event.eventType, timestamp: .init(event.timestamp), data: data, initiator: initiator)
     }
 
     /// The encoding of `Metagov_V1_Event(event)`; an event read from the store has its JSON texts written to the
     /// wire as they are (fields 6 and 7 after the others), without being parsed.
     static func encoding(of event: Event) throws -> [UInt8] {
         guard let stored = event.storedJSON else { return Metagov_V1_Event(event).serializedBytes() }
-        var bytes = Metagov_V1_Event(
-            cursor: UInt64(max(0, event.cursor)), community: event.community, source: event.source,
-            eventType: event.eventType, timestamp: .init(event.timestamp)
-        ).serializedBytes()
+        var bytes = Metagov_V1_Event(event, data: nil, initiator: nil).serializedBytes()
         try Google_Protobuf_Struct.append(wrappingJSONText: stored.data, asField: 6, to: &bytes)
         try Google_Protobuf_Struct.append(wrappingJSONText: stored.initiator, asField: 7, to: &bytes)
         return bytes
