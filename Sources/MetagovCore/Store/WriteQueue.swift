@@ -34,13 +34,34 @@ package final class WriteQueue: @unchecked Sendable {
     }
 
     /// Everything queued, waiting for work when there is none; nil once stopped with nothing left.
+    ///
+    /// A thread that had to wait does not take the first unit alone: it gives the processor away and takes the
+    /// batch once the queue stopped growing between two turns (or holds ``collectingLimit`` units). Where the
+    /// callers share the processor with the writer, they queue what they were preparing meanwhile, and one
+    /// commit (one sync of the log, the fixed cost of every batch) serves them all instead of a commit for the
+    /// first and another for the rest. An idle processor hands the turn straight back: nothing is waited for.
     package func nextBatch() -> [any WriteUnit]? {
         condition.lock()
         defer { condition.unlock() }
+        guard queue.isEmpty else { return takeAll() }
         while queue.isEmpty {
             if stopping { return nil }
             condition.wait()
         }
+        var seen = 0
+        while queue.count > seen, queue.count < Self.collectingLimit, !stopping {
+            seen = queue.count
+            condition.unlock()
+            sched_yield()
+            condition.lock()
+        }
+        return takeAll()
+    }
+
+    /// The size at which a thread that waited stops letting the batch grow before taking it.
+    static let collectingLimit = 1024
+
+    private func takeAll() -> [any WriteUnit] {
         let batch = queue
         queue.removeAll(keepingCapacity: true)
         return batch
