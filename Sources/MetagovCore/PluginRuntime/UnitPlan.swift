@@ -13,7 +13,10 @@ struct CommitSummary: Sendable {
 
 /// What a unit of work writes, taken from its context once the hook returned, and how to write it: the body of
 /// its store write, run in its own savepoint of the writer's batch.
-struct UnitPlan: Sendable {
+///
+/// A class, so that the unit's suspended frames (waiting for the commit) and the store's queue hold a reference
+/// rather than copies of everything it writes.
+final class UnitPlan: Sendable {
     let instance: PluginInstance
     let stateChanges: [String: JSONValue?]
     let stateExpectations: StateExpectations

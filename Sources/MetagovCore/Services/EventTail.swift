@@ -51,11 +51,18 @@ final class EventTail: Sendable {
         guard !events.isEmpty else { return }
         state.withLock { state in
             for event in events {
-                if state.pending.updateValue(event, forKey: event.cursor) == nil { state.pendingBytes += event.estimatedSize }
                 state.newest = max(state.newest, event.cursor)
+                // The usual case, a commit's events in order after the run: straight into it.
+                if state.pending.isEmpty, let last = state.last, event.cursor == last + 1 {
+                    Self.append(event, to: &state)
+                } else if state.pending.updateValue(event, forKey: event.cursor) == nil {
+                    state.pendingBytes += event.estimatedSize
+                }
             }
-            Self.drain(&state)
-            if state.pending.count > maxPending || state.pendingBytes > byteCapacity { Self.restart(&state) }
+            if !state.pending.isEmpty {
+                Self.drain(&state)
+                if state.pending.count > maxPending || state.pendingBytes > byteCapacity { Self.restart(&state) }
+            }
             while state.count > capacity || (state.bytes > byteCapacity && state.count > 0) {
                 state.bytes -= state.sizes[state.start]
                 state.start += 1

@@ -26,7 +26,9 @@ enum AddressText {
         var buffer = [CChar](repeating: 0, count: 64)
         let family = bytes.count == 4 ? AF_INET : AF_INET6
         return bytes.withUnsafeBytes { raw in
-            inet_ntop(family, raw.baseAddress, &buffer, socklen_t(buffer.count)).map { _ in String(cString: buffer) }
+            inet_ntop(family, raw.baseAddress, &buffer, socklen_t(buffer.count)).map { _ in
+                String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            }
         }
     }
 }
