@@ -42,10 +42,17 @@ final class GRPCHandlerExecutor: TaskExecutor, @unchecked Sendable {
     init(threadCount: Int) {
         self.threadCount = max(1, threadCount)
         for index in 0..<self.threadCount {
+            let name = "grpc-handler-\(index)"
             let thread = Thread { [self] in
+                // Foundation's name does not reach the kernel on Linux (`top -H`, profilers): the thread writes
+                // it where the kernel keeps it (this module does not see MetagovCore's `NamedThread`).
+                if let comm = FileHandle(forWritingAtPath: "/proc/thread-self/comm") {
+                    try? comm.write(contentsOf: Data(name.utf8))
+                    try? comm.close()
+                }
                 self.workerLoop()
             }
-            thread.name = "grpc-handler-\(index)"
+            thread.name = name
             thread.start()
         }
     }

@@ -43,7 +43,7 @@ public final class PostgresStore: Store {
 
         self.url = url
         readers = ConnectionThreads(
-            name: "metagov-postgres-reader",
+            name: "pg-reader",
             connections: try (0..<options.poolSize).map { _ in
                 try BlockingConnection(url: url, options: options, startup: session, logger: logger)
             })

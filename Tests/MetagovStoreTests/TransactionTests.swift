@@ -198,4 +198,24 @@ import Testing
         let file = try TestDatabase(.sqlite)
         #expect(try SQLiteStore(path: file.path).synchronousSetting() == 2)
     }
+
+    /// `top -H`, `/proc` and profilers tell the store's threads apart by the names the kernel keeps.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/thread-self/comm")))
+    func theWriterAndCheckpointerThreadsCarryTheirNames() async throws {
+        let file = try TestDatabase(.sqlite)
+        let store = try SQLiteStore(path: file.path)
+        _ = try await store.write { _ in }
+        var names: Set<String> = []
+        for _ in 0..<100 {
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+            names = Set(tasks.compactMap { task in
+                (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8))?
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+            })
+            if names.isSuperset(of: ["sqlite-writer", "sqlite-checkpt"]) { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(names.isSuperset(of: ["sqlite-writer", "sqlite-checkpt"]))
+        withExtendedLifetime(store) {}
+    }
 }

@@ -12,7 +12,7 @@ final class RoleHolder: Sendable {
     private let held = Mutex<[Int64: Int]>([:])
 
     init(connection: BlockingConnection) {
-        thread = ConnectionThreads(name: "metagov-postgres-roles", connections: [connection])
+        thread = ConnectionThreads(name: "pg-roles", connections: [connection])
     }
 
     /// Whether this gateway holds `role` now, taking it when it is free. A failure (the database is unreachable)

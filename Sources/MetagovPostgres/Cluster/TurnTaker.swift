@@ -13,7 +13,7 @@ final class TurnTaker: Sendable {
     let remote = RemoteTurns()
 
     init(connection: BlockingConnection, origin: String) {
-        thread = ConnectionThreads(name: "metagov-postgres-turns", connections: [connection])
+        thread = ConnectionThreads(name: "pg-turns", connections: [connection])
         self.origin = origin
     }
 

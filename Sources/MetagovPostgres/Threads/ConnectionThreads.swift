@@ -22,9 +22,7 @@ final class ConnectionThreads: @unchecked Sendable {
     /// Starts one thread per connection.
     init(name: String, connections: [BlockingConnection]) {
         for (index, connection) in connections.enumerated() {
-            let thread = Thread { [self] in run(connection) }
-            thread.name = "\(name)-\(index)"
-            thread.start()
+            NamedThread.start("\(name)-\(index)") { [self] in run(connection) }
         }
     }
 

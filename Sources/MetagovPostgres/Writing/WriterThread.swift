@@ -36,9 +36,7 @@ final class WriterThread: @unchecked Sendable {
         self.connection = connection
         self.busyTimeout = busyTimeout
         self.origin = origin
-        let thread = Thread { [self] in run() }
-        thread.name = "metagov-postgres-writer"
-        thread.start()
+        NamedThread.start("postgres-writer") { [self] in run() }
     }
 
     /// Queues `unit`; it is performed and finished on the writer thread, after every unit queued before it.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MetagovCore
 
 /// Copies the write-ahead log back into the database file on its own thread and connection, so that the writer
 /// thread never stops committing to do it.
@@ -23,9 +24,7 @@ final class Checkpointer: @unchecked Sendable {
     /// - Parameter connection: a connection of its own to the database (it only checkpoints).
     init(connection: DatabaseQueue) {
         self.connection = connection
-        let thread = Thread { [self] in run() }
-        thread.name = "metagov-sqlite-checkpointer"
-        thread.start()
+        NamedThread.start("sqlite-checkpt") { [self] in run() }
     }
 
     /// Makes the writer's connection `db` report its commits here instead of checkpointing itself, until

@@ -29,9 +29,7 @@ final class WriterThread: @unchecked Sendable {
         self.busyTimeout = busyTimeout
         self.checkpointer = checkpointer
         if let checkpointer { connection.inDatabase { checkpointer.watch($0) } }
-        let thread = Thread { [self] in run() }
-        thread.name = "metagov-sqlite-writer"
-        thread.start()
+        NamedThread.start("sqlite-writer") { [self] in run() }
     }
 
     /// Queues `unit`; it is performed and finished on the writer thread, after every unit queued before it.
