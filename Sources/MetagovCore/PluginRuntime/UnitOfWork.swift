@@ -57,6 +57,7 @@ extension Metagov {
 
     /// One attempt of ``runUnitOfWork(instance:type:process:newInstance:_:)``: the body, then the commit of what
     /// it wants written; `nil` when what it read changed meanwhile (it runs again).
+    @inline(never)
     private func attempt<T: Sendable>(
         _ instance: PluginInstance, _ type: RegisteredPluginType, _ target: ProcessTarget?, _ newInstance: Bool,
         _ attempt: Int, turn: Turn?, _ body: (PluginContext, ProcessHandle?) async throws -> T
@@ -69,36 +70,64 @@ extension Metagov {
     }
 
     /// Runs the body on a fresh context; returns its result and what it wants written (`nil`: nothing).
+    ///
+    /// The synchronous steps are functions of their own: what an `async` function holds across a suspension
+    /// lives in its frame on the task's allocator, and a frame larger than the allocator's slab (1 KiB) is a
+    /// `malloc` of its own on every call.
+    @inline(never)
     private func runBody<T: Sendable>(
         _ instance: PluginInstance, _ type: RegisteredPluginType, _ target: ProcessTarget?, _ attempt: Int,
         _ body: (PluginContext, ProcessHandle?) async throws -> T
     ) async throws -> (T, UnitPlan?) {
         let context = makeContext(instance, type, attempt: attempt)
-        var handle: ProcessHandle?
-        switch target {
-        case .existing(let id):
-            guard let process = try await context.loadProcess(id) else { throw MetagovError.notFound("process \(id)") }
-            handle = context.adopt(process)
-        case .new(let process):
-            handle = context.adopt(process, isNew: true)
-        case nil:
-            break
+        let handle: ProcessHandle?
+        if case .existing(let id) = target {
+            handle = try await adoptStoredProcess(id, into: context)
+        } else {
+            handle = adoptTarget(target, into: context)
         }
-        let value: T
-        let hookMetrics = metrics.hook(instance.name)
+        let value = try await runHook(body, context, handle, plugin: instance.name)
+        return (value, plan(of: context))
+    }
+
+    /// The handle of stored process `id`, adopted by `context`.
+    private func adoptStoredProcess(_ id: Int64, into context: PluginContext) async throws -> ProcessHandle {
+        guard let process = try await context.loadProcess(id) else { throw MetagovError.notFound("process \(id)") }
+        return context.adopt(process)
+    }
+
+    /// The handle of the process being started, adopted by `context` (nil for a unit of work without a process;
+    /// a stored process goes through ``adoptStoredProcess(_:into:)``).
+    @inline(never)
+    private func adoptTarget(_ target: ProcessTarget?, into context: PluginContext) -> ProcessHandle? {
+        guard case .new(let process) = target else { return nil }
+        return context.adopt(process, isNew: true)
+    }
+
+    /// Runs the plugin's code, timing it and classifying what it throws as the plugin's errors.
+    private func runHook<T: Sendable>(
+        _ body: (PluginContext, ProcessHandle?) async throws -> T, _ context: PluginContext, _ handle: ProcessHandle?,
+        plugin: String
+    ) async throws -> T {
+        let hookMetrics = metrics.hook(plugin)
         let started = ContinuousClock.now
         do {
-            value = try await body(context, handle)
+            let value = try await body(context, handle)
             hookMetrics.duration.recordElapsed(since: started)
+            return value
         } catch {
             hookMetrics.duration.recordElapsed(since: started)
             hookMetrics.errors.increment()
-            throw MetagovError.fromPlugin(error, plugin: instance.name)
+            throw MetagovError.fromPlugin(error, plugin: plugin)
         }
+    }
+
+    /// What the body of `context` wants written; nil when it writes nothing (most calls: reads, public actions).
+    @inline(never)
+    private func plan(of context: PluginContext) -> UnitPlan? {
         let work = context.pendingWork
-        // Most calls write nothing (reads, public actions): no plan to build then.
-        guard !work.writesNothing else { return (value, nil) }
-        return (value, UnitPlan(work, instance: context.instance, now: clock.now()))
+        guard !work.writesNothing else { return nil }
+        return UnitPlan(work, instance: context.instance, now: clock.now())
     }
 
     /// Queues the unit's writes (staging them as pending while they are queued, then ending the turn) and waits
