@@ -38,7 +38,7 @@ import Testing
 
     @Test func addedActionUsesTheNamedValidator() async throws {
         let core = try await core(AuditExtension())
-        #expect(try await core.plugins.type("randomness").actions.map(\.slug) == ["even-check", "random-int", "set-lucky-number"])
+        #expect(try core.plugins.type("randomness").actions.map(\.slug) == ["even-check", "random-int", "set-lucky-number"])
         let ok = try await core.actions.perform(community: "c", plugin: "randomness", action: "even-check", parameters: ["n": 4])
         #expect(ok == ["n": 4, "ok": true])
         let odd = await metagovError {
