@@ -84,7 +84,7 @@ extension Metagov {
         if case .existing(let id) = target {
             handle = try await adoptStoredProcess(id, into: context)
         } else {
-            handle = adoptTarget(target, into: context)
+            handle = adoptProcessBeingStarted(target, into: context)
         }
         let value = try await runHook(body, context, handle, plugin: instance.name)
         return (value, plan(of: context))
@@ -96,10 +96,11 @@ extension Metagov {
         return context.adopt(process)
     }
 
-    /// The handle of the process being started, adopted by `context` (nil for a unit of work without a process;
-    /// a stored process goes through ``adoptStoredProcess(_:into:)``).
+    /// The handle of the process `target` starts, adopted by `context`; nil when it starts none (a unit of work
+    /// without a process; a stored process goes through ``adoptStoredProcess(_:into:)``). It takes the whole
+    /// target so that the process it carries is never copied into the `async` caller's frame.
     @inline(never)
-    private func adoptTarget(_ target: ProcessTarget?, into context: PluginContext) -> ProcessHandle? {
+    private func adoptProcessBeingStarted(_ target: ProcessTarget?, into context: PluginContext) -> ProcessHandle? {
         guard case .new(let process) = target else { return nil }
         return context.adopt(process, isNew: true)
     }

@@ -16,7 +16,7 @@ package enum NamedThread {
     }
 
     /// Gives the calling thread `name` in the kernel's eyes (nothing where there is no `/proc/thread-self`).
-    package static func nameCurrentThread(_ name: String) {
+    private static func nameCurrentThread(_ name: String) {
         guard let comm = FileHandle(forWritingAtPath: "/proc/thread-self/comm") else { return }
         try? comm.write(contentsOf: Data(name.utf8.prefix(15)))
         try? comm.close()
