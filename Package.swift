@@ -112,10 +112,13 @@ let package = Package(
                 "MetagovCore", "MetagovSQLite", "MetagovPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // The server's allocator (Linux): mimalloc serves `malloc` for the whole process once linked (README "Memory").
+        .systemLibrary(name: "CMimalloc", providers: [.apt(["libmimalloc-dev"])]),
         .target(
             name: "MetagovServer",
             dependencies: [
                 "MetagovAdmin", "MetagovCore", "MetagovPlugins", "MetagovRPC", "MetagovGRPC", "MetagovDelivery",
+                .target(name: "CMimalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

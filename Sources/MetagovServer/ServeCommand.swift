@@ -121,7 +121,8 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.error("TLS certificates not reloaded; the previous ones stay in use", metadata: ["error": "\(error)"])
             }
         }
-        logger.info("listening", metadata: ["host": "\(host)", "port": "\(boundPort)", "database": "\(location)"])
+        logger.info("listening", metadata: [
+            "host": "\(host)", "port": "\(boundPort)", "database": "\(location)", "allocator": "\(MemoryAllocator.name)"])
         FileHandle.standardOutput.write(Data("metagovd serving on \(host):\(boundPort)\n".utf8))
 
         let interval = schedulerInterval

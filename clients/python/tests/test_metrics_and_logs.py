@@ -174,3 +174,16 @@ def test_json_logs_one_line_per_call_and_connection_event_without_secrets(make_s
     assert any(line["message"] == "goaway" and line["reason"] == "idle" for line in lines)
     for secret in [token, token.split("_", 2)[2], "s3cr3t-config", "hook-s3cret", "BODY-MARKER"]:
         assert secret not in text
+
+
+def test_the_server_allocates_with_mimalloc_and_says_so(make_server):
+    """The `listening` line names the allocator serving `malloc`: mimalloc, linked into the server on Linux (a
+    dropped link, or a library loaded before it taking `malloc`, would name another)."""
+    server = make_server(arguments=["--log-format", "json"])
+    with server.client() as client:
+        assert client.list_communities() is not None
+    server.stop()
+    lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
+    listening = [line for line in lines if line["message"] == "listening"]
+    assert listening, "no 'listening' line in the log"
+    assert listening[0]["allocator"].startswith("mimalloc "), listening[0]
