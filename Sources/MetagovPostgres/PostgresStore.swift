@@ -92,8 +92,8 @@ public final class PostgresStore: Store {
         }
     }
 
-    /// Runs `body` on the writer thread as one unit of work of the next batch (its own savepoint in the batch's
-    /// transaction) and returns its result once the batch committed.
+    /// Runs `body` on the writer thread as one unit of work of the next batch (when it throws, only its own writes
+    /// are undone) and returns its result once the batch committed.
     public func write<T: Sendable>(_ body: @Sendable (any StoreWriter) throws -> T) async throws -> T {
         try await write(body, whenQueued: {})
     }

@@ -22,7 +22,7 @@ public enum SQLiteStoreError: Error, Sendable, Equatable {
 /// - Reads run inline on the calling thread, each on a read-only connection of a ``ReaderPool`` that grows
 ///   so that a reader never waits for another; WAL readers never wait for the writer.
 /// - Writes go to one dedicated ``WriterThread`` that commits every queued unit of work together (group
-///   commit), each in its own savepoint; callers suspend until their unit is committed. Waiting for another
+///   commit), a failing unit losing only its own writes; callers suspend until their unit is committed. Waiting for another
 ///   process's write lock happens on that thread only. A ``Checkpointer`` thread copies the log back into the
 ///   database file, so commits never wait for that.
 /// - Durability: the writer's connection runs with `synchronous = FULL`, so a commit returns, and its callers
@@ -115,8 +115,8 @@ public final class SQLiteStore: Store {
         try readers.read { try body(SQLiteReader(db: $0)) }
     }
 
-    /// Runs `body` on the writer thread as one unit of work of the next batch (its own savepoint in the batch's
-    /// transaction) and returns its result once the batch committed.
+    /// Runs `body` on the writer thread as one unit of work of the next batch (when it throws, only its own writes
+    /// are undone) and returns its result once the batch committed.
     public func write<T: Sendable>(_ body: @Sendable (any StoreWriter) throws -> T) async throws -> T {
         try await write(body, whenQueued: {})
     }

@@ -139,6 +139,40 @@ import Testing
         #expect(results[6] == [third])
     }
 
+    @Test(arguments: StoreBackend.available) func aUnitFailingOnlyBecauseOfAFailedUnitsWritesCommits(_ backend: StoreBackend) async throws {
+        let database = try TestDatabase(backend)
+        let store = try database.openStore()
+        _ = try await Seed(store)
+        // The first unit holds the writer while the others queue, so they are performed as one batch, in order.
+        let blocker = Task { try await store.write { _ in Thread.sleep(forTimeInterval: 0.5) } }
+        try await Task.sleep(for: .milliseconds(100))
+        typealias Unit = @Sendable (any StoreWriter) throws -> String
+        let units: [Unit] = [
+            { _ = try $0.insertCommunity(slug: "kept", readableName: "K"); return "kept" },
+            // Fails before writing: a slug the batch already holds.
+            { _ = try $0.insertCommunity(slug: "kept", readableName: "again"); return "again" },
+            // Writes, then fails: what it wrote must go, and the unit after it must not see it.
+            { _ = try $0.insertCommunity(slug: "taken", readableName: "T"); throw Boom() },
+            // Would fail on the slug the unit before wrote; without that unit's writes it commits.
+            { _ = try $0.insertCommunity(slug: "taken", readableName: "mine"); return "taken" },
+            { _ = try $0.insertCommunity(slug: "last", readableName: "L"); return "last" },
+        ]
+        var tasks: [Task<String?, Never>] = []
+        for unit in units {
+            let (queued, signal) = AsyncStream<Void>.makeStream()
+            tasks.append(Task { try? await store.write(unit, whenQueued: { signal.yield() }) })
+            for await _ in queued { break }  // queued before the next one is
+        }
+        try await blocker.value
+        var results: [String?] = []
+        for task in tasks { results.append(await task.value) }
+        #expect(results == ["kept", nil, nil, "taken", "last"])
+        let stored = try await store.read { try $0.communities(afterSlug: "k", limit: 10) }
+        #expect(stored.map(\.slug) == ["kept", "last", "taken"])
+        #expect(stored.first { $0.slug == "taken" }?.readableName == "mine")
+        #expect(stored.first { $0.slug == "kept" }?.readableName == "K")
+    }
+
     @Test(arguments: StoreBackend.available) func unitsFailingOnAConstraintLoseOnlyTheirOwnWritesAndCursors(_ backend: StoreBackend) async throws {
         let database = try TestDatabase(backend)
         let store = try database.openStore()

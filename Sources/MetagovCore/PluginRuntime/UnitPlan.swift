@@ -12,7 +12,7 @@ struct CommitSummary: Sendable {
 }
 
 /// What a unit of work writes, taken from its context once the hook returned, and how to write it: the body of
-/// its store write, run in its own savepoint of the writer's batch.
+/// its store write, run in the writer's batch (a failure undoes only its own writes).
 ///
 /// A class, so that the unit's suspended frames (waiting for the commit) and the store's queue hold a reference
 /// rather than copies of everything it writes.

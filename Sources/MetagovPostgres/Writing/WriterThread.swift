@@ -73,6 +73,7 @@ final class WriterThread: @unchecked Sendable {
                     guard !settling else { throw StoreError.unavailable("a write batch failed twice; try again") }
                 }
                 connection.finish()
+                metrics.redoneTransactions.increment()
                 failures = failures.indices.map { failedLate[$0] }
                 settling = true
             }
