@@ -22,10 +22,16 @@ final class ResolvedAction: Sendable {
     }
 }
 
-/// A process type with its input schema compiled.
-struct RegisteredProcessType: Sendable {
-    var type: ProcessType
-    var input: JSONSchema?
+/// A process type with its input schema compiled (a class, as ``ResolvedAction``: looked up on every process
+/// call and never changed, so shared rather than copied field by field).
+final class RegisteredProcessType: Sendable {
+    let type: ProcessType
+    let input: JSONSchema?
+
+    init(type: ProcessType, input: JSONSchema?) {
+        self.type = type
+        self.input = input
+    }
 }
 
 /// A plugin type with everything compiled for fast calls (a class: it is looked up on every call and never
