@@ -193,7 +193,9 @@ public final class Metagov: Sendable {
     /// The auth function deciding `action`: a plugin action's (`plugin.slug`, resolved with its type) or a
     /// core action's.
     func resolveAuth(_ action: String) -> AuthTable.Resolved {
-        if let dot = action.firstIndex(of: "."), let type = catalog[String(action[..<dot])],
+        // Searched as UTF-8 bytes: `firstIndex(of:)` on the string walks it by grapheme cluster (4% of a
+        // PerformAction's handler time).
+        if let dot = action.utf8.firstIndex(of: UInt8(ascii: ".")), let type = catalog[String(action[..<dot])],
             let resolved = type.actions[String(action[action.index(after: dot)...])]
         {
             return resolved.auth
