@@ -160,7 +160,7 @@ let package = Package(
         .testTarget(
             name: "ThirdPartyPluginTests", dependencies: ["MetagovCore", "MetagovPlugins", "MetagovTestSupport"]),
         .testTarget(name: "MetagovdTests", dependencies: ["MetagovCore", "MetagovSQLite", "MetagovTestSupport"]),
-        .testTarget(name: "MetagovGRPCTests", dependencies: ["MetagovGRPC", "MetagovHTTP2", "MetagovHTTP"]),
+        .testTarget(name: "MetagovGRPCTests", dependencies: ["MetagovGRPC", "MetagovHTTP2", "MetagovHTTP", "MetagovTestSupport"]),
         .testTarget(
             name: "MetagovProtoTests",
             dependencies: ["MetagovProto", "MetagovProtoGRPC", "MetagovProtoJSON", "MetagovGRPC", "MetagovJSON"]),

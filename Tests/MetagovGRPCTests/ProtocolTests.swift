@@ -1,6 +1,7 @@
 import Foundation
 import MetagovGRPC
 import MetagovHTTP2
+import MetagovTestSupport
 import NIOCore
 import NIOPosix
 import Testing
@@ -47,12 +48,7 @@ struct ProtocolTests {
                 "-v", "-H", "content-type: text/plain", "-d", body.path,
                 "http://127.0.0.1:\(server.port)/test.Echo/Unary",
             ]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
+            let output = try runToEnd(process, mergingErrors: true).stdoutText
             #expect(output.contains(":status: 415"), "\(output)")
             #expect(!output.contains("grpc-status"))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import MetagovTestSupport
 
 /// Certificates made for a test with the openssl CLI in a temporary directory: a CA, a server certificate for
 /// 127.0.0.1 and localhost, a client certificate (CN `driver-1`, SAN `driver-1.example`) signed by the CA,
@@ -57,14 +58,9 @@ struct TestCertificates {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
         process.arguments = arguments
         process.currentDirectoryURL = self.directory
-        process.standardOutput = FileHandle.nullDevice
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "openssl \(arguments.first ?? ""): \(String(decoding: message, as: UTF8.self))"])
+        let output = try runToEnd(process)
+        guard output.status == 0 else {
+            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "openssl \(arguments.first ?? ""): \(output.stderrText)"])
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import MetagovCore
+import MetagovTestSupport
 import Testing
 
 /// Runs the built `metagov` CLI and returns (status, stdout lines, stderr).
@@ -7,19 +8,12 @@ private func metagov(_ arguments: [String], timeout: TimeInterval? = nil) throws
     let process = Process()
     process.executableURL = try ServerProcess.binary("metagov")
     process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    if let timeout {
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { if process.isRunning { process.interrupt() } }
+    let output = try runToEnd(process) {
+        if let timeout {
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { if process.isRunning { process.interrupt() } }
+        }
     }
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let lines = String(decoding: stdout, as: UTF8.self).split(separator: "\n").map(String.init)
-    return (process.terminationStatus, lines, String(decoding: stderr, as: UTF8.self))
+    return (output.status, output.stdoutText.split(separator: "\n").map(String.init), output.stderrText)
 }
 
 @Suite("metagov CLI against metagovd serve")

@@ -7,6 +7,7 @@ import MetagovGRPC
 import MetagovProto
 import MetagovProtoGRPC
 import MetagovProtoJSON
+import MetagovTestSupport
 import NIOCore
 import Testing
 
@@ -36,12 +37,7 @@ private func post2(_ url: String, _ body: String, headers: [(String, String)] = 
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["curl", "-s", "--http2-prior-knowledge", "-X", "POST", "--data-binary", "@\(file.path)", "-w", "\n%{http_code} %{http_version}"]
         + headers.flatMap { ["-H", "\($0.0): \($0.1)"] } + [url]
-    let out = Pipe()
-    process.standardOutput = out
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+    let lines = try runToEnd(process).stdoutText.split(separator: "\n", omittingEmptySubsequences: false)
     let trailer = lines.last.map(String.init) ?? ""
     let parts = trailer.split(separator: " ")
     #expect(parts.last == "2", "curl did not use HTTP/2: \(trailer)")
@@ -142,13 +138,9 @@ struct IncomingWebhookTests {
             process.arguments = [
                 "-c", "exec 3<>/dev/tcp/127.0.0.1/\(server.port); printf '%s' \"$1\" >&3; head -c $2 /dev/zero >&3 2>/dev/null; timeout 10 cat <&3",
                 "_", request, String(extra)]
-            let out = Pipe()
-            process.standardOutput = out
-            try process.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "the server did not close the connection")
-            return String(decoding: data, as: UTF8.self)
+            let output = try runToEnd(process)
+            #expect(output.status == 0, "the server did not close the connection")
+            return output.stdoutText
         }
         let malformed = try exchange("GARBAGE \u{1}\r\n\r\n")
         #expect(malformed.hasPrefix("HTTP/1.1 400"))

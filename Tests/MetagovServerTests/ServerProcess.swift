@@ -1,6 +1,7 @@
 import Foundation
 import MetagovClient
 import MetagovGRPC
+import MetagovTestSupport
 
 /// A real `metagovd serve` on a free loopback port, on a database in a temporary directory (or on a database
 /// given, such as a PostgreSQL URL that several servers share).
@@ -58,13 +59,7 @@ final class ServerProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = try Self.binary("metagovd")
         process.arguments = ["--database", self.database] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        return try runToEnd(process).stdoutText
     }
 
     /// Starts the server and waits for its "serving on" line. Without `authentication`, it runs with

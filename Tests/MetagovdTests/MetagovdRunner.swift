@@ -1,5 +1,6 @@
 import Foundation
 import MetagovCore
+import MetagovTestSupport
 
 /// Runs the built `metagovd` binary against a temporary database.
 struct MetagovdRunner {
@@ -42,17 +43,8 @@ struct MetagovdRunner {
         env.removeValue(forKey: "METAGOV_CONFIG")
         for (key, value) in environment { env[key] = value }
         process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+        let output = try runToEnd(process)
+        return Result(status: output.status, stdout: output.stdoutText, stderr: output.stderrText)
     }
 
     /// Writes `text` to a file in the temporary directory and returns its path.
