@@ -52,7 +52,9 @@ def test_metrics_are_scraped_and_move(make_server):
         with pytest.raises(MetagovError):
             client.get_community("nope")
         with client.subscribe(community="c") as stream:
-            families = scrape(server, token)
+            # The stream is opened without waiting for the server: its handler registers the subscriber soon after.
+            families = eventually_scraped(
+                server, token, lambda f: sample(f, "metagov_event_subscribers", "metagov_event_subscribers") == 1)
             assert sample(families, "metagov_event_subscribers", "metagov_event_subscribers") == 1
             stream.cancel()
         client.enable_plugin("c", "inbound", {"secret": "k"})
