@@ -52,3 +52,22 @@ func identical(_ a: JSONValue, _ b: JSONValue) -> Bool {
 }
 
 struct Boom: Error {}
+
+/// Queues `units` on `store` one after another while an earlier write holds the writer, so that they are performed
+/// as one batch, in this order; returns what each returned (`nil`: it failed).
+func performedAsOneBatch<T: Sendable>(
+    _ store: any Store, _ units: [@Sendable (any StoreWriter) throws -> T]
+) async throws -> [T?] {
+    let blocker = Task { try await store.write { _ in Thread.sleep(forTimeInterval: 0.5) } }
+    try await Task.sleep(for: .milliseconds(100))
+    var tasks: [Task<T?, Never>] = []
+    for unit in units {
+        let (queued, signal) = AsyncStream<Void>.makeStream()
+        tasks.append(Task { try? await store.write(unit, whenQueued: { signal.yield() }) })
+        for await _ in queued { break }  // queued before the next one is
+    }
+    try await blocker.value
+    var results: [T?] = []
+    for task in tasks { results.append(await task.value) }
+    return results
+}

@@ -103,9 +103,6 @@ import Testing
         let first = try await store.write { writer in
             try writer.insertWebhookSubscription(community: "c", url: "https://a.example/", eventTypes: [], plugins: [], secret: "s")
         }
-        // The first unit holds the writer while the others queue, so they commit as one batch, in this order.
-        let blocker = Task { try await store.write { _ in Thread.sleep(forTimeInterval: 0.5) } }
-        try await Task.sleep(for: .milliseconds(100))
         typealias Unit = @Sendable (any StoreWriter) throws -> [Int64]
         let units: [Unit] = [
             { try $0.webhookSubscriptions(community: "c").map(\.id) },
@@ -122,15 +119,7 @@ import Testing
             },
             { try $0.webhookSubscriptions(community: "c").map(\.id) },
         ]
-        var tasks: [Task<[Int64]?, Never>] = []
-        for unit in units {
-            let (queued, signal) = AsyncStream<Void>.makeStream()
-            tasks.append(Task { try? await store.write(unit, whenQueued: { signal.yield() }) })
-            for await _ in queued { break }  // queued before the next one is
-        }
-        try await blocker.value
-        var results: [[Int64]?] = []
-        for task in tasks { results.append(await task.value) }
+        let results = try await performedAsOneBatch(store, units)
         #expect(results[0] == [first.id])
         #expect(results[2] == [], "a deleted subscription is not read from what an earlier unit of the batch read")
         #expect(results[3] == nil)
@@ -143,9 +132,6 @@ import Testing
         let database = try TestDatabase(backend)
         let store = try database.openStore()
         _ = try await Seed(store)
-        // The first unit holds the writer while the others queue, so they are performed as one batch, in order.
-        let blocker = Task { try await store.write { _ in Thread.sleep(forTimeInterval: 0.5) } }
-        try await Task.sleep(for: .milliseconds(100))
         typealias Unit = @Sendable (any StoreWriter) throws -> String
         let units: [Unit] = [
             { _ = try $0.insertCommunity(slug: "kept", readableName: "K"); return "kept" },
@@ -157,15 +143,7 @@ import Testing
             { _ = try $0.insertCommunity(slug: "taken", readableName: "mine"); return "taken" },
             { _ = try $0.insertCommunity(slug: "last", readableName: "L"); return "last" },
         ]
-        var tasks: [Task<String?, Never>] = []
-        for unit in units {
-            let (queued, signal) = AsyncStream<Void>.makeStream()
-            tasks.append(Task { try? await store.write(unit, whenQueued: { signal.yield() }) })
-            for await _ in queued { break }  // queued before the next one is
-        }
-        try await blocker.value
-        var results: [String?] = []
-        for task in tasks { results.append(await task.value) }
+        let results = try await performedAsOneBatch(store, units)
         #expect(results == ["kept", nil, nil, "taken", "last"])
         let stored = try await store.read { try $0.communities(afterSlug: "k", limit: 10) }
         #expect(stored.map(\.slug) == ["kept", "last", "taken"])
