@@ -450,9 +450,12 @@ public final class HTTP2Connection: ChannelInboundHandler {
         self.delegate?.endOfStreamReceived(self, streamID: streamID)
     }
 
+    /// The error of a stream closed normally, boxed once rather than at every stream's close.
+    private static let closedWithoutError: any Error = HTTP2Error.streamClosed(.noError)
+
     func bridgeStreamClosed(streamID: Int32, errorCode: HTTP2ErrorCode) {
         if let stream = self.outboundStreams.removeValue(forKey: streamID) {
-            stream.markClosed(HTTP2Error.streamClosed(errorCode))
+            stream.markClosed(errorCode == .noError ? Self.closedWithoutError : HTTP2Error.streamClosed(errorCode))
             if self.outboundStreams.isEmpty { self.manager?.becameIdle() }
         }
         self.delegate?.streamClosed(self, streamID: streamID, errorCode: errorCode)

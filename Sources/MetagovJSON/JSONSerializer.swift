@@ -76,8 +76,12 @@ private struct JSONTextWriter {
             }
             output.append(UInt8(ascii: "{"))
             var first = true
-            if sortedKeys {
-                for (key, member) in object.sorted(by: { $0.key < $1.key }) {
+            if sortedKeys && object.count > 1 {
+                // Positions sorted by key: neither the members nor their values are copied out to sort them.
+                var positions = Array(object.indices)
+                positions.sort { object[$0].key < object[$1].key }
+                for position in positions {
+                    let (key, member) = object[position]
                     writeMember(key, member, first: first, indent: indent)
                     first = false
                 }
@@ -130,6 +134,19 @@ private struct JSONTextWriter {
 
     mutating func writeString(_ string: String) {
         output.append(UInt8(ascii: "\""))
+        var string = string
+        // Most strings need no escape: their bytes are copied at once.
+        let copied = string.withUTF8 { bytes -> Bool in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+                return false
+            }
+            output.append(contentsOf: bytes)
+            return true
+        }
+        if copied {
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""):

@@ -8,7 +8,7 @@ import Foundation
 /// poll's votes) and a hook that touches one entry costs the same however many there are. Concurrent hooks that
 /// write different entries of one process do not conflict.
 public final class ProcessHandle: Sendable {
-    private let working: Locked<GovernanceProcess>
+    private let working: Locked<Working>
     private let entries: Locked<EntryWork>
     private let source: EntrySource
     /// The process as it was loaded (for a process being started: as it was built).
@@ -28,7 +28,7 @@ public final class ProcessHandle: Sendable {
         original = process
         self.isNew = isNew
         self.source = source
-        working = Locked(process)
+        working = Locked(Working(process: process))
         entries = Locked(EntryWork())
     }
 
@@ -38,36 +38,39 @@ public final class ProcessHandle: Sendable {
     public var createdAt: Date { original.createdAt }
 
     public var status: ProcessStatus {
-        get { working.value.status }
-        set { working.withLock { $0.status = newValue } }
+        get { working.value.process.status }
+        set { working.withLock { $0.set(\.status, newValue, .status) } }
     }
 
     public var outcome: JSONValue? {
-        get { working.value.outcome }
-        set { working.withLock { $0.outcome = newValue } }
+        get { working.value.process.outcome }
+        set { working.withLock { $0.set(\.outcome, newValue, .outcome) } }
     }
 
     public var errors: JSONValue? {
-        get { working.value.errors }
-        set { working.withLock { $0.errors = newValue } }
+        get { working.value.process.errors }
+        set { working.withLock { $0.set(\.errors, newValue, .errors) } }
     }
 
     /// Where people take part in the process on its platform (Metagov's `url`); `nil` when unknown.
     public var url: String? {
-        get { working.value.url }
-        set { working.withLock { $0.url = newValue } }
+        get { working.value.process.url }
+        set { working.withLock { $0.set(\.url, newValue, .url) } }
     }
 
     /// The process's private state value for `key`.
-    public func state(_ key: String) -> JSONValue? { working.value.state[key] }
+    public func state(_ key: String) -> JSONValue? { working.value.process.state[key] }
 
     /// Sets (or, with `nil`, removes) a private state value.
     public func setState(_ key: String, _ value: JSONValue?) {
-        working.withLock { $0.state[key] = value }
+        working.withLock { working in
+            working.touched.insert(.state)
+            working.process.state[key] = value
+        }
     }
 
     /// The whole private state.
-    public var allState: [String: JSONValue] { working.value.state }
+    public var allState: [String: JSONValue] { working.value.process.state }
 
     // MARK: Entries
 
@@ -90,10 +93,40 @@ public final class ProcessHandle: Sendable {
     }
 
     /// The working copy.
-    var current: GovernanceProcess { working.value }
+    var current: GovernanceProcess { working.value.process }
 
-    /// Whether the hook changed the process record (its entries aside).
-    var isModified: Bool { current != original }
+    /// Whether the hook changed the process record (its entries aside): only the fields it set are compared.
+    var isModified: Bool {
+        working.withLock { working in
+            let touched = working.touched, process = working.process
+            return (touched.contains(.status) && process.status != original.status)
+                || (touched.contains(.outcome) && process.outcome != original.outcome)
+                || (touched.contains(.errors) && process.errors != original.errors)
+                || (touched.contains(.url) && process.url != original.url)
+                || (touched.contains(.state) && process.state != original.state)
+        }
+    }
+
+    /// The working copy and which of its fields the hook set.
+    private struct Working: Sendable {
+        var process: GovernanceProcess
+        var touched: Fields = []
+
+        mutating func set<Value>(_ field: WritableKeyPath<GovernanceProcess, Value>, _ value: Value, _ flag: Fields) {
+            touched.insert(flag)
+            process[keyPath: field] = value
+        }
+    }
+
+    /// The fields a hook can set.
+    private struct Fields: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let status = Fields(rawValue: 1 << 0)
+        static let outcome = Fields(rawValue: 1 << 1)
+        static let errors = Fields(rawValue: 1 << 2)
+        static let url = Fields(rawValue: 1 << 3)
+        static let state = Fields(rawValue: 1 << 4)
+    }
 
     /// The entries read and written.
     var entryWork: EntryWork { entries.value }

@@ -414,11 +414,15 @@ package struct ProtoWriter {
     package func setMap<Key: Comparable, Value>(
         _ index: Int, _ values: [Key: Value], _ entry: (ProtoWriter, Key, Value) -> Void
     ) {
+        // Positions sorted by key: the entries are not copied out to sort them.
+        var positions = Array(values.indices)
+        if positions.count > 1 { positions.sort { values[$0].key < values[$1].key } }
         self.storeArray(
             index,
-            values.sorted { $0.key < $1.key }.map { pair -> UnsafeRawPointer? in
+            positions.map { position -> UnsafeRawPointer? in
                 let child = self.child(index)
-                entry(child, pair.key, pair.value)
+                let (key, value) = values[position]
+                entry(child, key, value)
                 return UnsafeRawPointer(child.base)
             })
     }

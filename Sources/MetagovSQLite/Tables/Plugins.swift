@@ -128,7 +128,7 @@ extension SQLiteWriter {
             value: { try pluginState(pluginID: pluginID, key: $0) }, whole: { try pluginState(pluginID: pluginID) })
         guard holds else { throw StoreError.conflict("state of \(PluginRow.describe(id: pluginID))") }
         try translatingConstraints(notFound: { PluginRow.describe(id: pluginID) }) {
-            try writeKeyed(changes, table: "plugin_state", owner: "plugin_id", pluginID)
+            try writeKeyed(changes, into: .pluginState, pluginID)
         }
     }
 }

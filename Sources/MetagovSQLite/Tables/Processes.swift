@@ -155,7 +155,7 @@ extension SQLiteWriter {
             throw StoreError.conflict("entry '\(key)' of \(ProcessRow.describe(id: processID))")
         }
         try translatingConstraints(notFound: { ProcessRow.describe(id: processID) }) {
-            try writeKeyed(changes, table: "process_entry", owner: "process_id", processID)
+            try writeKeyed(changes, into: .processEntry, processID)
         }
     }
 }
