@@ -22,11 +22,21 @@ extension JSONValue: Equatable {
         case let (.integer(a), .number(b)), let (.number(b), .integer(a)): return Double(a) == b
         case let (.number(a), .number(b)): return a == b
         // Code point equality: JSON strings that differ only by Unicode normalisation are different.
-        case let (.string(a), .string(b)): return a.unicodeScalars.elementsEqual(b.unicodeScalars)
+        case let (.string(a), .string(b)): return Self.sameCodePoints(a, b)
         case let (.array(a), .array(b)): return a == b
         case let (.object(a), .object(b)): return a == b
         default: return false
         }
+    }
+}
+
+extension JSONValue {
+    /// Whether `a` and `b` hold the same code points: the same UTF-8 bytes, compared as such rather than scalar by
+    /// scalar.
+    private static func sameCodePoints(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        var a = a, b = b
+        return a.withUTF8 { first in b.withUTF8 { second in first.elementsEqual(second) } }
     }
 }
 
