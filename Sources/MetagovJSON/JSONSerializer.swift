@@ -76,11 +76,8 @@ private struct JSONTextWriter {
             }
             output.append(UInt8(ascii: "{"))
             var first = true
-            if sortedKeys && object.count > 1 {
-                // Positions sorted by key: neither the members nor their values are copied out to sort them.
-                var positions = Array(object.indices)
-                positions.sort { object[$0].key < object[$1].key }
-                for position in positions {
+            if sortedKeys {
+                for position in object.positionsInKeyOrder {
                     let (key, member) = object[position]
                     writeMember(key, member, first: first, indent: indent)
                     first = false

@@ -1,4 +1,5 @@
 import MetagovProtoC
+import MetagovJSON
 
 // The C bridge of the codec: the only file of MetagovProto that touches pointers. Generated code reads and
 // writes fields through `ProtoReader` and `ProtoWriter` by their index in the protoc-c descriptor's field
@@ -414,12 +415,9 @@ package struct ProtoWriter {
     package func setMap<Key: Comparable, Value>(
         _ index: Int, _ values: [Key: Value], _ entry: (ProtoWriter, Key, Value) -> Void
     ) {
-        // Positions sorted by key: the entries are not copied out to sort them.
-        var positions = Array(values.indices)
-        if positions.count > 1 { positions.sort { values[$0].key < values[$1].key } }
         self.storeArray(
             index,
-            positions.map { position -> UnsafeRawPointer? in
+            values.positionsInKeyOrder.map { position -> UnsafeRawPointer? in
                 let child = self.child(index)
                 let (key, value) = values[position]
                 entry(child, key, value)
