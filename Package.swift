@@ -154,7 +154,10 @@ let package = Package(
         // The store tests: one suite, every case run against SQLite and PostgreSQL.
         .testTarget(
             name: "MetagovStoreTests",
-            dependencies: ["MetagovCore", "MetagovSQLite", "MetagovPostgres", "MetagovTestSupport"]),
+            dependencies: [
+                "MetagovCore", "MetagovSQLite", "MetagovPostgres", "MetagovTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(
             name: "MetagovPluginsTests", dependencies: ["MetagovCore", "MetagovPlugins", "MetagovTestSupport"]),
         .testTarget(

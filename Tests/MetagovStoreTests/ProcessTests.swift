@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import MetagovCore
 import MetagovTestSupport
 import Testing
@@ -134,9 +135,37 @@ import Testing
         await #expect(throws: StoreError.notFound("process 999")) {
             try await store.write { try $0.updateProcessEntries(processID: 999, changes: ["a": 1], expecting: [:]) }
         }
+        // An entry read and written is written only if it is still as read; nothing of a conflicting unit stays.
+        try await store.write { try $0.updateProcessEntries(processID: id, changes: ["c": ["n": 4]], expecting: ["c": 3]) }
+        await #expect(throws: StoreError.conflict("entry 'c' of process \(id)")) {
+            try await store.write { try $0.updateProcessEntries(processID: id, changes: ["d": 1, "c": 5], expecting: ["c": 3]) }
+        }
+        await #expect(throws: StoreError.conflict("entry 'c' of process \(id)")) {
+            try await store.write { try $0.updateProcessEntries(processID: id, changes: ["c": 5], expecting: ["c": nil]) }
+        }
+        await #expect(throws: StoreError.conflict("entry 'e' of process \(id)")) {
+            try await store.write { try $0.updateProcessEntries(processID: id, changes: ["e": nil], expecting: ["e": 1]) }
+        }
+        #expect(try await store.read {
+            [try $0.processEntry(processID: id, key: "c"), try $0.processEntry(processID: id, key: "d")]
+        } == [["n": 4], nil])
         // Entries go with their process.
         #expect(try await store.write { try $0.deleteProcess(id: id) })
         #expect(try await store.read { try $0.processEntry(processID: id, key: "c") } == nil)
+    }
+
+    /// An entry stored with other text than this writer's (spacing, key order) still matches an equal value read.
+    @Test func entryCheckComparesValuesNotText() async throws {
+        let file = try TestDatabase(.sqlite)
+        let store = try file.openStore()
+        let seed = try await Seed(store)
+        let id = try await store.write { try $0.insertProcess(pluginID: seed.plugin.id) }.id
+        try await store.write { try $0.updateProcessEntries(processID: id, changes: ["x": ["a": 1, "b": 2]], expecting: [:]) }
+        try await DatabaseQueue(path: file.location).write { db in
+            try db.execute(sql: #"UPDATE process_entry SET value = '{ "b": 2, "a": 1 }' WHERE process_id = ?"#, arguments: [id])
+        }
+        try await store.write { try $0.updateProcessEntries(processID: id, changes: ["x": 3], expecting: ["x": ["a": 1, "b": 2]]) }
+        #expect(try await store.read { try $0.processEntry(processID: id, key: "x") } == 3)
     }
 
     @Test(arguments: StoreBackend.available) func reservedIDsAreNeverGivenToOtherProcesses(_ backend: StoreBackend) async throws {

@@ -1,49 +1,58 @@
 import MetagovCore
 
 /// The counts of a poll vote, kept in its outcome (`{votes: {option: count}, voter_count}`) and updated vote by
-/// vote, so that neither a vote nor closing reads the ballots.
+/// vote, so that neither a vote nor closing reads the ballots. A vote changes the counts it read in place: the
+/// outcome is not rebuilt option by option.
 struct Tally {
     /// Options in the order the vote was started with.
-    var options: [String]
-    /// Ballots per option.
-    var counts: [String: Int]
+    let options: [String]
+    /// Ballots per option (`{option: count}`), as kept in the outcome.
+    private var votes: [String: JSONValue]
     /// Voters who have a ballot.
-    var voterCount: Int
+    private(set) var voterCount: Int
 
     /// No votes yet.
     init(options: [String]) {
         self.options = options
-        counts = Dictionary(uniqueKeysWithValues: options.map { ($0, 0) })
+        votes = Dictionary(uniqueKeysWithValues: options.map { ($0, .integer(0)) })
         voterCount = 0
     }
 
     /// The tally of a vote: options from its state, counts from its outcome.
     init(_ process: ProcessHandle) {
-        self.init(options: process.state(PollVote.optionsKey)?.arrayValue?.compactMap(\.stringValue) ?? [])
-        for (option, count) in process.outcome?["votes"]?.objectValue ?? [:] { counts[option] = count.intValue ?? 0 }
-        voterCount = process.outcome?["voter_count"]?.intValue ?? 0
+        options = process.state(PollVote.optionsKey)?.arrayValue?.compactMap(\.stringValue) ?? []
+        let outcome = process.outcome
+        votes = outcome?["votes"]?.objectValue ?? [:]
+        voterCount = outcome?["voter_count"]?.intValue ?? 0
+        // An outcome written without every option (or without counts at all) counts the missing ones as 0.
+        if votes.count < options.count {
+            for option in options where votes[option] == nil { votes[option] = .integer(0) }
+        }
     }
+
+    /// Ballots for `option`.
+    func count(of option: String) -> Int { votes[option]?.intValue ?? 0 }
 
     /// Counts a ballot for `option`, replacing the voter's `previous` one if they had one.
     mutating func record(_ option: String, replacing previous: String?) {
         if let previous {
-            counts[previous, default: 0] -= 1
+            votes[previous] = .integer(count(of: previous) - 1)
         } else {
             voterCount += 1
         }
-        counts[option, default: 0] += 1
+        votes[option] = .integer(count(of: option) + 1)
     }
 
     /// The outcome while the vote is open: `{votes: {option: count}, voter_count}`.
     var openOutcome: JSONValue {
-        ["votes": .object(counts.mapValues { .integer($0) }), "voter_count": .integer(voterCount)]
+        ["votes": .object(votes), "voter_count": .integer(voterCount)]
     }
 
     /// The final outcome: the open outcome plus `winner`, or `tie` listing the options sharing the lead.
     var closedOutcome: JSONValue {
         guard case .object(var outcome) = openOutcome else { return openOutcome }
-        let best = counts.values.max() ?? 0
-        let leaders = options.filter { counts[$0] == best }
+        let best = options.map(count(of:)).max() ?? 0
+        let leaders = options.filter { count(of: $0) == best }
         if leaders.count == 1, let winner = leaders.first {
             outcome["winner"] = .string(winner)
         } else {

@@ -19,9 +19,12 @@ struct KeyedTable: Sendable {
 }
 
 extension SQLiteWriter {
-    /// Writes keyed values of one owner into `table`: each key of `changes` set to its value, or deleted for `nil`.
-    func writeKeyed(_ changes: [String: JSONValue?], into table: KeyedTable, _ ownerID: Int64) throws {
-        for (key, value) in changes {
+    /// Writes keyed values of one owner into `table`: each key of `changes` (but those in `written`, a short list
+    /// of keys already written) set to its value, or deleted for `nil`.
+    func writeKeyed(
+        _ changes: [String: JSONValue?], into table: KeyedTable, _ ownerID: Int64, except written: [String] = []
+    ) throws {
+        for (key, value) in changes where !written.contains(key) {
             if let value {
                 try execute(table.upsert, [ownerID, key, StoredJSON.text(value)])
             } else {

@@ -147,15 +147,47 @@ extension SQLiteWriter {
 
     /// A missing process is found by the foreign key of the entries written (or, when the unit only removes or
     /// reads entries, by a lookup).
+    ///
+    /// An entry both read and written is checked by the write itself (an update or delete conditional on the stored
+    /// text, an insert that does nothing if a row exists): one statement, no read. When that changes no row the
+    /// entry is read and compared as a value (its text may differ from this writer's for an equal value).
     func updateProcessEntries(processID: Int64, changes: [String: JSONValue?], expecting: [String: JSONValue?]) throws {
         if changes.values.allSatisfy({ $0 == nil }), try !exists("SELECT 1 FROM process WHERE id = ?", [processID]) {
             throw StoreError.notFound(ProcessRow.describe(id: processID))
         }
-        for (key, expected) in expecting where try processEntry(processID: processID, key: key) != expected {
-            throw StoreError.conflict("entry '\(key)' of \(ProcessRow.describe(id: processID))")
-        }
         try translatingConstraints(notFound: { ProcessRow.describe(id: processID) }) {
-            try writeKeyed(changes, into: .processEntry, processID)
+            var written: [String] = []
+            for (key, expected) in expecting {
+                if let change = changes[key], try writeEntry(processID, key, change, ifStored: expected) {
+                    written.append(key)
+                } else if try processEntry(processID: processID, key: key) != expected {
+                    throw StoreError.conflict("entry '\(key)' of \(ProcessRow.describe(id: processID))")
+                }
+            }
+            try writeKeyed(changes, into: .processEntry, processID, except: written)
         }
+    }
+
+    /// Writes `value` (`nil`: removes the entry) only if the entry is stored as `expected` (`nil`: absent) with
+    /// this writer's text; returns whether it did.
+    private func writeEntry(_ processID: Int64, _ key: String, _ value: JSONValue?, ifStored expected: JSONValue?) throws -> Bool {
+        let changed: Int
+        switch (expected, value) {
+        case (nil, nil):
+            return false
+        case (nil, let value?):
+            changed = try executeCountingChanges(
+                "INSERT INTO process_entry (process_id, key, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                [processID, key, StoredJSON.text(value)])
+        case (let expected?, let value?):
+            changed = try executeCountingChanges(
+                "UPDATE process_entry SET value = ? WHERE process_id = ? AND key = ? AND value = ?",
+                [StoredJSON.text(value), processID, key, StoredJSON.text(expected)])
+        case (let expected?, nil):
+            changed = try executeCountingChanges(
+                "DELETE FROM process_entry WHERE process_id = ? AND key = ? AND value = ?",
+                [processID, key, StoredJSON.text(expected)])
+        }
+        return changed == 1
     }
 }
