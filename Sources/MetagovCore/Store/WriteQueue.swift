@@ -35,10 +35,11 @@ package final class WriteQueue: @unchecked Sendable {
 
     /// Everything queued, waiting for work when there is none; nil once stopped with nothing left.
     ///
-    /// A thread that had to wait does not take the first unit alone: it gives the processor away and takes the
-    /// batch once the queue stopped growing between two turns (or holds ``collectingLimit`` units). Where the
-    /// callers share the processor with the writer, they queue what they were preparing meanwhile, and one
-    /// commit (one sync of the log, the fixed cost of every batch) serves them all instead of a commit for the
+    /// The thread does not take what is queued at once (neither the first unit after a wait nor what queued up
+    /// during its last commit): it gives the processor away and takes the batch once the queue stopped growing
+    /// between two turns (or holds ``collectingLimit`` units). Where the callers share the processor with the
+    /// writer, they queue what they were preparing meanwhile, and one commit (one sync of the log and one write
+    /// of each page the units share, the fixed cost of every batch) serves them all instead of a commit for the
     /// first and another for the rest. An idle processor hands the turn straight back: nothing is waited for.
     package func nextBatch() -> [any WriteUnit]? {
         condition.lock()
