@@ -27,7 +27,7 @@ package struct ConfigCommand: ParsableCommand {
             var values = config.values
             // A database URL is shown without its password.
             if let database = values[CoreConfig.database] { values[CoreConfig.database] = try DatabaseLocation(database).description }
-            Output.print(.object(values.mapValues(JSONValue.string)))
+            Output.print(.object(JSONObject(values.mapValues(JSONValue.string))))
         }
     }
 }

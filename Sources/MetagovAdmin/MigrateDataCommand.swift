@@ -99,7 +99,7 @@ private struct DataCopy {
             throw MetagovError(.internal, "the copy does not match the source: \(mismatches.joined(separator: "; "))")
         }
         return [
-            "copied": .object(copied.mapValues { .integer(Int($0)) }),
+            "copied": .object(JSONObject(copied.mapValues { JSONValue.integer(Int($0)) })),
             "last_cursor": .integer(Int(storedCounters.lastCursor)),
             "verified": true,
         ]

@@ -5,7 +5,7 @@ import MetagovCore
 /// How `metagovd` writes results: JSON on standard output.
 package enum Output {
     package static func print(_ value: JSONValue) {
-        Swift.print(value.serialized(sortedKeys: true, pretty: true))
+        Swift.print(value.serialized(pretty: true))
     }
 
     package static func print(_ value: some JSONRepresentable) { print(value.json) }

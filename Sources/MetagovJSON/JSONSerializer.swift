@@ -1,23 +1,23 @@
 extension JSONValue {
-    /// The JSON text of this value (RFC 8259).
+    /// The JSON text of this value (RFC 8259), object members in key order: equal values always give the same
+    /// text.
     ///
     /// - Parameters:
-    ///   - sortedKeys: write object members in key order, so equal values always give the same text.
     ///   - pretty: indent nested values by two spaces, one member or element a line.
     ///
     /// Strings escape `"`, `\` and control characters (`\n`, `\r`, `\t`, `\b`, `\f`, else `\u00XX`); other
     /// characters are written as UTF-8. Doubles are written in their shortest form that reads back to the same
     /// value, integral ones with a fraction (`2.0`) so they read back as numbers rather than integers. NaN and
     /// the infinities, which JSON cannot express, are written as `null`.
-    public func serialized(sortedKeys: Bool = true, pretty: Bool = false) -> String {
-        var writer = JSONTextWriter(sortedKeys: sortedKeys, pretty: pretty)
+    public func serialized(pretty: Bool = false) -> String {
+        var writer = JSONTextWriter(pretty: pretty)
         writer.write(self, indent: 0)
         return String(decoding: writer.output, as: UTF8.self)
     }
 
-    /// The JSON text of this value as UTF-8 bytes; see ``serialized(sortedKeys:pretty:)``.
-    public func serializedBytes(sortedKeys: Bool = true, pretty: Bool = false) -> [UInt8] {
-        var writer = JSONTextWriter(sortedKeys: sortedKeys, pretty: pretty)
+    /// The JSON text of this value as UTF-8 bytes; see ``serialized(pretty:)``.
+    public func serializedBytes(pretty: Bool = false) -> [UInt8] {
+        var writer = JSONTextWriter(pretty: pretty)
         writer.write(self, indent: 0)
         return writer.output
     }
@@ -30,12 +30,10 @@ extension JSONValue: CustomStringConvertible {
 
 /// Writes JSON text into a byte buffer.
 private struct JSONTextWriter {
-    let sortedKeys: Bool
     let pretty: Bool
     var output: [UInt8] = []
 
-    init(sortedKeys: Bool, pretty: Bool) {
-        self.sortedKeys = sortedKeys
+    init(pretty: Bool) {
         self.pretty = pretty
         output.reserveCapacity(64)
     }
@@ -76,17 +74,9 @@ private struct JSONTextWriter {
             }
             output.append(UInt8(ascii: "{"))
             var first = true
-            if sortedKeys {
-                for position in object.positionsInKeyOrder {
-                    let (key, member) = object[position]
-                    writeMember(key, member, first: first, indent: indent)
-                    first = false
-                }
-            } else {
-                for (key, member) in object {
-                    writeMember(key, member, first: first, indent: indent)
-                    first = false
-                }
+            for (key, member) in object {
+                writeMember(key, member, first: first, indent: indent)
+                first = false
             }
             newline(indent)
             output.append(UInt8(ascii: "}"))

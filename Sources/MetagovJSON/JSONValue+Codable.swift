@@ -16,7 +16,7 @@ extension JSONValue: Codable {
         } else if let value = try? container.decode([JSONValue].self) {
             self = .array(value)
         } else if let value = try? container.decode([String: JSONValue].self) {
-            self = .object(value)
+            self = .object(JSONObject(value))
         } else {
             throw DecodingError.dataCorruptedError(
                 in: container, debugDescription: "expected a JSON value (null, boolean, number, string, array or object)")
@@ -24,7 +24,7 @@ extension JSONValue: Codable {
     }
 
     /// Encodes as the matching JSON type. Non-finite numbers, which JSON cannot express, are encoded as null
-    /// (as ``serialized(sortedKeys:pretty:)`` writes them).
+    /// (as ``serialized(pretty:)`` writes them).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
@@ -35,7 +35,7 @@ extension JSONValue: Codable {
             if value.isFinite { try container.encode(value) } else { try container.encodeNil() }
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
+        case .object(let value): try container.encode(value.dictionary)
         }
     }
 }

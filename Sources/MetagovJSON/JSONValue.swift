@@ -10,7 +10,7 @@ public enum JSONValue: Sendable {
     case number(Double)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
 }
 
 extension JSONValue: Equatable {
@@ -56,7 +56,7 @@ extension JSONValue: Hashable {
 
 extension JSONValue {
     /// The object's members, or `nil` when this is not an object.
-    public var objectValue: [String: JSONValue]? {
+    public var objectValue: JSONObject? {
         if case .object(let o) = self { return o }
         return nil
     }
@@ -107,7 +107,8 @@ extension JSONValue {
 
     /// The member named `key` when this is an object, else `nil`.
     public subscript(key: String) -> JSONValue? {
-        objectValue?[key]
+        if case .object(let object) = self { return object[key] }
+        return nil
     }
 
     /// The JSON-Schema type name of this value: "null", "boolean", "integer", "number", "string", "array"
@@ -135,9 +136,8 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
     public init(floatLiteral value: Double) { self = .number(value) }
     public init(stringLiteral value: String) { self = .string(value) }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// A repeated key keeps its last value.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        var object = [String: JSONValue](minimumCapacity: elements.count)
-        for (key, value) in elements { object[key] = value }  // a repeated key keeps its last value
-        self = .object(object)
+        self = .object(JSONObject(elements))
     }
 }

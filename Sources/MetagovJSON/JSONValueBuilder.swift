@@ -21,8 +21,7 @@ struct JSONValueBuilder: JSONTextVisitor {
         let start = starts.removeLast()
         let count = values.count - start
         let firstKey = keys.count - count
-        var object = [String: JSONValue](minimumCapacity: count)
-        for offset in 0..<count { object[keys[firstKey + offset]] = values[start + offset] }
+        let object = JSONObject(zip(keys[firstKey...], values[start...]))
         keys.removeSubrange(firstKey...)
         values.removeSubrange(start...)
         values.append(.object(object))

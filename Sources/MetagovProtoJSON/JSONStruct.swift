@@ -10,7 +10,7 @@ extension Google_Protobuf_Value: JSONRepresentableMessage {}
 
 extension Google_Protobuf_Struct: JSONRepresentableMessage {
     /// The object with `fields` as its members (no conversion).
-    public init(fields: [String: JSONValue]) {
+    public init(fields: JSONObject) {
         self.init(members: fields)
     }
 

@@ -77,7 +77,7 @@ func emit(_ message: some JSONRepresentableMessage) {
 }
 
 func emit(_ value: JSONValue) {
-    FileHandle.standardOutput.write(Data((value.serialized(sortedKeys: true, pretty: false) + "\n").utf8))
+    FileHandle.standardOutput.write(Data((value.serialized(pretty: false) + "\n").utf8))
 }
 
 /// Parses a JSON object argument into a Struct, naming the option on failure.

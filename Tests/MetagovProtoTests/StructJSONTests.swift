@@ -8,7 +8,7 @@ import Testing
 struct StructJSONTests {
     @Test("a JSON object goes to the wire and back as the same JSON, integers as integers")
     func roundTrip() throws {
-        let members: [String: JSONValue] = [
+        let members: JSONObject = [
             "count": 42, "ratio": 2.5, "big": .number(1e300), "name": "ü世😀", "none": nil, "yes": true,
             "list": [1, "two", [3], ["four": 4]], "nested": ["deeper": ["deepest": [nil, false]]],
         ]

@@ -12,7 +12,7 @@ private func pollCommunity(_ client: MetagovClient) async throws {
 }
 
 private func startVote(_ client: MetagovClient, quorum: Int? = nil) async throws -> Metagov_V1_GovernanceProcess {
-    var parameters: [String: JSONValue] = ["title": "Lunch?", "options": ["pizza", "soup"]]
+    var parameters: JSONObject = ["title": "Lunch?", "options": ["pizza", "soup"]]
     if let quorum { parameters["quorum"] = .integer(quorum) }
     return try await client.processes.startProcess(
         .init(community: "c", plugin: "poll", process: "vote", parameters: .init(fields: parameters)))

@@ -19,7 +19,7 @@ import Testing
     ]
 
     static var document: JSONValue {
-        .object(Dictionary(uniqueKeysWithValues: samples.enumerated().map { ("k\($0.offset)", $0.element) }))
+        .object(JSONObject(samples.enumerated().map { ("k\($0.offset)", $0.element) }))
     }
 
     @Test(arguments: StoreBackend.available, samples) func pluginConfigAndState(_ backend: StoreBackend, _ value: JSONValue) async throws {
@@ -30,7 +30,7 @@ import Testing
         let config = try #require(try await store.read { try $0.plugin(id: plugin.id) }?.config)
         #expect(identical(config, value), "config \(config) != \(value)")
         let state = try await store.read { try $0.pluginState(pluginID: plugin.id) }
-        #expect(identical(.object(state), ["v": value]), "state \(state) != \(value)")
+        #expect(identical(.object(JSONObject(state)), ["v": value]), "state \(state) != \(value)")
     }
 
     @Test(arguments: StoreBackend.available) func everyJSONColumn(_ backend: StoreBackend) async throws {
@@ -53,7 +53,7 @@ import Testing
             let storedProcess = try #require(try reader.process(id: process.id))
             #expect(identical(storedProcess.outcome ?? .null, document))
             #expect(identical(storedProcess.errors ?? .null, document))
-            #expect(identical(.object(storedProcess.state), ["doc": document]))
+            #expect(identical(.object(JSONObject(storedProcess.state)), ["doc": document]))
             let storedEvent = try #require(try reader.events(matching: EventFilter(), afterCursor: 0, limit: 1).first)
             #expect(identical(storedEvent.data, document))
             #expect(identical(storedEvent.initiator, document))

@@ -562,8 +562,9 @@ def render_json_mapping(files, registry):
             lines.append("    }")
             lines.append("}")
             continue
-        lines.append("        var object: [String: JSONValue] = [:]")
-        for f in sorted(msg.field, key=lambda x: x.number):
+        lines.append("        var object = JSONObject()")
+        # In name order: each member goes at the end of the object's sorted members.
+        for f in sorted(msg.field, key=lambda x: x.name):
             prop = camel(f.name)
             if f.HasField("oneof_index"):
                 oneof = camel(msg.oneof_decl[f.oneof_index].name)
@@ -572,7 +573,7 @@ def render_json_mapping(files, registry):
             elif registry.is_map(f):
                 entry = registry.messages[f.type_name][1]
                 val = sorted(entry.field, key=lambda x: x.number)[1]
-                lines.append("        object[\"%s\"] = .object(Dictionary(uniqueKeysWithValues: self.%s.map { (String(describing: $0.key), %s) }))" % (
+                lines.append("        object[\"%s\"] = .object(JSONObject(self.%s.map { (String(describing: $0.key), %s) }))" % (
                     f.name, prop, value_expr(val, "$0.value")))
             elif f.label == FDP.LABEL_REPEATED:
                 lines.append("        object[\"%s\"] = .array(self.%s.map { %s })" % (f.name, prop, value_expr(f, "$0")))

@@ -113,7 +113,7 @@ final class SchemaCompiler {
     private static let listKeywords = ["allOf", "anyOf", "oneOf"]
 
     /// The subschemas of a schema object with their pointers (not values of `enum`, `const`, ...).
-    private static func subschemas(of object: [String: JSONValue], pointer: String) -> [(JSONValue, String)] {
+    private static func subschemas(of object: JSONObject, pointer: String) -> [(JSONValue, String)] {
         var result: [(JSONValue, String)] = []
         for keyword in singleKeywords { if let value = object[keyword] { result.append((value, pointer + "/" + keyword)) } }
         for keyword in mapKeywords {
@@ -204,7 +204,7 @@ final class SchemaCompiler {
             pointer: parent.pointer + path))
     }
 
-    private func fill(_ node: SchemaNode, _ object: [String: JSONValue], _ located: LocatedSchema) throws {
+    private func fill(_ node: SchemaNode, _ object: JSONObject, _ located: LocatedSchema) throws {
         func invalid(_ keyword: String, _ requirement: String) -> SchemaCompileError {
             SchemaCompileError(message: "invalid schema at '#\(located.pointer)': '\(keyword)' must be \(requirement)")
         }
@@ -226,7 +226,7 @@ final class SchemaCompiler {
             guard let count = value.intValue, count >= 0 else { throw invalid(key, "a non-negative integer") }
             return count
         }
-        func map(_ key: String) throws -> [String: JSONValue]? {
+        func map(_ key: String) throws -> JSONObject? {
             guard let value = object[key] else { return nil }
             guard let map = value.objectValue else { throw invalid(key, "an object") }
             return map

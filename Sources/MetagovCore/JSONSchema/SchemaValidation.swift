@@ -200,7 +200,7 @@ extension SchemaNode {
     /// `properties`, `patternProperties` and `additionalProperties`. Members are visited in key order when
     /// collecting errors, so errors come in a stable order.
     private func validateProperties(
-        _ check: PropertiesCheck, _ object: [String: JSONValue], _ path: String, _ sink: inout ErrorSink
+        _ check: PropertiesCheck, _ object: JSONObject, _ path: String, _ sink: inout ErrorSink
     ) -> Bool {
         var valid = true
         func visit(_ key: String, _ value: JSONValue, _ sink: inout ErrorSink) -> Bool {

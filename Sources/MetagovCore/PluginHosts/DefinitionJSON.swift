@@ -60,7 +60,7 @@ extension RemotePluginTypeDefinition {
 
 /// Reads the fields of one stored JSON object, naming the field that does not fit.
 private struct DefinitionReader {
-    let object: [String: JSONValue]
+    let object: JSONObject
     let path: String
 
     init(_ value: JSONValue, path: String) {

@@ -130,7 +130,7 @@ final class UnitPlan: Sendable {
                     deliveries.append(NewDelivery(
                         kind: .event, webhookID: subscription.id, processID: nil, community: community,
                         eventID: "event-\(event.cursor)", url: subscription.url,
-                        body: event.json.serialized(sortedKeys: true)))
+                        body: event.json.serialized()))
                 }
             }
         }
@@ -140,7 +140,7 @@ final class UnitPlan: Sendable {
             guard completed || before.outcome != after.outcome else { continue }
             deliveries.append(NewDelivery(
                 kind: .callback, webhookID: nil, processID: after.id, community: after.community,
-                eventID: "process-\(after.id)-\(after.version)", url: url, body: after.json.serialized(sortedKeys: true)))
+                eventID: "process-\(after.id)-\(after.version)", url: url, body: after.json.serialized()))
         }
         return deliveries
     }

@@ -7,14 +7,14 @@ struct Tally {
     /// Options in the order the vote was started with.
     let options: [String]
     /// Ballots per option (`{option: count}`), as kept in the outcome.
-    private var votes: [String: JSONValue]
+    private var votes: JSONObject
     /// Voters who have a ballot.
     private(set) var voterCount: Int
 
     /// No votes yet.
     init(options: [String]) {
         self.options = options
-        votes = Dictionary(uniqueKeysWithValues: options.map { ($0, .integer(0)) })
+        votes = JSONObject(options.map { ($0, .integer(0)) })
         voterCount = 0
     }
 

@@ -37,7 +37,7 @@ extension PostgresRandomAccessRow {
         guard let object = try json(index).objectValue else {
             throw PostgresStoreError.storedValue("column \(self[index].columnName) does not hold a JSON object")
         }
-        return object
+        return object.dictionary
     }
 
     /// A time stored as seconds since 1970.
@@ -68,11 +68,11 @@ func binds(_ values: (any PostgresDynamicTypeEncodable)?...) -> PostgresBindings
 /// (integers stay integers, numbers keep their precision, keys keep their order) and identical to what the
 /// SQLite store keeps, so data moves between the two unchanged.
 enum StoredJSON {
-    static func text(_ value: JSONValue) -> String { value.serialized(sortedKeys: false) }
+    static func text(_ value: JSONValue) -> String { value.serialized() }
 
     static func text(_ value: JSONValue?) -> String? { value.map(text) }
 
-    static func text(_ object: [String: JSONValue]) -> String { text(.object(object)) }
+    static func text(_ object: [String: JSONValue]) -> String { text(.object(JSONObject(object))) }
 
     static func decode(_ text: String, column: String) throws -> JSONValue {
         do {

@@ -314,14 +314,14 @@ package struct ProtoReader {
 
     /// A map field (repeated entry messages); a later entry with the same key wins, as in protobuf.
     package func map<Key: Hashable, Value>(_ index: Int, _ entry: (ProtoReader) -> (Key, Value)) -> [Key: Value] {
-        let entries = self.array(index, as: UnsafeRawPointer?.self)
         var result: [Key: Value] = [:]
-        result.reserveCapacity(entries.count)
-        for case let message? in entries {
-            let (key, value) = entry(ProtoReader(message: message))
-            result[key] = value
-        }
+        for (key, value) in entries(index, entry) { result[key] = value }
         return result
+    }
+
+    /// The entries of map field `index` in the order they came (a repeated key comes again).
+    package func entries<Key, Value>(_ index: Int, _ entry: (ProtoReader) -> (Key, Value)) -> [(Key, Value)] {
+        self.array(index, as: UnsafeRawPointer?.self).compactMap { message in message.map { entry(ProtoReader(message: $0)) } }
     }
 }
 
@@ -415,12 +415,21 @@ package struct ProtoWriter {
     package func setMap<Key: Comparable, Value>(
         _ index: Int, _ values: [Key: Value], _ entry: (ProtoWriter, Key, Value) -> Void
     ) {
+        self.setEntries(index, values.positionsInKeyOrder) { child, position in
+            let (key, value) = values[position]
+            entry(child, key, value)
+        }
+    }
+
+    /// Sets map field `index` to one entry per element of `elements`, in their order.
+    package func setEntries<Elements: Collection>(
+        _ index: Int, _ elements: Elements, _ entry: (ProtoWriter, Elements.Element) -> Void
+    ) {
         self.storeArray(
             index,
-            values.positionsInKeyOrder.map { position -> UnsafeRawPointer? in
+            elements.map { element -> UnsafeRawPointer? in
                 let child = self.child(index)
-                let (key, value) = values[position]
-                entry(child, key, value)
+                entry(child, element)
                 return UnsafeRawPointer(child.base)
             })
     }

@@ -6,7 +6,7 @@ import MetagovProto
 extension Grpc_Health_V1_HealthCheckRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["service"] = .string(self.service)
         return .object(object)
     }
@@ -15,7 +15,7 @@ extension Grpc_Health_V1_HealthCheckRequest: JSONRepresentableMessage {
 extension Grpc_Health_V1_HealthCheckResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["status"] = .string(self.status.description)
         return .object(object)
     }
@@ -24,7 +24,7 @@ extension Grpc_Health_V1_HealthCheckResponse: JSONRepresentableMessage {
 extension Grpc_Reflection_V1_ErrorResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["error_code"] = .integer(Int(self.errorCode))
         object["error_message"] = .string(self.errorMessage)
         return .object(object)
@@ -34,7 +34,7 @@ extension Grpc_Reflection_V1_ErrorResponse: JSONRepresentableMessage {
 extension Grpc_Reflection_V1_ExtensionNumberResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["base_type_name"] = .string(self.baseTypeName)
         object["extension_number"] = .array(self.extensionNumber.map { .integer(Int($0)) })
         return .object(object)
@@ -44,7 +44,7 @@ extension Grpc_Reflection_V1_ExtensionNumberResponse: JSONRepresentableMessage {
 extension Grpc_Reflection_V1_ExtensionRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["containing_type"] = .string(self.containingType)
         object["extension_number"] = .integer(Int(self.extensionNumber))
         return .object(object)
@@ -54,7 +54,7 @@ extension Grpc_Reflection_V1_ExtensionRequest: JSONRepresentableMessage {
 extension Grpc_Reflection_V1_FileDescriptorResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["file_descriptor_proto"] = .array(self.fileDescriptorProto.map { .string(base64($0)) })
         return .object(object)
     }
@@ -63,7 +63,7 @@ extension Grpc_Reflection_V1_FileDescriptorResponse: JSONRepresentableMessage {
 extension Grpc_Reflection_V1_ListServiceResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["service"] = .array(self.service.map { $0.json })
         return .object(object)
     }
@@ -72,12 +72,12 @@ extension Grpc_Reflection_V1_ListServiceResponse: JSONRepresentableMessage {
 extension Grpc_Reflection_V1_ServerReflectionRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["host"] = .string(self.host)
-        if case .fileByFilename(let value)? = self.messageRequest { object["file_by_filename"] = .string(value) }
-        if case .fileContainingSymbol(let value)? = self.messageRequest { object["file_containing_symbol"] = .string(value) }
-        if case .fileContainingExtension(let value)? = self.messageRequest { object["file_containing_extension"] = value.json }
+        var object = JSONObject()
         if case .allExtensionNumbersOfType(let value)? = self.messageRequest { object["all_extension_numbers_of_type"] = .string(value) }
+        if case .fileByFilename(let value)? = self.messageRequest { object["file_by_filename"] = .string(value) }
+        if case .fileContainingExtension(let value)? = self.messageRequest { object["file_containing_extension"] = value.json }
+        if case .fileContainingSymbol(let value)? = self.messageRequest { object["file_containing_symbol"] = .string(value) }
+        object["host"] = .string(self.host)
         if case .listServices(let value)? = self.messageRequest { object["list_services"] = .string(value) }
         return .object(object)
     }
@@ -86,13 +86,13 @@ extension Grpc_Reflection_V1_ServerReflectionRequest: JSONRepresentableMessage {
 extension Grpc_Reflection_V1_ServerReflectionResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["valid_host"] = .string(self.validHost)
-        object["original_request"] = self.originalRequest?.json ?? .null
-        if case .fileDescriptorResponse(let value)? = self.messageResponse { object["file_descriptor_response"] = value.json }
+        var object = JSONObject()
         if case .allExtensionNumbersResponse(let value)? = self.messageResponse { object["all_extension_numbers_response"] = value.json }
-        if case .listServicesResponse(let value)? = self.messageResponse { object["list_services_response"] = value.json }
         if case .errorResponse(let value)? = self.messageResponse { object["error_response"] = value.json }
+        if case .fileDescriptorResponse(let value)? = self.messageResponse { object["file_descriptor_response"] = value.json }
+        if case .listServicesResponse(let value)? = self.messageResponse { object["list_services_response"] = value.json }
+        object["original_request"] = self.originalRequest?.json ?? .null
+        object["valid_host"] = .string(self.validHost)
         return .object(object)
     }
 }
@@ -100,7 +100,7 @@ extension Grpc_Reflection_V1_ServerReflectionResponse: JSONRepresentableMessage 
 extension Grpc_Reflection_V1_ServiceResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["name"] = .string(self.name)
         return .object(object)
     }
@@ -109,7 +109,7 @@ extension Grpc_Reflection_V1_ServiceResponse: JSONRepresentableMessage {
 extension Grpc_Reflection_V1alpha_ErrorResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["error_code"] = .integer(Int(self.errorCode))
         object["error_message"] = .string(self.errorMessage)
         return .object(object)
@@ -119,7 +119,7 @@ extension Grpc_Reflection_V1alpha_ErrorResponse: JSONRepresentableMessage {
 extension Grpc_Reflection_V1alpha_ExtensionNumberResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["base_type_name"] = .string(self.baseTypeName)
         object["extension_number"] = .array(self.extensionNumber.map { .integer(Int($0)) })
         return .object(object)
@@ -129,7 +129,7 @@ extension Grpc_Reflection_V1alpha_ExtensionNumberResponse: JSONRepresentableMess
 extension Grpc_Reflection_V1alpha_ExtensionRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["containing_type"] = .string(self.containingType)
         object["extension_number"] = .integer(Int(self.extensionNumber))
         return .object(object)
@@ -139,7 +139,7 @@ extension Grpc_Reflection_V1alpha_ExtensionRequest: JSONRepresentableMessage {
 extension Grpc_Reflection_V1alpha_FileDescriptorResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["file_descriptor_proto"] = .array(self.fileDescriptorProto.map { .string(base64($0)) })
         return .object(object)
     }
@@ -148,7 +148,7 @@ extension Grpc_Reflection_V1alpha_FileDescriptorResponse: JSONRepresentableMessa
 extension Grpc_Reflection_V1alpha_ListServiceResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["service"] = .array(self.service.map { $0.json })
         return .object(object)
     }
@@ -157,12 +157,12 @@ extension Grpc_Reflection_V1alpha_ListServiceResponse: JSONRepresentableMessage 
 extension Grpc_Reflection_V1alpha_ServerReflectionRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["host"] = .string(self.host)
-        if case .fileByFilename(let value)? = self.messageRequest { object["file_by_filename"] = .string(value) }
-        if case .fileContainingSymbol(let value)? = self.messageRequest { object["file_containing_symbol"] = .string(value) }
-        if case .fileContainingExtension(let value)? = self.messageRequest { object["file_containing_extension"] = value.json }
+        var object = JSONObject()
         if case .allExtensionNumbersOfType(let value)? = self.messageRequest { object["all_extension_numbers_of_type"] = .string(value) }
+        if case .fileByFilename(let value)? = self.messageRequest { object["file_by_filename"] = .string(value) }
+        if case .fileContainingExtension(let value)? = self.messageRequest { object["file_containing_extension"] = value.json }
+        if case .fileContainingSymbol(let value)? = self.messageRequest { object["file_containing_symbol"] = .string(value) }
+        object["host"] = .string(self.host)
         if case .listServices(let value)? = self.messageRequest { object["list_services"] = .string(value) }
         return .object(object)
     }
@@ -171,13 +171,13 @@ extension Grpc_Reflection_V1alpha_ServerReflectionRequest: JSONRepresentableMess
 extension Grpc_Reflection_V1alpha_ServerReflectionResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["valid_host"] = .string(self.validHost)
-        object["original_request"] = self.originalRequest?.json ?? .null
-        if case .fileDescriptorResponse(let value)? = self.messageResponse { object["file_descriptor_response"] = value.json }
+        var object = JSONObject()
         if case .allExtensionNumbersResponse(let value)? = self.messageResponse { object["all_extension_numbers_response"] = value.json }
-        if case .listServicesResponse(let value)? = self.messageResponse { object["list_services_response"] = value.json }
         if case .errorResponse(let value)? = self.messageResponse { object["error_response"] = value.json }
+        if case .fileDescriptorResponse(let value)? = self.messageResponse { object["file_descriptor_response"] = value.json }
+        if case .listServicesResponse(let value)? = self.messageResponse { object["list_services_response"] = value.json }
+        object["original_request"] = self.originalRequest?.json ?? .null
+        object["valid_host"] = .string(self.validHost)
         return .object(object)
     }
 }
@@ -185,7 +185,7 @@ extension Grpc_Reflection_V1alpha_ServerReflectionResponse: JSONRepresentableMes
 extension Grpc_Reflection_V1alpha_ServiceResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["name"] = .string(self.name)
         return .object(object)
     }
@@ -194,12 +194,12 @@ extension Grpc_Reflection_V1alpha_ServiceResponse: JSONRepresentableMessage {
 extension Metagov_V1_ActionDefinition: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["slug"] = .string(self.slug)
+        var object = JSONObject()
         object["description"] = .string(self.description)
         object["input_schema"] = self.inputSchema?.json ?? .null
-        object["output_schema"] = self.outputSchema?.json ?? .null
         object["is_public"] = .bool(self.isPublic)
+        object["output_schema"] = self.outputSchema?.json ?? .null
+        object["slug"] = .string(self.slug)
         return .object(object)
     }
 }
@@ -207,12 +207,12 @@ extension Metagov_V1_ActionDefinition: JSONRepresentableMessage {
 extension Metagov_V1_ActionType: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["slug"] = .string(self.slug)
+        var object = JSONObject()
         object["description"] = .string(self.description)
         object["input_schema"] = self.inputSchema?.json ?? .null
-        object["output_schema"] = self.outputSchema?.json ?? .null
         object["is_public"] = .bool(self.isPublic)
+        object["output_schema"] = self.outputSchema?.json ?? .null
+        object["slug"] = .string(self.slug)
         return .object(object)
     }
 }
@@ -220,7 +220,7 @@ extension Metagov_V1_ActionType: JSONRepresentableMessage {
 extension Metagov_V1_CloseProcessRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["id"] = .integer(Int(self.id))
         return .object(object)
     }
@@ -229,11 +229,11 @@ extension Metagov_V1_CloseProcessRequest: JSONRepresentableMessage {
 extension Metagov_V1_Community: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["slug"] = .string(self.slug)
-        object["readable_name"] = .string(self.readableName)
-        object["plugins"] = .array(self.plugins.map { $0.json })
+        var object = JSONObject()
         object["created_at"] = self.createdAt?.json ?? .null
+        object["plugins"] = .array(self.plugins.map { $0.json })
+        object["readable_name"] = .string(self.readableName)
+        object["slug"] = .string(self.slug)
         object["updated_at"] = self.updatedAt?.json ?? .null
         return .object(object)
     }
@@ -242,9 +242,9 @@ extension Metagov_V1_Community: JSONRepresentableMessage {
 extension Metagov_V1_CreateCommunityRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["slug"] = .string(self.slug)
+        var object = JSONObject()
         object["readable_name"] = .string(self.readableName)
+        object["slug"] = .string(self.slug)
         return .object(object)
     }
 }
@@ -252,7 +252,7 @@ extension Metagov_V1_CreateCommunityRequest: JSONRepresentableMessage {
 extension Metagov_V1_CreateIdRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["community"] = .string(self.community)
         object["count"] = .integer(Int(self.count))
         return .object(object)
@@ -262,7 +262,7 @@ extension Metagov_V1_CreateIdRequest: JSONRepresentableMessage {
 extension Metagov_V1_CreateIdResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["external_ids"] = .array(self.externalIds.map { .integer(Int($0)) })
         return .object(object)
     }
@@ -271,12 +271,12 @@ extension Metagov_V1_CreateIdResponse: JSONRepresentableMessage {
 extension Metagov_V1_CreateWebhookRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["community"] = .string(self.community)
-        object["url"] = .string(self.url)
         object["event_types"] = .array(self.eventTypes.map { .string($0) })
         object["plugins"] = .array(self.plugins.map { .string($0) })
         object["secret"] = .string(self.secret)
+        object["url"] = .string(self.url)
         return .object(object)
     }
 }
@@ -284,7 +284,7 @@ extension Metagov_V1_CreateWebhookRequest: JSONRepresentableMessage {
 extension Metagov_V1_DeleteCommunityRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["slug"] = .string(self.slug)
         return .object(object)
     }
@@ -293,7 +293,7 @@ extension Metagov_V1_DeleteCommunityRequest: JSONRepresentableMessage {
 extension Metagov_V1_DeleteCommunityResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["community"] = self.community?.json ?? .null
         return .object(object)
     }
@@ -302,7 +302,7 @@ extension Metagov_V1_DeleteCommunityResponse: JSONRepresentableMessage {
 extension Metagov_V1_DeleteWebhookRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["id"] = .integer(Int(self.id))
         return .object(object)
     }
@@ -311,7 +311,7 @@ extension Metagov_V1_DeleteWebhookRequest: JSONRepresentableMessage {
 extension Metagov_V1_DeleteWebhookResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["webhook"] = self.webhook?.json ?? .null
         return .object(object)
     }
@@ -320,12 +320,12 @@ extension Metagov_V1_DeleteWebhookResponse: JSONRepresentableMessage {
 extension Metagov_V1_DeliverWebhookRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["community"] = .string(self.community)
-        object["plugin"] = .string(self.plugin)
-        object["headers"] = .object(Dictionary(uniqueKeysWithValues: self.headers.map { (String(describing: $0.key), .string($0.value)) }))
+        var object = JSONObject()
         object["body"] = .string(base64(self.body))
+        object["community"] = .string(self.community)
         object["community_platform_id"] = .string(self.communityPlatformId)
+        object["headers"] = .object(JSONObject(self.headers.map { (String(describing: $0.key), .string($0.value)) }))
+        object["plugin"] = .string(self.plugin)
         return .object(object)
     }
 }
@@ -333,9 +333,9 @@ extension Metagov_V1_DeliverWebhookRequest: JSONRepresentableMessage {
 extension Metagov_V1_DeliverWebhookResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["receiver_ran"] = .bool(self.receiverRan)
+        var object = JSONObject()
         object["process_ids"] = .array(self.processIds.map { .integer(Int($0)) })
+        object["receiver_ran"] = .bool(self.receiverRan)
         return .object(object)
     }
 }
@@ -343,22 +343,22 @@ extension Metagov_V1_DeliverWebhookResponse: JSONRepresentableMessage {
 extension Metagov_V1_Delivery: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["id"] = .integer(Int(self.id))
-        object["kind"] = .string(self.kind)
-        object["webhook_id"] = .integer(Int(self.webhookId))
-        object["process_id"] = .integer(Int(self.processId))
-        object["community"] = .string(self.community)
-        object["event_id"] = .string(self.eventId)
-        object["url"] = .string(self.url)
-        object["status"] = .string(self.status.description)
+        var object = JSONObject()
         object["attempts"] = .integer(Int(self.attempts))
-        object["next_attempt_at"] = self.nextAttemptAt?.json ?? .null
-        object["last_error"] = .string(self.lastError)
-        object["last_status_code"] = .integer(Int(self.lastStatusCode))
+        object["body"] = self.body?.json ?? .null
+        object["community"] = .string(self.community)
         object["created_at"] = self.createdAt?.json ?? .null
         object["delivered_at"] = self.deliveredAt?.json ?? .null
-        object["body"] = self.body?.json ?? .null
+        object["event_id"] = .string(self.eventId)
+        object["id"] = .integer(Int(self.id))
+        object["kind"] = .string(self.kind)
+        object["last_error"] = .string(self.lastError)
+        object["last_status_code"] = .integer(Int(self.lastStatusCode))
+        object["next_attempt_at"] = self.nextAttemptAt?.json ?? .null
+        object["process_id"] = .integer(Int(self.processId))
+        object["status"] = .string(self.status.description)
+        object["url"] = .string(self.url)
+        object["webhook_id"] = .integer(Int(self.webhookId))
         return .object(object)
     }
 }
@@ -366,11 +366,11 @@ extension Metagov_V1_Delivery: JSONRepresentableMessage {
 extension Metagov_V1_DisablePluginRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["community"] = .string(self.community)
-        object["name"] = .string(self.name)
         object["community_platform_id"] = .string(self.communityPlatformId)
         object["id"] = .integer(Int(self.id))
+        object["name"] = .string(self.name)
         return .object(object)
     }
 }
@@ -378,7 +378,7 @@ extension Metagov_V1_DisablePluginRequest: JSONRepresentableMessage {
 extension Metagov_V1_DisablePluginResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["plugin"] = self.plugin?.json ?? .null
         return .object(object)
     }
@@ -394,9 +394,9 @@ extension Metagov_V1_Draining: JSONRepresentableMessage {
 extension Metagov_V1_EmittedEvent: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["event_type"] = .string(self.eventType)
+        var object = JSONObject()
         object["data"] = self.data?.json ?? .null
+        object["event_type"] = .string(self.eventType)
         object["initiator"] = self.initiator?.json ?? .null
         return .object(object)
     }
@@ -405,10 +405,10 @@ extension Metagov_V1_EmittedEvent: JSONRepresentableMessage {
 extension Metagov_V1_EnablePluginRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["community"] = .string(self.community)
-        object["name"] = .string(self.name)
         object["config"] = self.config?.json ?? .null
+        object["name"] = .string(self.name)
         return .object(object)
     }
 }
@@ -416,14 +416,14 @@ extension Metagov_V1_EnablePluginRequest: JSONRepresentableMessage {
 extension Metagov_V1_Event: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["cursor"] = (self.cursor <= UInt64(Int.max) ? .integer(Int(self.cursor)) : .string(String(self.cursor)))
+        var object = JSONObject()
         object["community"] = .string(self.community)
-        object["source"] = .string(self.source)
-        object["event_type"] = .string(self.eventType)
-        object["timestamp"] = self.timestamp?.json ?? .null
+        object["cursor"] = (self.cursor <= UInt64(Int.max) ? .integer(Int(self.cursor)) : .string(String(self.cursor)))
         object["data"] = self.data?.json ?? .null
+        object["event_type"] = .string(self.eventType)
         object["initiator"] = self.initiator?.json ?? .null
+        object["source"] = .string(self.source)
+        object["timestamp"] = self.timestamp?.json ?? .null
         return .object(object)
     }
 }
@@ -431,7 +431,7 @@ extension Metagov_V1_Event: JSONRepresentableMessage {
 extension Metagov_V1_EventTypeDefinition: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["event_type"] = .string(self.eventType)
         object["schema"] = self.schema?.json ?? .null
         return .object(object)
@@ -441,11 +441,11 @@ extension Metagov_V1_EventTypeDefinition: JSONRepresentableMessage {
 extension Metagov_V1_FilterUsersByAccountRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["community"] = .string(self.community)
-        object["platform_type"] = .string(self.platformType)
-        object["platform_identifier"] = .string(self.platformIdentifier)
         object["community_platform_id"] = .string(self.communityPlatformId)
+        object["platform_identifier"] = .string(self.platformIdentifier)
+        object["platform_type"] = .string(self.platformType)
         return .object(object)
     }
 }
@@ -453,10 +453,10 @@ extension Metagov_V1_FilterUsersByAccountRequest: JSONRepresentableMessage {
 extension Metagov_V1_GatewayMessage: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        if case .registered(let value)? = self.message { object["registered"] = value.json }
+        var object = JSONObject()
         if case .invocation(let value)? = self.message { object["invocation"] = value.json }
         if case .ping(let value)? = self.message { object["ping"] = value.json }
+        if case .registered(let value)? = self.message { object["registered"] = value.json }
         return .object(object)
     }
 }
@@ -464,7 +464,7 @@ extension Metagov_V1_GatewayMessage: JSONRepresentableMessage {
 extension Metagov_V1_GetCommunityRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["slug"] = .string(self.slug)
         return .object(object)
     }
@@ -473,11 +473,11 @@ extension Metagov_V1_GetCommunityRequest: JSONRepresentableMessage {
 extension Metagov_V1_GetLinkedAccountRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["community"] = .string(self.community)
+        object["community_platform_id"] = .string(self.communityPlatformId)
         object["external_id"] = .integer(Int(self.externalId))
         object["platform_type"] = .string(self.platformType)
-        object["community_platform_id"] = .string(self.communityPlatformId)
         return .object(object)
     }
 }
@@ -485,7 +485,7 @@ extension Metagov_V1_GetLinkedAccountRequest: JSONRepresentableMessage {
 extension Metagov_V1_GetProcessRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["id"] = .integer(Int(self.id))
         return .object(object)
     }
@@ -494,7 +494,7 @@ extension Metagov_V1_GetProcessRequest: JSONRepresentableMessage {
 extension Metagov_V1_GetUserRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["community"] = .string(self.community)
         object["external_id"] = .integer(Int(self.externalId))
         return .object(object)
@@ -504,10 +504,10 @@ extension Metagov_V1_GetUserRequest: JSONRepresentableMessage {
 extension Metagov_V1_GetUsersRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["community"] = .string(self.community)
-        object["platform_type"] = .string(self.platformType)
         object["community_platform_id"] = .string(self.communityPlatformId)
+        object["platform_type"] = .string(self.platformType)
         return .object(object)
     }
 }
@@ -515,7 +515,7 @@ extension Metagov_V1_GetUsersRequest: JSONRepresentableMessage {
 extension Metagov_V1_GetUsersResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["users"] = .array(self.users.map { $0.json })
         return .object(object)
     }
@@ -524,18 +524,18 @@ extension Metagov_V1_GetUsersResponse: JSONRepresentableMessage {
 extension Metagov_V1_GovernanceProcess: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["id"] = .integer(Int(self.id))
-        object["community"] = .string(self.community)
-        object["plugin"] = .string(self.plugin)
-        object["name"] = .string(self.name)
-        object["status"] = .string(self.status.description)
-        object["outcome"] = self.outcome?.json ?? .null
-        object["errors"] = self.errors?.json ?? .null
-        object["url"] = .string(self.url)
+        var object = JSONObject()
         object["callback_url"] = .string(self.callbackUrl)
+        object["community"] = .string(self.community)
         object["created_at"] = self.createdAt?.json ?? .null
+        object["errors"] = self.errors?.json ?? .null
+        object["id"] = .integer(Int(self.id))
+        object["name"] = .string(self.name)
+        object["outcome"] = self.outcome?.json ?? .null
+        object["plugin"] = .string(self.plugin)
+        object["status"] = .string(self.status.description)
         object["updated_at"] = self.updatedAt?.json ?? .null
+        object["url"] = .string(self.url)
         return .object(object)
     }
 }
@@ -543,17 +543,17 @@ extension Metagov_V1_GovernanceProcess: JSONRepresentableMessage {
 extension Metagov_V1_Invocation: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
+        object["action"] = .string(self.action)
+        object["attempt"] = .integer(Int(self.attempt))
+        object["deadline_ms"] = (self.deadlineMs <= UInt64(Int.max) ? .integer(Int(self.deadlineMs)) : .string(String(self.deadlineMs)))
         object["id"] = (self.id <= UInt64(Int.max) ? .integer(Int(self.id)) : .string(String(self.id)))
         object["kind"] = .string(self.kind.description)
-        object["deadline_ms"] = (self.deadlineMs <= UInt64(Int.max) ? .integer(Int(self.deadlineMs)) : .string(String(self.deadlineMs)))
+        if case .parameters(let value)? = self.input { object["parameters"] = value.json }
         object["plugin"] = self.plugin?.json ?? .null
         object["process"] = self.process?.json ?? .null
-        object["action"] = .string(self.action)
         object["task"] = .string(self.task)
-        if case .parameters(let value)? = self.input { object["parameters"] = value.json }
         if case .webhook(let value)? = self.input { object["webhook"] = value.json }
-        object["attempt"] = .integer(Int(self.attempt))
         return .object(object)
     }
 }
@@ -561,13 +561,13 @@ extension Metagov_V1_Invocation: JSONRepresentableMessage {
 extension Metagov_V1_InvocationEffects: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["plugin_state_set"] = .object(Dictionary(uniqueKeysWithValues: self.pluginStateSet.map { (String(describing: $0.key), $0.value.json) }))
-        object["plugin_state_removed"] = .array(self.pluginStateRemoved.map { .string($0) })
+        var object = JSONObject()
         if case .communityPlatformId(let value)? = self.communityPlatformIdUpdate { object["community_platform_id"] = .string(value) }
         object["events"] = .array(self.events.map { $0.json })
-        object["process"] = self.process?.json ?? .null
         object["linked_accounts"] = .array(self.linkedAccounts.map { $0.json })
+        object["plugin_state_removed"] = .array(self.pluginStateRemoved.map { .string($0) })
+        object["plugin_state_set"] = .object(JSONObject(self.pluginStateSet.map { (String(describing: $0.key), $0.value.json) }))
+        object["process"] = self.process?.json ?? .null
         return .object(object)
     }
 }
@@ -575,11 +575,11 @@ extension Metagov_V1_InvocationEffects: JSONRepresentableMessage {
 extension Metagov_V1_InvocationResult: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
+        object["effects"] = self.effects?.json ?? .null
+        if case .error(let value)? = self.outcome { object["error"] = value.json }
         object["id"] = (self.id <= UInt64(Int.max) ? .integer(Int(self.id)) : .string(String(self.id)))
         if case .result(let value)? = self.outcome { object["result"] = value.json }
-        if case .error(let value)? = self.outcome { object["error"] = value.json }
-        object["effects"] = self.effects?.json ?? .null
         return .object(object)
     }
 }
@@ -587,7 +587,7 @@ extension Metagov_V1_InvocationResult: JSONRepresentableMessage {
 extension Metagov_V1_LinkAccountRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["account"] = self.account?.json ?? .null
         return .object(object)
     }
@@ -596,15 +596,15 @@ extension Metagov_V1_LinkAccountRequest: JSONRepresentableMessage {
 extension Metagov_V1_LinkedAccount: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["external_id"] = .integer(Int(self.externalId))
+        var object = JSONObject()
         object["community"] = .string(self.community)
-        object["platform_type"] = .string(self.platformType)
-        object["platform_identifier"] = .string(self.platformIdentifier)
         object["community_platform_id"] = .string(self.communityPlatformId)
         object["custom_data"] = self.customData?.json ?? .null
-        object["link_type"] = .string(self.linkType)
+        object["external_id"] = .integer(Int(self.externalId))
         object["link_quality"] = .string(self.linkQuality)
+        object["link_type"] = .string(self.linkType)
+        object["platform_identifier"] = .string(self.platformIdentifier)
+        object["platform_type"] = .string(self.platformType)
         return .object(object)
     }
 }
@@ -612,12 +612,12 @@ extension Metagov_V1_LinkedAccount: JSONRepresentableMessage {
 extension Metagov_V1_LinkedAccountRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["platform_identifier"] = .string(self.platformIdentifier)
-        object["external_id"] = .integer(Int(self.externalId))
+        var object = JSONObject()
         object["custom_data"] = self.customData?.json ?? .null
-        object["link_type"] = .string(self.linkType)
+        object["external_id"] = .integer(Int(self.externalId))
         object["link_quality"] = .string(self.linkQuality)
+        object["link_type"] = .string(self.linkType)
+        object["platform_identifier"] = .string(self.platformIdentifier)
         return .object(object)
     }
 }
@@ -625,7 +625,7 @@ extension Metagov_V1_LinkedAccountRequest: JSONRepresentableMessage {
 extension Metagov_V1_ListCommunitiesRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["page_size"] = .integer(Int(self.pageSize))
         object["page_token"] = .string(self.pageToken)
         return .object(object)
@@ -635,7 +635,7 @@ extension Metagov_V1_ListCommunitiesRequest: JSONRepresentableMessage {
 extension Metagov_V1_ListCommunitiesResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["communities"] = .array(self.communities.map { $0.json })
         object["next_page_token"] = .string(self.nextPageToken)
         return .object(object)
@@ -645,12 +645,12 @@ extension Metagov_V1_ListCommunitiesResponse: JSONRepresentableMessage {
 extension Metagov_V1_ListDeliveriesRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["webhook_id"] = .integer(Int(self.webhookId))
-        object["status"] = .string(self.status.description)
+        var object = JSONObject()
         object["community"] = .string(self.community)
         object["page_size"] = .integer(Int(self.pageSize))
         object["page_token"] = .string(self.pageToken)
+        object["status"] = .string(self.status.description)
+        object["webhook_id"] = .integer(Int(self.webhookId))
         return .object(object)
     }
 }
@@ -658,7 +658,7 @@ extension Metagov_V1_ListDeliveriesRequest: JSONRepresentableMessage {
 extension Metagov_V1_ListDeliveriesResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["deliveries"] = .array(self.deliveries.map { $0.json })
         object["next_page_token"] = .string(self.nextPageToken)
         return .object(object)
@@ -675,7 +675,7 @@ extension Metagov_V1_ListPluginTypesRequest: JSONRepresentableMessage {
 extension Metagov_V1_ListPluginTypesResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["types"] = .array(self.types.map { $0.json })
         return .object(object)
     }
@@ -684,7 +684,7 @@ extension Metagov_V1_ListPluginTypesResponse: JSONRepresentableMessage {
 extension Metagov_V1_ListPluginsRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["community"] = .string(self.community)
         return .object(object)
     }
@@ -693,7 +693,7 @@ extension Metagov_V1_ListPluginsRequest: JSONRepresentableMessage {
 extension Metagov_V1_ListPluginsResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["plugins"] = .array(self.plugins.map { $0.json })
         return .object(object)
     }
@@ -702,13 +702,13 @@ extension Metagov_V1_ListPluginsResponse: JSONRepresentableMessage {
 extension Metagov_V1_ListProcessesRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["community"] = .string(self.community)
+        object["page_size"] = .integer(Int(self.pageSize))
+        object["page_token"] = .string(self.pageToken)
         object["plugin"] = .string(self.plugin)
         object["process"] = .string(self.process)
         object["status"] = .string(self.status.description)
-        object["page_size"] = .integer(Int(self.pageSize))
-        object["page_token"] = .string(self.pageToken)
         return .object(object)
     }
 }
@@ -716,9 +716,9 @@ extension Metagov_V1_ListProcessesRequest: JSONRepresentableMessage {
 extension Metagov_V1_ListProcessesResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["processes"] = .array(self.processes.map { $0.json })
+        var object = JSONObject()
         object["next_page_token"] = .string(self.nextPageToken)
+        object["processes"] = .array(self.processes.map { $0.json })
         return .object(object)
     }
 }
@@ -726,7 +726,7 @@ extension Metagov_V1_ListProcessesResponse: JSONRepresentableMessage {
 extension Metagov_V1_ListWebhooksRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["community"] = .string(self.community)
         return .object(object)
     }
@@ -735,7 +735,7 @@ extension Metagov_V1_ListWebhooksRequest: JSONRepresentableMessage {
 extension Metagov_V1_ListWebhooksResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["webhooks"] = .array(self.webhooks.map { $0.json })
         return .object(object)
     }
@@ -744,7 +744,7 @@ extension Metagov_V1_ListWebhooksResponse: JSONRepresentableMessage {
 extension Metagov_V1_MergeIdsRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["community"] = .string(self.community)
         object["primary_id"] = .integer(Int(self.primaryId))
         object["secondary_id"] = .integer(Int(self.secondaryId))
@@ -755,12 +755,12 @@ extension Metagov_V1_MergeIdsRequest: JSONRepresentableMessage {
 extension Metagov_V1_PerformActionRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["community"] = .string(self.community)
-        object["plugin"] = .string(self.plugin)
+        var object = JSONObject()
         object["action"] = .string(self.action)
-        object["parameters"] = self.parameters?.json ?? .null
+        object["community"] = .string(self.community)
         object["community_platform_id"] = .string(self.communityPlatformId)
+        object["parameters"] = self.parameters?.json ?? .null
+        object["plugin"] = .string(self.plugin)
         return .object(object)
     }
 }
@@ -768,7 +768,7 @@ extension Metagov_V1_PerformActionRequest: JSONRepresentableMessage {
 extension Metagov_V1_PerformActionResponse: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["result"] = self.result?.json ?? .null
         return .object(object)
     }
@@ -777,9 +777,9 @@ extension Metagov_V1_PerformActionResponse: JSONRepresentableMessage {
 extension Metagov_V1_PeriodicTaskDefinition: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["name"] = .string(self.name)
+        var object = JSONObject()
         object["interval_seconds"] = .integer(Int(self.intervalSeconds))
+        object["name"] = .string(self.name)
         return .object(object)
     }
 }
@@ -787,7 +787,7 @@ extension Metagov_V1_PeriodicTaskDefinition: JSONRepresentableMessage {
 extension Metagov_V1_Ping: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["nonce"] = (self.nonce <= UInt64(Int.max) ? .integer(Int(self.nonce)) : .string(String(self.nonce)))
         return .object(object)
     }
@@ -796,7 +796,7 @@ extension Metagov_V1_Ping: JSONRepresentableMessage {
 extension Metagov_V1_PluginError: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["code"] = .string(self.code.description)
         object["message"] = .string(self.message)
         object["reason"] = .string(self.reason)
@@ -807,11 +807,11 @@ extension Metagov_V1_PluginError: JSONRepresentableMessage {
 extension Metagov_V1_PluginHostMessage: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
+        if case .draining(let value)? = self.message { object["draining"] = value.json }
+        if case .pong(let value)? = self.message { object["pong"] = value.json }
         if case .register(let value)? = self.message { object["register"] = value.json }
         if case .result(let value)? = self.message { object["result"] = value.json }
-        if case .pong(let value)? = self.message { object["pong"] = value.json }
-        if case .draining(let value)? = self.message { object["draining"] = value.json }
         return .object(object)
     }
 }
@@ -819,13 +819,13 @@ extension Metagov_V1_PluginHostMessage: JSONRepresentableMessage {
 extension Metagov_V1_PluginInstance: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["id"] = .integer(Int(self.id))
-        object["name"] = .string(self.name)
+        var object = JSONObject()
         object["community"] = .string(self.community)
         object["community_platform_id"] = .string(self.communityPlatformId)
         object["config"] = self.config?.json ?? .null
         object["created_at"] = self.createdAt?.json ?? .null
+        object["id"] = .integer(Int(self.id))
+        object["name"] = .string(self.name)
         object["updated_at"] = self.updatedAt?.json ?? .null
         return .object(object)
     }
@@ -834,9 +834,9 @@ extension Metagov_V1_PluginInstance: JSONRepresentableMessage {
 extension Metagov_V1_PluginInstanceSnapshot: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["instance"] = self.instance?.json ?? .null
-        object["state"] = .object(Dictionary(uniqueKeysWithValues: self.state.map { (String(describing: $0.key), $0.value.json) }))
+        object["state"] = .object(JSONObject(self.state.map { (String(describing: $0.key), $0.value.json) }))
         return .object(object)
     }
 }
@@ -844,15 +844,15 @@ extension Metagov_V1_PluginInstanceSnapshot: JSONRepresentableMessage {
 extension Metagov_V1_PluginType: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["name"] = .string(self.name)
-        object["description"] = .string(self.description)
-        object["config_schema"] = self.configSchema?.json ?? .null
-        object["auth_type"] = .string(self.authType)
+        var object = JSONObject()
         object["actions"] = .array(self.actions.map { $0.json })
-        object["processes"] = .array(self.processes.map { $0.json })
-        object["event_types"] = .array(self.eventTypes.map { .string($0) })
+        object["auth_type"] = .string(self.authType)
         object["community_platform_id_key"] = .string(self.communityPlatformIdKey)
+        object["config_schema"] = self.configSchema?.json ?? .null
+        object["description"] = .string(self.description)
+        object["event_types"] = .array(self.eventTypes.map { .string($0) })
+        object["name"] = .string(self.name)
+        object["processes"] = .array(self.processes.map { $0.json })
         return .object(object)
     }
 }
@@ -860,20 +860,20 @@ extension Metagov_V1_PluginType: JSONRepresentableMessage {
 extension Metagov_V1_PluginTypeDefinition: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["name"] = .string(self.name)
-        object["description"] = .string(self.description)
-        object["config_schema"] = self.configSchema?.json ?? .null
+        var object = JSONObject()
+        object["accepts_undeclared_event_types"] = .bool(self.acceptsUndeclaredEventTypes)
+        object["actions"] = .array(self.actions.map { $0.json })
         object["auth_type"] = .string(self.authType)
         object["community_platform_id_key"] = .string(self.communityPlatformIdKey)
-        object["actions"] = .array(self.actions.map { $0.json })
-        object["processes"] = .array(self.processes.map { $0.json })
+        object["config_schema"] = self.configSchema?.json ?? .null
+        object["description"] = .string(self.description)
         object["event_types"] = .array(self.eventTypes.map { $0.json })
-        object["accepts_undeclared_event_types"] = .bool(self.acceptsUndeclaredEventTypes)
         object["has_initialize"] = .bool(self.hasInitialize)
-        object["has_webhook_receiver"] = .bool(self.hasWebhookReceiver)
         object["has_signature_verifier"] = .bool(self.hasSignatureVerifier)
+        object["has_webhook_receiver"] = .bool(self.hasWebhookReceiver)
+        object["name"] = .string(self.name)
         object["periodic_tasks"] = .array(self.periodicTasks.map { $0.json })
+        object["processes"] = .array(self.processes.map { $0.json })
         return .object(object)
     }
 }
@@ -881,7 +881,7 @@ extension Metagov_V1_PluginTypeDefinition: JSONRepresentableMessage {
 extension Metagov_V1_Pong: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["nonce"] = (self.nonce <= UInt64(Int.max) ? .integer(Int(self.nonce)) : .string(String(self.nonce)))
         return .object(object)
     }
@@ -890,13 +890,13 @@ extension Metagov_V1_Pong: JSONRepresentableMessage {
 extension Metagov_V1_ProcessChanges: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["status"] = .string(self.status.description)
-        object["outcome"] = self.outcome?.json ?? .null
+        var object = JSONObject()
         object["errors"] = self.errors?.json ?? .null
-        if case .url(let value)? = self.urlUpdate { object["url"] = .string(value) }
-        object["state_set"] = .object(Dictionary(uniqueKeysWithValues: self.stateSet.map { (String(describing: $0.key), $0.value.json) }))
+        object["outcome"] = self.outcome?.json ?? .null
         object["state_removed"] = .array(self.stateRemoved.map { .string($0) })
+        object["state_set"] = .object(JSONObject(self.stateSet.map { (String(describing: $0.key), $0.value.json) }))
+        object["status"] = .string(self.status.description)
+        if case .url(let value)? = self.urlUpdate { object["url"] = .string(value) }
         return .object(object)
     }
 }
@@ -904,9 +904,9 @@ extension Metagov_V1_ProcessChanges: JSONRepresentableMessage {
 extension Metagov_V1_ProcessSnapshot: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["process"] = self.process?.json ?? .null
-        object["state"] = .object(Dictionary(uniqueKeysWithValues: self.state.map { (String(describing: $0.key), $0.value.json) }))
+        object["state"] = .object(JSONObject(self.state.map { (String(describing: $0.key), $0.value.json) }))
         object["version"] = .integer(Int(self.version))
         return .object(object)
     }
@@ -915,12 +915,12 @@ extension Metagov_V1_ProcessSnapshot: JSONRepresentableMessage {
 extension Metagov_V1_ProcessType: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["name"] = .string(self.name)
+        var object = JSONObject()
+        object["can_close"] = .bool(self.canClose)
         object["description"] = .string(self.description)
         object["input_schema"] = self.inputSchema?.json ?? .null
+        object["name"] = .string(self.name)
         object["outcome_schema"] = self.outcomeSchema?.json ?? .null
-        object["can_close"] = .bool(self.canClose)
         return .object(object)
     }
 }
@@ -928,14 +928,14 @@ extension Metagov_V1_ProcessType: JSONRepresentableMessage {
 extension Metagov_V1_ProcessTypeDefinition: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["name"] = .string(self.name)
+        var object = JSONObject()
         object["description"] = .string(self.description)
-        object["input_schema"] = self.inputSchema?.json ?? .null
-        object["outcome_schema"] = self.outcomeSchema?.json ?? .null
         object["has_close"] = .bool(self.hasClose)
-        object["has_update"] = .bool(self.hasUpdate)
         object["has_receive_webhook"] = .bool(self.hasReceiveWebhook)
+        object["has_update"] = .bool(self.hasUpdate)
+        object["input_schema"] = self.inputSchema?.json ?? .null
+        object["name"] = .string(self.name)
+        object["outcome_schema"] = self.outcomeSchema?.json ?? .null
         return .object(object)
     }
 }
@@ -943,7 +943,7 @@ extension Metagov_V1_ProcessTypeDefinition: JSONRepresentableMessage {
 extension Metagov_V1_RedeliverDeliveryRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["id"] = .integer(Int(self.id))
         return .object(object)
     }
@@ -952,11 +952,11 @@ extension Metagov_V1_RedeliverDeliveryRequest: JSONRepresentableMessage {
 extension Metagov_V1_Register: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["protocol_version"] = .integer(Int(self.protocolVersion))
-        object["plugin_types"] = .array(self.pluginTypes.map { $0.json })
-        object["max_in_flight"] = .integer(Int(self.maxInFlight))
+        var object = JSONObject()
         object["host_name"] = .string(self.hostName)
+        object["max_in_flight"] = .integer(Int(self.maxInFlight))
+        object["plugin_types"] = .array(self.pluginTypes.map { $0.json })
+        object["protocol_version"] = .integer(Int(self.protocolVersion))
         return .object(object)
     }
 }
@@ -964,10 +964,10 @@ extension Metagov_V1_Register: JSONRepresentableMessage {
 extension Metagov_V1_Registered: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["host_id"] = .string(self.hostId)
-        object["plugin_types"] = .array(self.pluginTypes.map { .string($0) })
         object["max_result_bytes"] = .integer(Int(self.maxResultBytes))
+        object["plugin_types"] = .array(self.pluginTypes.map { .string($0) })
         return .object(object)
     }
 }
@@ -975,13 +975,13 @@ extension Metagov_V1_Registered: JSONRepresentableMessage {
 extension Metagov_V1_StartProcessRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
+        object["callback_url"] = .string(self.callbackUrl)
         object["community"] = .string(self.community)
+        object["community_platform_id"] = .string(self.communityPlatformId)
+        object["parameters"] = self.parameters?.json ?? .null
         object["plugin"] = .string(self.plugin)
         object["process"] = .string(self.process)
-        object["parameters"] = self.parameters?.json ?? .null
-        object["callback_url"] = .string(self.callbackUrl)
-        object["community_platform_id"] = .string(self.communityPlatformId)
         return .object(object)
     }
 }
@@ -989,11 +989,11 @@ extension Metagov_V1_StartProcessRequest: JSONRepresentableMessage {
 extension Metagov_V1_SubscribeRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["community"] = .string(self.community)
-        object["plugins"] = .array(self.plugins.map { .string($0) })
-        object["event_types"] = .array(self.eventTypes.map { .string($0) })
+        var object = JSONObject()
         object["after_cursor"] = (self.afterCursor <= UInt64(Int.max) ? .integer(Int(self.afterCursor)) : .string(String(self.afterCursor)))
+        object["community"] = .string(self.community)
+        object["event_types"] = .array(self.eventTypes.map { .string($0) })
+        object["plugins"] = .array(self.plugins.map { .string($0) })
         return .object(object)
     }
 }
@@ -1001,11 +1001,11 @@ extension Metagov_V1_SubscribeRequest: JSONRepresentableMessage {
 extension Metagov_V1_UnlinkAccountRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["community"] = .string(self.community)
-        object["platform_type"] = .string(self.platformType)
-        object["platform_identifier"] = .string(self.platformIdentifier)
         object["community_platform_id"] = .string(self.communityPlatformId)
+        object["platform_identifier"] = .string(self.platformIdentifier)
+        object["platform_type"] = .string(self.platformType)
         return .object(object)
     }
 }
@@ -1020,9 +1020,9 @@ extension Metagov_V1_UnlinkAccountResponse: JSONRepresentableMessage {
 extension Metagov_V1_UpdateCommunityRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["slug"] = .string(self.slug)
+        var object = JSONObject()
         object["readable_name"] = .string(self.readableName)
+        object["slug"] = .string(self.slug)
         return .object(object)
     }
 }
@@ -1030,13 +1030,13 @@ extension Metagov_V1_UpdateCommunityRequest: JSONRepresentableMessage {
 extension Metagov_V1_UpdateWebhookRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["id"] = .integer(Int(self.id))
-        object["url"] = .string(self.url)
+        var object = JSONObject()
         object["event_types"] = .array(self.eventTypes.map { .string($0) })
+        object["id"] = .integer(Int(self.id))
         object["plugins"] = .array(self.plugins.map { .string($0) })
         object["secret"] = .string(self.secret)
         object["update_fields"] = .array(self.updateFields.map { .string($0) })
+        object["url"] = .string(self.url)
         return .object(object)
     }
 }
@@ -1044,7 +1044,7 @@ extension Metagov_V1_UpdateWebhookRequest: JSONRepresentableMessage {
 extension Metagov_V1_User: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["external_id"] = .integer(Int(self.externalId))
         object["linked_accounts"] = .array(self.linkedAccounts.map { $0.json })
         return .object(object)
@@ -1054,7 +1054,7 @@ extension Metagov_V1_User: JSONRepresentableMessage {
 extension Metagov_V1_WatchProcessRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["id"] = .integer(Int(self.id))
         return .object(object)
     }
@@ -1063,15 +1063,15 @@ extension Metagov_V1_WatchProcessRequest: JSONRepresentableMessage {
 extension Metagov_V1_Webhook: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["id"] = .integer(Int(self.id))
+        var object = JSONObject()
         object["community"] = .string(self.community)
-        object["url"] = .string(self.url)
-        object["event_types"] = .array(self.eventTypes.map { .string($0) })
-        object["plugins"] = .array(self.plugins.map { .string($0) })
-        object["has_secret"] = .bool(self.hasSecret)
         object["created_at"] = self.createdAt?.json ?? .null
+        object["event_types"] = .array(self.eventTypes.map { .string($0) })
+        object["has_secret"] = .bool(self.hasSecret)
+        object["id"] = .integer(Int(self.id))
+        object["plugins"] = .array(self.plugins.map { .string($0) })
         object["updated_at"] = self.updatedAt?.json ?? .null
+        object["url"] = .string(self.url)
         return .object(object)
     }
 }
@@ -1079,7 +1079,7 @@ extension Metagov_V1_Webhook: JSONRepresentableMessage {
 extension Metagov_V1_WebhookHeader: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
         object["name"] = .string(self.name)
         object["value"] = .string(self.value)
         return .object(object)
@@ -1089,11 +1089,11 @@ extension Metagov_V1_WebhookHeader: JSONRepresentableMessage {
 extension Metagov_V1_WebhookRequest: JSONRepresentableMessage {
     /// The message as JSON, keyed by the .proto field names.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object = JSONObject()
+        object["body"] = .string(base64(self.body))
+        object["headers"] = .array(self.headers.map { $0.json })
         object["method"] = .string(self.method)
         object["path"] = .string(self.path)
-        object["headers"] = .array(self.headers.map { $0.json })
-        object["body"] = .string(base64(self.body))
         return .object(object)
     }
 }

@@ -48,12 +48,12 @@ struct HTTPRoutes: PlainHTTPHandler {
             } else {
                 delivered = try await self.core.webhooks.deliver(plugin: parts[2], request: webhook)
             }
-            if let response = delivered.response { return .json(200, response.serialized(sortedKeys: true)) }
+            if let response = delivered.response { return .json(200, response.serialized()) }
             let body: JSONValue = [
                 "receiver_ran": .bool(delivered.receiverRan),
                 "process_ids": .array(delivered.processIDs.map { .integer(Int($0)) }),
             ]
-            return .json(200, body.serialized(sortedKeys: true))
+            return .json(200, body.serialized())
         } catch let error as MetagovError {
             let status: Int
             switch error.code {
@@ -64,9 +64,9 @@ struct HTTPRoutes: PlainHTTPHandler {
             case .unavailable: status = 503
             case .deadlineExceeded: status = 504
             }
-            return .json(status, JSONValue.object(["error": .string(error.message)]).serialized(sortedKeys: true))
+            return .json(status, JSONValue.object(["error": .string(error.message)]).serialized())
         } catch {
-            return .json(500, JSONValue.object(["error": .string("\(error)")]).serialized(sortedKeys: true))
+            return .json(500, JSONValue.object(["error": .string("\(error)")]).serialized())
         }
     }
 }

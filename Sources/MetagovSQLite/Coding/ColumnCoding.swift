@@ -10,12 +10,12 @@ struct StoredValueError: Error, CustomStringConvertible {
 /// JSON documents are stored as compact JSON text: exact for every ``JSONValue`` (integers stay integers,
 /// numbers keep their full precision, strings keep their code points) and readable with SQLite's JSON functions.
 enum StoredJSON {
-    static func text(_ value: JSONValue) -> String { value.serialized(sortedKeys: false) }
+    static func text(_ value: JSONValue) -> String { value.serialized() }
 
     static func text(_ value: JSONValue?) -> String? { value.map(text) }
 
     /// The JSON text of an object.
-    static func text(_ object: [String: JSONValue]) -> String { text(.object(object)) }
+    static func text(_ object: [String: JSONValue]) -> String { text(.object(JSONObject(object))) }
 
     /// A JSON array of strings, for `IN (SELECT value FROM json_each(?))` set filters, which keep one prepared
     /// statement whatever the size of the set.
@@ -65,7 +65,7 @@ enum StoredJSON {
         guard let object = try value(row, index, column: column).objectValue else {
             throw StoredValueError(description: "column \(column) does not hold a JSON object")
         }
-        return object
+        return object.dictionary
     }
 }
 

@@ -29,7 +29,7 @@ final class ForumStandIn: @unchecked Sendable {
         let server = try LocalHTTPServer { [weak self] request, reply in
             guard let self else { return reply(503, [], nil) }
             answer(method: request.method, uri: request.uri, headers: request.headers, body: request.body) { status, json in
-                reply(status, Array(json.serialized(sortedKeys: true).utf8), "application/json")
+                reply(status, Array(json.serialized().utf8), "application/json")
             }
         }
         self.server = server

@@ -18,8 +18,8 @@ struct InProcessVersusRemoteTests {
         func record(_ what: String, _ body: () async throws -> String) async {
             do { seen.append("\(what): \(try await body())") } catch { seen.append("\(what): \(error)") }
         }
-        func text(_ message: some JSONRepresentableMessage) -> String { message.json.serialized(sortedKeys: true) }
-        func perform(_ action: String, _ parameters: [String: JSONValue]) async throws -> String {
+        func text(_ message: some JSONRepresentableMessage) -> String { message.json.serialized() }
+        func perform(_ action: String, _ parameters: JSONObject) async throws -> String {
             text(try await client.actions.performAction(.init(
                 community: "c", plugin: "randomness", action: action, parameters: .init(fields: parameters))))
         }

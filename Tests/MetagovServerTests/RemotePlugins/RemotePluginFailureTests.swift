@@ -12,13 +12,13 @@ import Testing
 @Suite("plugins out of process: failures")
 struct RemotePluginFailureTests {
     private static func perform(
-        _ client: MetagovClient, _ plugin: String, _ action: String, _ parameters: [String: JSONValue] = [:]
+        _ client: MetagovClient, _ plugin: String, _ action: String, _ parameters: JSONObject = [:]
     ) async throws -> JSONValue? {
         try await client.actions.performAction(.init(
             community: "c", plugin: plugin, action: action, parameters: .init(fields: parameters))).result?.json
     }
 
-    private static func community(_ client: MetagovClient, enabling plugins: [(String, [String: JSONValue])]) async throws {
+    private static func community(_ client: MetagovClient, enabling plugins: [(String, JSONObject)]) async throws {
         _ = try await client.communities.createCommunity(.init(slug: "c", readableName: "C"))
         for (name, config) in plugins {
             _ = try await client.plugins.enablePlugin(.init(community: "c", name: name, config: .init(fields: config)))

@@ -1,0 +1,206 @@
+/// The members of a JSON object: unique keys, each with its value, kept in key order.
+///
+/// It reads like a `[String: JSONValue]` (`object["key"]`, `for (key, value) in object`, `keys`, `values`,
+/// `mapValues`, dictionary literals) but holds its members in one array sorted by key: a lookup compares a few
+/// keys instead of hashing one, building an object allocates once, and writing it in key order (JSON text,
+/// protobuf maps) needs no sorting. The objects a gateway passes around are small (parameters, outcomes, event
+/// data); a large one costs O(log n) per lookup and O(n) per member added one at a time, so code that builds
+/// large objects builds them whole (``init(_:)-(S)``, ``mapValues(_:)``, ``filter(_:)``), not key by key.
+///
+/// Keys are ordered and compared as Swift strings (as dictionary keys are: canonically equivalent keys are
+/// the same key).
+public struct JSONObject: Sendable {
+    /// One member.
+    public typealias Member = (key: String, value: JSONValue)
+
+    /// Sorted by key, no key twice.
+    private var members: [Member]
+
+    /// The empty object.
+    public init() { members = [] }
+
+    /// The object of `members`, in any order; a repeated key keeps its last value.
+    public init<S: Sequence>(_ members: S) where S.Element == (key: String, value: JSONValue) {
+        self.members = Self.sortedUnique(Array(members))
+    }
+
+    /// The object of `members`, in any order; a repeated key keeps its last value.
+    public init<S: Sequence>(_ members: S) where S.Element == (String, JSONValue) {
+        self.members = Self.sortedUnique(members.map { (key: $0.0, value: $0.1) })
+    }
+
+    /// The object of a dictionary's members.
+    public init(_ dictionary: [String: JSONValue]) {
+        members = dictionary.map { (key: $0.key, value: $0.value) }
+        members.sort { $0.key < $1.key }
+    }
+
+    /// The members as a dictionary.
+    public var dictionary: [String: JSONValue] {
+        var dictionary = [String: JSONValue](minimumCapacity: members.count)
+        for (key, value) in members { dictionary[key] = value }
+        return dictionary
+    }
+
+    /// The keys, in order.
+    public var keys: LazyMapCollection<[Member], String> { members.lazy.map(\.key) }
+
+    /// The values, in key order.
+    public var values: LazyMapCollection<[Member], JSONValue> { members.lazy.map(\.value) }
+
+    /// The value of `key`; setting `nil` removes the member.
+    public subscript(key: String) -> JSONValue? {
+        get {
+            let (position, found) = search(key)
+            guard found else { return Optional.none }
+            return members[position].value
+        }
+        set { updateOrRemove(key, newValue) }
+    }
+
+    /// The value of `key`, or `defaultValue` when there is none (setting adds or replaces the member).
+    public subscript(key: String, default defaultValue: @autoclosure () -> JSONValue) -> JSONValue {
+        get { self[key] ?? defaultValue() }
+        set { updateOrRemove(key, newValue) }
+    }
+
+    /// Sets `key` to `value`; returns the value it replaced.
+    @discardableResult
+    public mutating func updateValue(_ value: JSONValue, forKey key: String) -> JSONValue? {
+        let (position, found) = search(key)
+        if found {
+            let old = members[position].value
+            members[position].value = value
+            return old
+        }
+        members.insert((key: key, value: value), at: position)
+        return nil
+    }
+
+    /// Removes the member `key`; returns its value.
+    @discardableResult
+    public mutating func removeValue(forKey key: String) -> JSONValue? {
+        let (position, found) = search(key)
+        guard found else { return nil }
+        return members.remove(at: position).value
+    }
+
+    /// The object with every value transformed.
+    public func mapValues(_ transform: (JSONValue) throws -> JSONValue) rethrows -> JSONObject {
+        var mapped = self
+        for position in mapped.members.indices { mapped.members[position].value = try transform(members[position].value) }
+        return mapped
+    }
+
+    /// The members `isIncluded` keeps.
+    public func filter(_ isIncluded: (Member) throws -> Bool) rethrows -> JSONObject {
+        var kept = JSONObject()
+        kept.members = try members.filter(isIncluded)
+        return kept
+    }
+
+    /// This object with the members of `other` added; a key in both takes `combine(mine, theirs)`.
+    public func merging(_ other: JSONObject, uniquingKeysWith combine: (JSONValue, JSONValue) throws -> JSONValue) rethrows -> JSONObject {
+        var merged: [Member] = []
+        merged.reserveCapacity(members.count + other.members.count)
+        var (mine, theirs) = (members[...], other.members[...])
+        while let first = mine.first, let second = theirs.first {
+            if first.key < second.key {
+                merged.append(first)
+                mine = mine.dropFirst()
+            } else if second.key < first.key {
+                merged.append(second)
+                theirs = theirs.dropFirst()
+            } else {
+                merged.append((key: first.key, value: try combine(first.value, second.value)))
+                mine = mine.dropFirst()
+                theirs = theirs.dropFirst()
+            }
+        }
+        merged += mine
+        merged += theirs
+        var result = JSONObject()
+        result.members = merged
+        return result
+    }
+
+    /// Adds the members of `other`; a key in both takes `combine(mine, theirs)`.
+    public mutating func merge(_ other: JSONObject, uniquingKeysWith combine: (JSONValue, JSONValue) throws -> JSONValue) rethrows {
+        self = try merging(other, uniquingKeysWith: combine)
+    }
+
+    /// Where `key` is, or where it would go.
+    private func search(_ key: String) -> (position: Int, found: Bool) {
+        var low = 0, high = members.count
+        while low < high {
+            let middle = (low + high) / 2
+            let candidate = members[middle].key
+            if candidate < key {
+                low = middle + 1
+            } else if key < candidate {
+                high = middle
+            } else {
+                return (middle, true)
+            }
+        }
+        return (low, false)
+    }
+
+    private mutating func updateOrRemove(_ key: String, _ value: JSONValue?) {
+        if let value { updateValue(value, forKey: key) } else { removeValue(forKey: key) }
+    }
+
+    /// `members` sorted by key, the last of each repeated key kept.
+    private static func sortedUnique(_ members: [Member]) -> [Member] {
+        if zip(members, members.dropFirst()).allSatisfy({ $0.key < $1.key }) { return members }
+        // Positions break ties, so the last of equal keys is the last of its run.
+        let order = members.indices.sorted { a, b in
+            members[a].key < members[b].key || (!(members[b].key < members[a].key) && a < b)
+        }
+        var unique: [Member] = []
+        unique.reserveCapacity(members.count)
+        for position in order {
+            if let last = unique.last, !(last.key < members[position].key) {
+                unique[unique.count - 1] = members[position]
+            } else {
+                unique.append(members[position])
+            }
+        }
+        return unique
+    }
+}
+
+extension JSONObject: RandomAccessCollection {
+    public var startIndex: Int { members.startIndex }
+    public var endIndex: Int { members.endIndex }
+    public subscript(position: Int) -> Member { members[position] }
+}
+
+extension JSONObject: ExpressibleByDictionaryLiteral {
+    /// A repeated key keeps its last value.
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self.init(elements)
+    }
+}
+
+extension JSONObject: Hashable {
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        lhs.members.count == rhs.members.count
+            && zip(lhs.members, rhs.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(members.count)
+        for (key, value) in members {
+            hasher.combine(key)
+            hasher.combine(value)
+        }
+    }
+}
+
+extension JSONObject: CustomStringConvertible {
+    /// Like a dictionary's description, in key order.
+    public var description: String {
+        members.isEmpty ? "[:]" : "[" + members.map { "\(String(reflecting: $0.key)): \($0.value)" }.joined(separator: ", ") + "]"
+    }
+}
