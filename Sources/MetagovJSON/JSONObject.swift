@@ -153,20 +153,32 @@ public struct JSONObject: Sendable {
     /// `members` sorted by key, the last of each repeated key kept.
     private static func sortedUnique(_ members: [Member]) -> [Member] {
         if zip(members, members.dropFirst()).allSatisfy({ $0.key < $1.key }) { return members }
-        // Positions break ties, so the last of equal keys is the last of its run.
-        let order = members.indices.sorted { a, b in
-            members[a].key < members[b].key || (!(members[b].key < members[a].key) && a < b)
+        var members = members
+        if members.count <= 16 {
+            // Small objects (literals, most messages): insertion sort in place, stable so equal keys keep their order.
+            for unsorted in 1..<members.count {
+                var position = unsorted
+                while position > 0 && members[unsorted].key < members[position - 1].key { position -= 1 }
+                if position != unsorted { members.insert(members.remove(at: unsorted), at: position) }
+            }
+        } else {
+            // Positions break ties, so the last of equal keys is the last of its run.
+            members = members.enumerated()
+                .sorted { $0.element.key < $1.element.key || (!($1.element.key < $0.element.key) && $0.offset < $1.offset) }
+                .map(\.element)
         }
-        var unique: [Member] = []
-        unique.reserveCapacity(members.count)
-        for position in order {
-            if let last = unique.last, !(last.key < members[position].key) {
-                unique[unique.count - 1] = members[position]
+        // Each run of equal keys becomes its last member.
+        var kept = 0
+        for position in members.indices {
+            if kept > 0 && !(members[kept - 1].key < members[position].key) {
+                members[kept - 1] = members[position]
             } else {
-                unique.append(members[position])
+                members.swapAt(kept, position)
+                kept += 1
             }
         }
-        return unique
+        members.removeSubrange(kept...)
+        return members
     }
 }
 

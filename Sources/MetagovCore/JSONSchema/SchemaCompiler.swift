@@ -294,15 +294,14 @@ final class SchemaCompiler {
         let properties = try map("properties") ?? [:]
         let patterns = try map("patternProperties") ?? [:]
         if !properties.isEmpty || !patterns.isEmpty || object["additionalProperties"] != nil {
-            var compiledProperties: [String: SchemaNode] = [:]
-            for key in properties.keys.sorted() {
-                guard let value = properties[key] else { continue }
-                compiledProperties[key] = try child(value, located, "/properties/" + JSONPointer.escape(key))
+            var compiledProperties: [(key: String, node: SchemaNode)] = []
+            for (key, value) in properties {
+                compiledProperties.append((key, try child(value, located, "/properties/" + JSONPointer.escape(key))))
                 if let defaultValue = value["default"] { node.defaults.append((key, defaultValue)) }
             }
-            let compiledPatterns = try patterns.keys.sorted().map { key -> (CompiledRegex, SchemaNode) in
+            let compiledPatterns = try patterns.map { key, value -> (CompiledRegex, SchemaNode) in
                 let path = "/patternProperties/" + JSONPointer.escape(key)
-                return (try regex(key, located, "patternProperties"), try child(patterns[key] ?? true, located, path))
+                return (try regex(key, located, "patternProperties"), try child(value, located, path))
             }
             let additional = try object["additionalProperties"].map { try child($0, located, "/additionalProperties") }
             node.checks.append(.properties(PropertiesCheck(

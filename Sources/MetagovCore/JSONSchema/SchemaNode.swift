@@ -85,7 +85,8 @@ enum SchemaCheck: Sendable {
 /// `properties`, `patternProperties` and `additionalProperties` of one schema, checked together since
 /// `additionalProperties` applies to the members the other two do not match.
 struct PropertiesCheck: Sendable {
-    var properties: [String: SchemaNode]
+    /// `properties`, sorted by key (as object members are), so members and properties are matched in one walk.
+    var properties: [(key: String, node: SchemaNode)]
     var patterns: [(CompiledRegex, SchemaNode)]
     var additional: SchemaNode?
     /// Where `additionalProperties` is, for errors of `"additionalProperties": false`.
@@ -136,7 +137,7 @@ final class SchemaNode: @unchecked Sendable {
                 children += nodes
                 if let additional { children.append(additional) }
             case .properties(let check):
-                children += check.properties.values
+                children += check.properties.map(\.node)
                 children += check.patterns.map(\.1)
                 if let additional = check.additional { children.append(additional) }
             default: continue

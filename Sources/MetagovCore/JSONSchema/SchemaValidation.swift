@@ -197,51 +197,58 @@ extension SchemaNode {
         }
     }
 
-    /// `properties`, `patternProperties` and `additionalProperties`. Members are visited in key order when
-    /// collecting errors, so errors come in a stable order.
+    /// `properties`, `patternProperties` and `additionalProperties`. Members are visited in key order (so errors
+    /// come in a stable order), each matched with its property in the same walk: both are sorted by key.
     private func validateProperties(
         _ check: PropertiesCheck, _ object: JSONObject, _ path: String, _ sink: inout ErrorSink
     ) -> Bool {
         var valid = true
-        func visit(_ key: String, _ value: JSONValue, _ sink: inout ErrorSink) -> Bool {
-            let childPath = sink.child(path, key)
-            var matched = false
-            var memberValid = true
-            if let node = check.properties[key] {
-                matched = true
-                if !node.validate(value, childPath, &sink) {
-                    memberValid = false
-                    if !sink.collect { return false }
-                }
-            }
-            for (regex, node) in check.patterns where regex.matches(key) {
-                matched = true
-                if !node.validate(value, childPath, &sink) {
-                    memberValid = false
-                    if !sink.collect { return false }
-                }
-            }
-            if !matched, let additional = check.additional {
-                if additional.constant == false {
-                    sink.add(
-                        childPath, check.additionalLocation, "additionalProperties",
-                        "additional property '\(key)' is not allowed")
-                    return false
-                }
-                if !additional.validate(value, childPath, &sink) { return false }
-            }
-            return memberValid
-        }
-        if sink.collect {
-            for (key, value) in object.sorted(by: { $0.key < $1.key }) where !visit(key, value, &sink) {
+        var property = check.properties.startIndex
+        for (key, value) in object {
+            while property < check.properties.endIndex && check.properties[property].key < key { property += 1 }
+            let node = property < check.properties.endIndex && !(key < check.properties[property].key)
+                ? check.properties[property].node : nil
+            if !visitMember(key, value, node, check, path, &sink) {
                 valid = false
-            }
-        } else {
-            for (key, value) in object where !visit(key, value, &sink) {
-                return false
+                if !sink.collect { return false }
             }
         }
         return valid
+    }
+
+    /// Validates member `key` against its property's schema `node` (if any), the matching patterns, or else
+    /// `additionalProperties`.
+    private func visitMember(
+        _ key: String, _ value: JSONValue, _ node: SchemaNode?, _ check: PropertiesCheck, _ path: String,
+        _ sink: inout ErrorSink
+    ) -> Bool {
+        let childPath = sink.child(path, key)
+        var matched = false
+        var memberValid = true
+        if let node {
+            matched = true
+            if !node.validate(value, childPath, &sink) {
+                memberValid = false
+                if !sink.collect { return false }
+            }
+        }
+        for (regex, node) in check.patterns where regex.matches(key) {
+            matched = true
+            if !node.validate(value, childPath, &sink) {
+                memberValid = false
+                if !sink.collect { return false }
+            }
+        }
+        if !matched, let additional = check.additional {
+            if additional.constant == false {
+                sink.add(
+                    childPath, check.additionalLocation, "additionalProperties",
+                    "additional property '\(key)' is not allowed")
+                return false
+            }
+            if !additional.validate(value, childPath, &sink) { return false }
+        }
+        return memberValid
     }
 
     /// Whether `instance` (when a number) is a multiple of `divisor` (> 0). Integers are checked exactly when
