@@ -5,7 +5,7 @@
 /// keys instead of hashing one, building an object allocates once, and writing it in key order (JSON text,
 /// protobuf maps) needs no sorting. The objects a gateway passes around are small (parameters, outcomes, event
 /// data); a large one costs O(log n) per lookup and O(n) per member added one at a time, so code that builds
-/// large objects builds them whole (``init(_:)-(S)``, ``mapValues(_:)``, ``filter(_:)``), not key by key.
+/// large objects builds them whole (from an array of members, ``mapValues(_:)``, ``filter(_:)``), not key by key.
 ///
 /// Keys are ordered and compared as Swift strings (as dictionary keys are: canonically equivalent keys are
 /// the same key).
@@ -13,26 +13,34 @@ public struct JSONObject: Sendable {
     /// One member.
     public typealias Member = (key: String, value: JSONValue)
 
-    /// Sorted by key, no key twice.
-    private var members: [Member]
+    /// Key and value of each member, sorted by key, no key twice. (Unlabelled, as dictionary literals pass them:
+    /// an array of members already in key order is kept as it is.)
+    private var members: [(String, JSONValue)]
 
     /// The empty object.
     public init() { members = [] }
 
     /// The object of `members`, in any order; a repeated key keeps its last value.
-    public init<S: Sequence>(_ members: S) where S.Element == (key: String, value: JSONValue) {
-        self.members = Self.sortedUnique(Array(members))
+    public init(_ members: [(String, JSONValue)]) {
+        self.members = Self.sortedUnique(members)
     }
 
     /// The object of `members`, in any order; a repeated key keeps its last value.
+    @inlinable
     public init<S: Sequence>(_ members: S) where S.Element == (String, JSONValue) {
-        self.members = Self.sortedUnique(members.map { (key: $0.0, value: $0.1) })
+        self.init(Array(members))
+    }
+
+    /// The object of `members`, in any order; a repeated key keeps its last value.
+    @inlinable
+    public init<S: Sequence>(_ members: S) where S.Element == (key: String, value: JSONValue) {
+        self.init(members.map { ($0.key, $0.value) })
     }
 
     /// The object of a dictionary's members.
     public init(_ dictionary: [String: JSONValue]) {
-        members = dictionary.map { (key: $0.key, value: $0.value) }
-        members.sort { $0.key < $1.key }
+        members = dictionary.map { ($0.key, $0.value) }
+        members.sort { $0.0 < $1.0 }
     }
 
     /// The members as a dictionary.
@@ -43,17 +51,17 @@ public struct JSONObject: Sendable {
     }
 
     /// The keys, in order.
-    public var keys: LazyMapCollection<[Member], String> { members.lazy.map(\.key) }
+    public var keys: LazyMapCollection<[(String, JSONValue)], String> { members.lazy.map(\.0) }
 
     /// The values, in key order.
-    public var values: LazyMapCollection<[Member], JSONValue> { members.lazy.map(\.value) }
+    public var values: LazyMapCollection<[(String, JSONValue)], JSONValue> { members.lazy.map(\.1) }
 
     /// The value of `key`; setting `nil` removes the member.
     public subscript(key: String) -> JSONValue? {
         get {
             let (position, found) = search(key)
             guard found else { return Optional.none }
-            return members[position].value
+            return members[position].1
         }
         set { updateOrRemove(key, newValue) }
     }
@@ -69,11 +77,11 @@ public struct JSONObject: Sendable {
     public mutating func updateValue(_ value: JSONValue, forKey key: String) -> JSONValue? {
         let (position, found) = search(key)
         if found {
-            let old = members[position].value
-            members[position].value = value
+            let old = members[position].1
+            members[position].1 = value
             return old
         }
-        members.insert((key: key, value: value), at: position)
+        members.insert((key, value), at: position)
         return nil
     }
 
@@ -82,37 +90,37 @@ public struct JSONObject: Sendable {
     public mutating func removeValue(forKey key: String) -> JSONValue? {
         let (position, found) = search(key)
         guard found else { return nil }
-        return members.remove(at: position).value
+        return members.remove(at: position).1
     }
 
     /// The object with every value transformed.
     public func mapValues(_ transform: (JSONValue) throws -> JSONValue) rethrows -> JSONObject {
         var mapped = self
-        for position in mapped.members.indices { mapped.members[position].value = try transform(members[position].value) }
+        for position in mapped.members.indices { mapped.members[position].1 = try transform(members[position].1) }
         return mapped
     }
 
     /// The members `isIncluded` keeps.
     public func filter(_ isIncluded: (Member) throws -> Bool) rethrows -> JSONObject {
         var kept = JSONObject()
-        kept.members = try members.filter(isIncluded)
+        kept.members = try members.filter { try isIncluded((key: $0.0, value: $0.1)) }
         return kept
     }
 
     /// This object with the members of `other` added; a key in both takes `combine(mine, theirs)`.
     public func merging(_ other: JSONObject, uniquingKeysWith combine: (JSONValue, JSONValue) throws -> JSONValue) rethrows -> JSONObject {
-        var merged: [Member] = []
+        var merged: [(String, JSONValue)] = []
         merged.reserveCapacity(members.count + other.members.count)
         var (mine, theirs) = (members[...], other.members[...])
         while let first = mine.first, let second = theirs.first {
-            if first.key < second.key {
+            if first.0 < second.0 {
                 merged.append(first)
                 mine = mine.dropFirst()
-            } else if second.key < first.key {
+            } else if second.0 < first.0 {
                 merged.append(second)
                 theirs = theirs.dropFirst()
             } else {
-                merged.append((key: first.key, value: try combine(first.value, second.value)))
+                merged.append((first.0, try combine(first.1, second.1)))
                 mine = mine.dropFirst()
                 theirs = theirs.dropFirst()
             }
@@ -134,7 +142,7 @@ public struct JSONObject: Sendable {
         var low = 0, high = members.count
         while low < high {
             let middle = (low + high) / 2
-            let candidate = members[middle].key
+            let candidate = members[middle].0
             if candidate < key {
                 low = middle + 1
             } else if key < candidate {
@@ -151,26 +159,28 @@ public struct JSONObject: Sendable {
     }
 
     /// `members` sorted by key, the last of each repeated key kept.
-    private static func sortedUnique(_ members: [Member]) -> [Member] {
-        if zip(members, members.dropFirst()).allSatisfy({ $0.key < $1.key }) { return members }
+    private static func sortedUnique(_ members: [(String, JSONValue)]) -> [(String, JSONValue)] {
+        if zip(members, members.dropFirst()).allSatisfy({ $0.0 < $1.0 }) { return members }
         var members = members
         if members.count <= 16 {
             // Small objects (literals, most messages): insertion sort in place, stable so equal keys keep their order.
             for unsorted in 1..<members.count {
                 var position = unsorted
-                while position > 0 && members[unsorted].key < members[position - 1].key { position -= 1 }
-                if position != unsorted { members.insert(members.remove(at: unsorted), at: position) }
+                while position > 0 && members[position].0 < members[position - 1].0 {
+                    members.swapAt(position, position - 1)
+                    position -= 1
+                }
             }
         } else {
             // Positions break ties, so the last of equal keys is the last of its run.
             members = members.enumerated()
-                .sorted { $0.element.key < $1.element.key || (!($1.element.key < $0.element.key) && $0.offset < $1.offset) }
+                .sorted { $0.element.0 < $1.element.0 || (!($1.element.0 < $0.element.0) && $0.offset < $1.offset) }
                 .map(\.element)
         }
         // Each run of equal keys becomes its last member.
         var kept = 0
         for position in members.indices {
-            if kept > 0 && !(members[kept - 1].key < members[position].key) {
+            if kept > 0 && !(members[kept - 1].0 < members[position].0) {
                 members[kept - 1] = members[position]
             } else {
                 members.swapAt(kept, position)
@@ -185,7 +195,10 @@ public struct JSONObject: Sendable {
 extension JSONObject: RandomAccessCollection {
     public var startIndex: Int { members.startIndex }
     public var endIndex: Int { members.endIndex }
-    public subscript(position: Int) -> Member { members[position] }
+    public subscript(position: Int) -> Member {
+        let (key, value) = members[position]
+        return (key: key, value: value)
+    }
 }
 
 extension JSONObject: ExpressibleByDictionaryLiteral {
@@ -198,7 +211,7 @@ extension JSONObject: ExpressibleByDictionaryLiteral {
 extension JSONObject: Hashable {
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         lhs.members.count == rhs.members.count
-            && zip(lhs.members, rhs.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+            && zip(lhs.members, rhs.members).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -213,6 +226,6 @@ extension JSONObject: Hashable {
 extension JSONObject: CustomStringConvertible {
     /// Like a dictionary's description, in key order.
     public var description: String {
-        members.isEmpty ? "[:]" : "[" + members.map { "\(String(reflecting: $0.key)): \($0.value)" }.joined(separator: ", ") + "]"
+        members.isEmpty ? "[:]" : "[" + members.map { "\(String(reflecting: $0.0)): \($0.1)" }.joined(separator: ", ") + "]"
     }
 }
