@@ -53,7 +53,7 @@ public struct GovernanceProcess: Sendable, Hashable {
         _modify { makeUnique(); yield &box.fields.errors }
     }
     /// The plugin's private persistent state for this process.
-    public var state: [String: JSONValue] {
+    public var state: JSONObject {
         get { box.fields.state }
         _modify { makeUnique(); yield &box.fields.state }
     }
@@ -86,7 +86,7 @@ public struct GovernanceProcess: Sendable, Hashable {
 
     public init(
         id: Int64, pluginID: Int64, community: String, plugin: String, name: String, status: ProcessStatus,
-        outcome: JSONValue?, errors: JSONValue?, state: [String: JSONValue], callbackURL: String?,
+        outcome: JSONValue?, errors: JSONValue?, state: JSONObject, callbackURL: String?,
         createdAt: Date, updatedAt: Date, version: Int64, url: String? = nil
     ) {
         box = Box(Fields(
@@ -115,7 +115,7 @@ public struct GovernanceProcess: Sendable, Hashable {
         var status: ProcessStatus
         var outcome: JSONValue?
         var errors: JSONValue?
-        var state: [String: JSONValue]
+        var state: JSONObject
         var callbackURL: String?
         var url: String?
         var createdAt: Date

@@ -70,7 +70,7 @@ public final class ProcessHandle: Sendable {
     }
 
     /// The whole private state.
-    public var allState: [String: JSONValue] { working.value.process.state }
+    public var allState: JSONObject { working.value.process.state }
 
     // MARK: Entries
 

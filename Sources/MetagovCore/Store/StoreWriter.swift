@@ -27,7 +27,7 @@ public protocol StoreWriter: StoreReader {
     /// Inserts a process with version 1 and a new id.
     func insertProcess(
         pluginID: Int64, name: String, status: ProcessStatus, outcome: JSONValue?, errors: JSONValue?,
-        state: [String: JSONValue], callbackURL: String?
+        state: JSONObject, callbackURL: String?
     ) throws -> GovernanceProcess
     /// Inserts `process` with its id (from ``reserveProcessIDs(count:)``) and version 1; its community and plugin
     /// name must be its plugin instance's. Throws ``StoreError/notFound(_:)`` when the instance does not exist.

@@ -33,11 +33,11 @@ extension PostgresRandomAccessRow {
         try value(index, as: String?.self).map { try StoredJSON.decode($0, column: self[index].columnName) }
     }
 
-    func jsonObject(_ index: Int) throws -> [String: JSONValue] {
+    func jsonObject(_ index: Int) throws -> JSONObject {
         guard let object = try json(index).objectValue else {
             throw PostgresStoreError.storedValue("column \(self[index].columnName) does not hold a JSON object")
         }
-        return object.dictionary
+        return object
     }
 
     /// A time stored as seconds since 1970.
@@ -72,7 +72,7 @@ enum StoredJSON {
 
     static func text(_ value: JSONValue?) -> String? { value.map(text) }
 
-    static func text(_ object: [String: JSONValue]) -> String { text(.object(JSONObject(object))) }
+    static func text(_ object: JSONObject) -> String { text(.object(object)) }
 
     static func decode(_ text: String, column: String) throws -> JSONValue {
         do {

@@ -48,7 +48,7 @@ extension PostgresWriter {
     /// plugin does not exist.
     func insertProcess(
         pluginID: Int64, name: String, status: ProcessStatus, outcome: JSONValue?, errors: JSONValue?,
-        state: [String: JSONValue], callbackURL: String?
+        state: JSONObject, callbackURL: String?
     ) throws -> GovernanceProcess {
         let now = StoredTime.now()
         let inserted = try fetchOne(

@@ -15,7 +15,7 @@ extension Metagov_V1_Invocation {
         if let process = invocation.process {
             self.process = Metagov_V1_ProcessSnapshot(
                 process: Metagov_V1_GovernanceProcess(process),
-                state: process.state.mapValues(Google_Protobuf_Value.init(json:)), version: process.version)
+                state: process.state.dictionary.mapValues(Google_Protobuf_Value.init(json:)), version: process.version)
         }
         switch invocation.hook {
         case .initialize: self.kind = .initialize

@@ -15,7 +15,7 @@ enum StoredJSON {
     static func text(_ value: JSONValue?) -> String? { value.map(text) }
 
     /// The JSON text of an object.
-    static func text(_ object: [String: JSONValue]) -> String { text(.object(JSONObject(object))) }
+    static func text(_ object: JSONObject) -> String { text(.object(object)) }
 
     /// A JSON array of strings, for `IN (SELECT value FROM json_each(?))` set filters, which keep one prepared
     /// statement whatever the size of the set.
@@ -61,11 +61,11 @@ enum StoredJSON {
         }
     }
 
-    static func object(_ row: StoredRow, _ index: Int, column: String) throws -> [String: JSONValue] {
+    static func object(_ row: StoredRow, _ index: Int, column: String) throws -> JSONObject {
         guard let object = try value(row, index, column: column).objectValue else {
             throw StoredValueError(description: "column \(column) does not hold a JSON object")
         }
-        return object.dictionary
+        return object
     }
 }
 

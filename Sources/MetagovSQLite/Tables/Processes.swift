@@ -53,7 +53,7 @@ extension SQLiteWriter {
     /// plugin does not exist.
     func insertProcess(
         pluginID: Int64, name: String, status: ProcessStatus, outcome: JSONValue?, errors: JSONValue?,
-        state: [String: JSONValue], callbackURL: String?
+        state: JSONObject, callbackURL: String?
     ) throws -> GovernanceProcess {
         let now = StoredTime.now()
         let inserted = try fetchOne(
