@@ -161,34 +161,20 @@ public struct JSONObject: Sendable {
     /// `members` sorted by key, the last of each repeated key kept.
     private static func sortedUnique(_ members: [(String, JSONValue)]) -> [(String, JSONValue)] {
         if zip(members, members.dropFirst()).allSatisfy({ $0.0 < $1.0 }) { return members }
-        var members = members
-        if members.count <= 16 {
-            // Small objects (literals, most messages): insertion sort in place, stable so equal keys keep their order.
-            for unsorted in 1..<members.count {
-                var position = unsorted
-                while position > 0 && members[position].0 < members[position - 1].0 {
-                    members.swapAt(position, position - 1)
-                    position -= 1
-                }
-            }
-        } else {
-            // Positions break ties, so the last of equal keys is the last of its run.
-            members = members.enumerated()
-                .sorted { $0.element.0 < $1.element.0 || (!($1.element.0 < $0.element.0) && $0.offset < $1.offset) }
-                .map(\.element)
-        }
-        // Each run of equal keys becomes its last member.
-        var kept = 0
-        for position in members.indices {
-            if kept > 0 && !(members[kept - 1].0 < members[position].0) {
-                members[kept - 1] = members[position]
+        let sorted = members.sorted { $0.0 < $1.0 }
+        if zip(sorted, sorted.dropFirst()).allSatisfy({ $0.0 < $1.0 }) { return sorted }
+        // A key comes more than once (rare): positions break ties, so the last of each run is the one kept.
+        var unique: [(String, JSONValue)] = []
+        let byKeyThenPosition = members.enumerated()
+            .sorted { $0.element.0 < $1.element.0 || (!($1.element.0 < $0.element.0) && $0.offset < $1.offset) }
+        for (_, member) in byKeyThenPosition {
+            if let last = unique.last, !(last.0 < member.0) {
+                unique[unique.count - 1] = member
             } else {
-                members.swapAt(kept, position)
-                kept += 1
+                unique.append(member)
             }
         }
-        members.removeSubrange(kept...)
-        return members
+        return unique
     }
 }
 
