@@ -179,8 +179,11 @@ public struct JSONObject: Sendable {
 }
 
 extension JSONObject: RandomAccessCollection {
+    /// The position of the first member (the one with the smallest key).
     public var startIndex: Int { members.startIndex }
+    /// The position after the last member.
     public var endIndex: Int { members.endIndex }
+    /// The member at `position`, in key order.
     public subscript(position: Int) -> Member {
         let (key, value) = members[position]
         return (key: key, value: value)
@@ -195,11 +198,13 @@ extension JSONObject: ExpressibleByDictionaryLiteral {
 }
 
 extension JSONObject: Hashable {
+    /// The same keys with equal values (as JSON values compare: `1 == 1.0`).
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         lhs.members.count == rhs.members.count
             && zip(lhs.members, rhs.members).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
     }
 
+    /// Hashes the members in key order, so equal objects hash alike however they were built.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(members.count)
         for (key, value) in members {
