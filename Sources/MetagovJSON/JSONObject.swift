@@ -160,9 +160,9 @@ public struct JSONObject: Sendable {
 
     /// `members` sorted by key, the last of each repeated key kept.
     private static func sortedUnique(_ members: [(String, JSONValue)]) -> [(String, JSONValue)] {
-        if zip(members, members.dropFirst()).allSatisfy({ $0.0 < $1.0 }) { return members }
+        if isSortedUnique(members) { return members }
         let sorted = members.sorted { $0.0 < $1.0 }
-        if zip(sorted, sorted.dropFirst()).allSatisfy({ $0.0 < $1.0 }) { return sorted }
+        if isSortedUnique(sorted) { return sorted }
         // A key comes more than once (rare): positions break ties, so the last of each run is the one kept.
         var unique: [(String, JSONValue)] = []
         let byKeyThenPosition = members.enumerated()
@@ -175,6 +175,11 @@ public struct JSONObject: Sendable {
             }
         }
         return unique
+    }
+
+    /// Whether each key is greater than the one before it (sorted, no key twice).
+    private static func isSortedUnique(_ members: [(String, JSONValue)]) -> Bool {
+        zip(members, members.dropFirst()).allSatisfy { $0.0 < $1.0 }
     }
 }
 

@@ -15,7 +15,7 @@ import Testing
         let literal: JSONValue = ["k": 1, "k": 2]
         #expect(literal == ["k": 2])
         #expect(try JSONValue(parsing: #"{"k": 1, "a": true, "k": 2}"#) == ["a": true, "k": 2])
-        // More members than the small-object path sorts in place: the last of each key still wins.
+        // Many members, each key twice, in reverse: the last of each key still wins.
         let many = JSONObject((0..<40).reversed().map { ("k\($0 % 20)", JSONValue.integer($0)) })
         #expect(many.count == 20 && many["k3"] == 3 && many["k19"] == 19)
         #expect(zip(many.keys, many.keys.dropFirst()).allSatisfy { $0 < $1 })

@@ -11,13 +11,6 @@ struct Tally {
     /// Voters who have a ballot.
     private(set) var voterCount: Int
 
-    /// No votes yet.
-    init(options: [String]) {
-        self.options = options
-        votes = JSONObject(options.map { ($0, .integer(0)) })
-        voterCount = 0
-    }
-
     /// The tally of a vote: options from its state, counts from its outcome.
     init(_ process: ProcessHandle) {
         options = process.state(PollVote.optionsKey)?.arrayValue?.compactMap(\.stringValue) ?? []

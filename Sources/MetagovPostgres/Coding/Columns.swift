@@ -65,7 +65,7 @@ func binds(_ values: (any PostgresDynamicTypeEncodable)?...) -> PostgresBindings
 }
 
 /// JSON documents are stored as compact JSON text (column type `text`): exact for every ``JSONValue``
-/// (integers stay integers, numbers keep their precision, keys keep their order) and identical to what the
+/// (integers stay integers, numbers keep their precision, members in key order) and identical to what the
 /// SQLite store keeps, so data moves between the two unchanged.
 enum StoredJSON {
     static func text(_ value: JSONValue) -> String { value.serialized() }

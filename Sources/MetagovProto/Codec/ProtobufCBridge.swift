@@ -1,5 +1,4 @@
 import MetagovProtoC
-import MetagovJSON
 
 // The C bridge of the codec: the only file of MetagovProto that touches pointers. Generated code reads and
 // writes fields through `ProtoReader` and `ProtoWriter` by their index in the protoc-c descriptor's field
